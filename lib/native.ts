@@ -1,0 +1,71 @@
+// The only module that loads the compiled addon. It finds libtorch at run time with the same
+// locator the build used (scripts/libtorch.js), opens libtorch's shared libraries through the
+// tiny loader addon, then loads the addon itself — from build/ or from a prebuild.
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** An opaque handle to one native tensor (a Node-API External). */
+export type Handle = { readonly __brand: 'TensorHandle' };
+
+export interface Native {
+  readonly torchVersion: string;
+  /** Counters shared with the addon: see Stat in native/torchnode.h. */
+  readonly stats: Float64Array;
+  dispose(h: Handle): void;
+  fromBytes(data: ArrayBufferView, dtype: number, shape: readonly number[]): Handle;
+  toBytes(h: Handle): ArrayBuffer;
+  shape(h: Handle): number[];
+  strides(h: Handle): number[];
+  storageOffset(h: Handle): number;
+  dtype(h: Handle): number;
+  device(h: Handle): string;
+  requiresGrad(h: Handle): boolean;
+  lookupOp(name: string, overload: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, ...args: unknown[]): unknown;
+}
+
+// lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'scripts', 'libtorch.js'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`torchnode: cannot find the package folder above ${from}`);
+  }
+}
+const packageRoot = findPackageRoot(__dirname);
+
+interface Located {
+  root: string;
+}
+interface Locator {
+  locate(opts?: { log?: (m: string) => void }): Located;
+  runtimeLibraries(found: Located): string[];
+  describe(found: Located): string;
+}
+
+// node-gyp-build looks in build/Release and prebuilds/<platform>-<arch>/ for a named addon.
+function addonPath(name: string): string {
+  const built = path.join(packageRoot, 'build', 'Release', `${name}.node`);
+  if (fs.existsSync(built)) return built;
+  const prebuilt = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, `${name}.node`);
+  if (fs.existsSync(prebuilt)) return prebuilt;
+  throw new Error(
+    `torchnode: the native addon ${name}.node is not built (looked in ${path.dirname(built)} and ${path.dirname(prebuilt)}). ` +
+      'Run `npm run build:native`.',
+  );
+}
+
+function load(): Native {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const locator = require(path.join(packageRoot, 'scripts', 'libtorch.js')) as Locator;
+  const found = locator.locate();
+  const loader = require(addonPath('torchnode_loader')) as { preload(p: string): void };
+  for (const lib of locator.runtimeLibraries(found)) loader.preload(lib);
+  try {
+    return require(addonPath('torchnode')) as Native;
+  } catch (err) {
+    throw new Error(`torchnode: could not load the addon with ${locator.describe(found)}: ${(err as Error).message}`);
+  }
+}
+
+export const native: Native = load();

@@ -1,0 +1,17 @@
+// Entry point of the addon. lib/native.ts is the only JS file that loads it.
+#include "torchnode.h"
+
+namespace torchnode {
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<EnvState>(new EnvState());
+  InitTensor(env, exports);
+  InitDispatch(env, exports);
+  exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
+  return exports;
+}
+
+}  // namespace torchnode
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return torchnode::Init(env, exports); }
+NODE_API_MODULE(torchnode, InitAddon)

@@ -1,0 +1,332 @@
+// One binding for every ATen operator: look the schema up once (lookupOp), then call it boxed
+// through the c10 dispatcher (callOp), converting each JS argument by its schema type.
+// Autograd, type promotion and every ATen check happen inside the dispatcher as in PyTorch.
+#include "torchnode.h"
+
+namespace torchnode {
+
+static ArgKind KindOf(const c10::TypePtr& type, bool* optional) {
+  c10::TypePtr t = type;
+  *optional = false;
+  if (t->kind() == c10::TypeKind::OptionalType) {
+    *optional = true;
+    t = t->castRaw<c10::OptionalType>()->getElementType();
+  }
+  switch (t->kind()) {
+    case c10::TypeKind::TensorType: return ArgKind::Tensor;
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType: return ArgKind::Int;
+    case c10::TypeKind::FloatType:
+    case c10::TypeKind::SymFloatType: return ArgKind::Float;
+    case c10::TypeKind::BoolType:
+    case c10::TypeKind::SymBoolType: return ArgKind::Bool;
+    case c10::TypeKind::NumberType: return ArgKind::Scalar;
+    case c10::TypeKind::ScalarTypeType: return ArgKind::Dtype;
+    case c10::TypeKind::LayoutType: return ArgKind::Layout;
+    case c10::TypeKind::MemoryFormatType: return ArgKind::MemoryFormat;
+    case c10::TypeKind::DeviceObjType: return ArgKind::Device;
+    case c10::TypeKind::StringType: return ArgKind::String;
+    case c10::TypeKind::GeneratorType: return ArgKind::Generator;
+    case c10::TypeKind::ListType: {
+      const c10::TypePtr& elem = t->castRaw<c10::ListType>()->getElementType();
+      bool elemOptional = false;
+      ArgKind e = KindOf(elem, &elemOptional);
+      if (e == ArgKind::Tensor) return elemOptional ? ArgKind::OptTensorList : ArgKind::TensorList;
+      if (elemOptional) return ArgKind::Unsupported;
+      if (e == ArgKind::Int) return ArgKind::IntList;
+      if (e == ArgKind::Float) return ArgKind::FloatList;
+      if (e == ArgKind::Bool) return ArgKind::BoolList;
+      return ArgKind::Unsupported;
+    }
+    default: return ArgKind::Unsupported;
+  }
+}
+
+static const char* KindName(ArgKind k) {
+  switch (k) {
+    case ArgKind::Tensor: return "Tensor";
+    case ArgKind::TensorList: return "tuple of Tensors";
+    case ArgKind::OptTensorList: return "tuple of Tensors or None";
+    case ArgKind::Int: return "int";
+    case ArgKind::IntList: return "tuple of ints";
+    case ArgKind::Float: return "float";
+    case ArgKind::FloatList: return "tuple of floats";
+    case ArgKind::Bool: return "bool";
+    case ArgKind::BoolList: return "tuple of bools";
+    case ArgKind::Scalar: return "Number";
+    case ArgKind::Dtype: return "torch.dtype";
+    case ArgKind::Layout: return "torch.layout";
+    case ArgKind::MemoryFormat: return "torch.memory_format";
+    case ArgKind::Device: return "torch.device";
+    case ArgKind::String: return "str";
+    case ArgKind::Generator: return "torch.Generator";
+    default: return "an unsupported type";
+  }
+}
+
+// The JS value's type in Python's words, for PyTorch-style messages.
+static std::string JsTypeName(Napi::Env env, const Napi::Value& v) {
+  switch (v.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "NoneType";
+    case napi_boolean: return "bool";
+    case napi_number: {
+      double d = v.As<Napi::Number>().DoubleValue();
+      return std::isfinite(d) && std::trunc(d) == d ? "int" : "float";
+    }
+    case napi_bigint: return "int";
+    case napi_string: return "str";
+    case napi_external: return IsHandle(env, v) ? "Tensor" : "external";
+    default: return v.IsArray() ? "list" : v.IsFunction() ? "function" : "object";
+  }
+}
+
+// Thrown by converters; the caller builds the message. For a list, the offending element.
+struct ArgError {
+  int64_t element = -1;
+  std::string elementType;
+};
+
+static bool IsInteger(double d) { return std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= 9007199254740992.0; }
+
+static int64_t ToInt(const Napi::Value& v) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!IsInteger(d)) throw ArgError();
+    return static_cast<int64_t>(d);
+  }
+  if (v.IsBigInt()) {
+    bool lossless = false;
+    int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throw ArgError();
+    return i;
+  }
+  throw ArgError();
+}
+
+static double ToFloat(const Napi::Value& v) {
+  if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
+  if (v.IsBigInt()) return static_cast<double>(ToInt(v));
+  throw ArgError();
+}
+
+static bool ToBool(const Napi::Value& v) {
+  if (!v.IsBoolean()) throw ArgError();
+  return v.As<Napi::Boolean>().Value();
+}
+
+// Python numbers: bool, int (an integral JS number or a bigint) or float.
+static c10::Scalar ToScalar(const Napi::Value& v) {
+  if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
+  if (v.IsBigInt()) return c10::Scalar(ToInt(v));
+  if (!v.IsNumber()) throw ArgError();
+  double d = v.As<Napi::Number>().DoubleValue();
+  return IsInteger(d) ? c10::Scalar(static_cast<int64_t>(d)) : c10::Scalar(d);
+}
+
+template <typename T, typename F>
+static c10::List<T> ToList(const Napi::Value& v, F convert) {
+  if (!v.IsArray()) throw ArgError();
+  auto arr = v.As<Napi::Array>();
+  c10::List<T> out;
+  uint32_t n = arr.Length();
+  out.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    Napi::Value e = arr.Get(i);
+    try {
+      out.push_back(convert(e));
+    } catch (ArgError& err) {
+      err.element = i;
+      err.elementType = JsTypeName(e.Env(), e);
+      throw;
+    }
+  }
+  return out;
+}
+
+static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& spec) {
+  if (v.IsNull() && spec.optional) return c10::IValue();
+  switch (spec.kind) {
+    case ArgKind::Tensor: {
+      if (IsHandle(env, v)) return Unwrap(env, v);
+      // A Python number where a Tensor is expected becomes a wrapped-number tensor, which
+      // takes part in type promotion as a scalar (as torch's argument parser does).
+      if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) throw ArgError();
+      at::Tensor t = c10::scalar_to_tensor(ToScalar(v));
+      t.unsafeGetTensorImpl()->set_wrapped_number(true);
+      return t;
+    }
+    case ArgKind::TensorList:
+      return ToList<at::Tensor>(v, [&](const Napi::Value& e) -> at::Tensor {
+        if (!IsHandle(env, e)) throw ArgError();
+        return Unwrap(env, e);
+      });
+    case ArgKind::OptTensorList:
+      return ToList<std::optional<at::Tensor>>(v, [&](const Napi::Value& e) -> std::optional<at::Tensor> {
+        if (e.IsNull() || e.IsUndefined()) return std::nullopt;
+        if (!IsHandle(env, e)) throw ArgError();
+        return Unwrap(env, e);
+      });
+    case ArgKind::Int: return ToInt(v);
+    case ArgKind::IntList:
+      if (spec.fixedLength > 0 && (v.IsNumber() || v.IsBigInt()))
+        return c10::List<int64_t>(std::vector<int64_t>(spec.fixedLength, ToInt(v)));
+      return ToList<int64_t>(v, ToInt);
+    case ArgKind::Float: return ToFloat(v);
+    case ArgKind::FloatList:
+      if (spec.fixedLength > 0 && v.IsNumber())
+        return c10::List<double>(std::vector<double>(spec.fixedLength, ToFloat(v)));
+      return ToList<double>(v, ToFloat);
+    case ArgKind::Bool: return ToBool(v);
+    case ArgKind::BoolList: return ToList<bool>(v, ToBool);
+    case ArgKind::Scalar: return ToScalar(v);
+    case ArgKind::Dtype: {
+      int64_t code = ToInt(v);
+      if (code < 0 || code >= static_cast<int64_t>(at::ScalarType::NumOptions)) throw ArgError();
+      return static_cast<at::ScalarType>(code);
+    }
+    case ArgKind::Layout:
+    case ArgKind::MemoryFormat: return ToInt(v);  // PyTorch's enum values, from lib/
+    case ArgKind::Device:
+      if (!v.IsString()) throw ArgError();
+      return c10::Device(v.As<Napi::String>().Utf8Value());  // c10 rejects malformed strings
+    case ArgKind::String:
+      if (!v.IsString()) throw ArgError();
+      return v.As<Napi::String>().Utf8Value();
+    case ArgKind::Generator:
+    case ArgKind::Unsupported:
+      break;
+  }
+  throw ArgError();
+}
+
+static Napi::Value FromIValue(Napi::Env env, c10::IValue& v) {
+  if (v.isTensor()) return Wrap(env, std::move(v).toTensor());
+  if (v.isNone()) return env.Null();
+  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
+  if (v.isInt()) return Napi::Number::New(env, static_cast<double>(v.toInt()));
+  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
+  if (v.isSymInt()) return Napi::Number::New(env, static_cast<double>(v.toSymInt().guard_int(__FILE__, __LINE__)));
+  if (v.isTensorList()) {
+    auto list = v.toTensorList();
+    auto arr = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, Wrap(env, list.get(i)));
+    return arr;
+  }
+  if (v.isIntList()) {
+    auto list = v.toIntList();
+    auto arr = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(list.get(i))));
+    return arr;
+  }
+  if (v.isString()) return Napi::String::New(env, v.toStringRef());
+  if (v.isScalar()) {
+    c10::Scalar s = v.toScalar();
+    if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
+    if (s.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(s.toLong()));
+    return Napi::Number::New(env, s.toDouble());
+  }
+  throw Napi::Error::New(env, "torchnode cannot return a value of type " + v.tagKind());
+}
+
+// lookupOp(name: string, overload: string) -> id
+static Napi::Value LookupOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString() || !info[1].IsString()) throw Napi::TypeError::New(env, "lookupOp(name, overload) expects strings");
+  std::string name = info[0].As<Napi::String>();
+  std::string overload = info[1].As<Napi::String>();
+  auto handle = c10::Dispatcher::singleton().findSchema({name, overload});
+  if (!handle) throw Napi::Error::New(env, "unknown operator " + name + (overload.empty() ? "" : "." + overload));
+  auto entry = std::make_unique<OpEntry>(OpEntry{*handle, name.substr(name.find("::") + 2), {}, {}});
+  const c10::FunctionSchema& schema = handle->schema();
+  for (const c10::Argument& a : schema.arguments()) {
+    bool optional = false;
+    ArgKind kind = KindOf(a.real_type(), &optional);
+    entry->args.push_back({a.name(), kind, optional, a.N().value_or(0), a.default_value()});
+  }
+  for (const c10::Argument& r : schema.returns())
+    entry->returnAliasesInput.push_back(r.alias_info() != nullptr && r.alias_info()->isWrite());
+  EnvState& st = State(env);
+  st.ops.push_back(std::move(entry));
+  return Napi::Number::New(env, static_cast<double>(st.ops.size() - 1));
+}
+
+// opSchema(id) -> the operator's schema string, as PyTorch prints it.
+static Napi::Value OpSchema(const Napi::CallbackInfo& info) {
+  EnvState& st = State(info.Env());
+  uint32_t id = info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : UINT32_MAX;
+  if (id >= st.ops.size()) throw Napi::RangeError::New(info.Env(), "no such operator id");
+  std::ostringstream out;
+  out << st.ops[id]->handle.schema();
+  return Napi::String::New(info.Env(), out.str());
+}
+
+// callOp(id, ...args): arguments in schema order; `undefined` (or a missing argument) takes the
+// schema's default. Returns one value, an array for several returns, or undefined when the only
+// return is the argument written in place (the JS caller returns its own object).
+static Napi::Value CallOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnvState& st = State(env);
+  double rawId = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(rawId >= 0 && rawId < static_cast<double>(st.ops.size())))
+    throw Napi::RangeError::New(env, "callOp(): no such operator id");
+  const OpEntry& op = *st.ops[static_cast<size_t>(rawId)];
+  size_t given = info.Length() - 1;
+  if (given > op.args.size())
+    throw Napi::TypeError::New(env, op.name + "() takes " + std::to_string(op.args.size()) + " arguments but " +
+                                        std::to_string(given) + " were given");
+  torch::jit::Stack& stack = st.stack;
+  stack.clear();
+  for (size_t i = 0; i < op.args.size(); ++i) {
+    const ArgSpec& spec = op.args[i];
+    Napi::Value v = i < given ? info[i + 1] : env.Undefined();
+    if (v.IsUndefined()) {
+      if (!spec.fallback) {
+        stack.clear();
+        throw Napi::TypeError::New(env, op.name + "() missing required argument '" + spec.name + "' (position " +
+                                            std::to_string(i) + ")");
+      }
+      stack.push_back(*spec.fallback);
+      continue;
+    }
+    try {
+      stack.push_back(ToIValue(env, v, spec));
+    } catch (const ArgError& err) {
+      stack.clear();
+      std::string what = op.name + "(): argument '" + spec.name + "' (position " + std::to_string(i) + ") must be " +
+                         KindName(spec.kind);
+      if (err.element >= 0)
+        what += ", but found element of type " + err.elementType + " at pos " + std::to_string(err.element);
+      else
+        what += ", not " + JsTypeName(env, v);
+      throw Napi::TypeError::New(env, what);
+    }
+  }
+  try {
+    op.handle.callBoxed(stack);
+  } catch (...) {
+    stack.clear();
+    throw;
+  }
+  Napi::Value result;
+  size_t n = op.returnAliasesInput.size();
+  if (n == 0) {
+    result = env.Undefined();
+  } else if (n == 1) {
+    result = op.returnAliasesInput[0] ? env.Undefined() : FromIValue(env, stack[0]);
+  } else {
+    auto arr = Napi::Array::New(env, n);
+    for (size_t i = 0; i < n; ++i) arr.Set(i, FromIValue(env, stack[i]));
+    result = arr;
+  }
+  stack.clear();
+  return result;
+}
+
+void InitDispatch(Napi::Env env, Napi::Object exports) {
+  TN_EXPORT(exports, "lookupOp", LookupOp);
+  TN_EXPORT(exports, "opSchema", OpSchema);
+  TN_EXPORT(exports, "callOp", CallOp);
+}
+
+}  // namespace torchnode

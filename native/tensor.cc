@@ -1,0 +1,191 @@
+// Tensor handles: ownership, external-memory accounting, creation from and export to JS memory.
+#include "torchnode.h"
+
+namespace torchnode {
+
+EnvState& State(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return *static_cast<EnvState*>(data);
+}
+
+// Bytes this handle keeps alive: a fresh storage is charged to its first handle only, so views
+// of a live tensor do not count twice.
+static int64_t ChargeFor(const at::Tensor& t) {
+  if (!t.defined() || !t.has_storage()) return 0;
+  const c10::Storage& s = t.storage();
+  return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
+}
+
+// Reports a change of native memory to V8 (it needs the out-parameter or it does nothing).
+static void AdjustExternal(node_api_basic_env env, int64_t bytes) {
+  int64_t total = 0;
+  napi_adjust_external_memory(env, bytes, &total);
+}
+
+static void Release(node_api_basic_env env, TensorHandle* h) {
+  if (h->accounted != 0) {
+    AdjustExternal(env, -h->accounted);
+    h->state->stats[kLiveBytes] -= static_cast<double>(h->accounted);
+    h->accounted = 0;
+  }
+  h->tensor = at::Tensor();
+}
+
+// A basic finalizer: it only frees C++ memory, so Node may run it from inside GC, which keeps
+// a synchronous loop that never disposes in bounded memory.
+static void FinalizeHandle(node_api_basic_env env, void* data, void* /*hint*/) {
+  auto* h = static_cast<TensorHandle*>(data);
+  if (!h->disposed) {
+    Release(env, h);
+    h->state->stats[kLiveHandles] -= 1;
+  }
+  delete h;
+}
+
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
+  if (!tensor.defined()) return env.Null();
+  EnvState& st = State(env);
+  auto* h = new TensorHandle();
+  h->accounted = ChargeFor(tensor);
+  h->tensor = std::move(tensor);
+  h->state = &st;
+  napi_value out;
+  if (napi_create_external(env, h, FinalizeHandle, nullptr, &out) != napi_ok) {
+    delete h;
+    throw Napi::Error::New(env, "could not create a tensor handle");
+  }
+  if (h->accounted != 0) {
+    AdjustExternal(env, h->accounted);
+    st.stats[kBytesSinceReset] += static_cast<double>(h->accounted);
+    st.stats[kLiveBytes] += static_cast<double>(h->accounted);
+  }
+  st.stats[kLiveHandles] += 1;
+  return Napi::Value(env, out);
+}
+
+static TensorHandle* HandleOf(Napi::Env env, Napi::Value value) {
+  if (value.Type() != napi_external) return nullptr;
+  void* data = nullptr;
+  napi_get_value_external(env, value, &data);
+  auto* h = static_cast<TensorHandle*>(data);
+  return h != nullptr && h->magic == TensorHandle::kMagic ? h : nullptr;
+}
+
+bool IsHandle(Napi::Env env, Napi::Value value) { return HandleOf(env, value) != nullptr; }
+
+at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what) {
+  TensorHandle* h = HandleOf(env, value);
+  if (h == nullptr) throw Napi::TypeError::New(env, std::string("expected a Tensor for ") + what);
+  if (h->disposed) throw Napi::Error::New(env, "Tensor has been disposed");
+  return h->tensor;
+}
+
+// dispose(handle): frees the tensor now. Safe to call twice.
+static Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  TensorHandle* h = HandleOf(info.Env(), info[0]);
+  if (h == nullptr) throw Napi::TypeError::New(info.Env(), "dispose() expects a tensor handle");
+  if (!h->disposed) {
+    Release(info.Env(), h);
+    h->disposed = true;
+    h->state->stats[kLiveHandles] -= 1;
+  }
+  return info.Env().Undefined();
+}
+
+static std::vector<int64_t> IntsOf(Napi::Env env, Napi::Value v, const char* what) {
+  if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of integers");
+  auto arr = v.As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value e = arr.Get(i);
+    double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : NAN;
+    if (!std::isfinite(d) || std::trunc(d) != d)
+      throw Napi::TypeError::New(env, std::string(what) + " must be an array of integers");
+    out[i] = static_cast<int64_t>(d);
+  }
+  return out;
+}
+
+static at::ScalarType DtypeOf(Napi::Env env, Napi::Value v) {
+  int32_t code = v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1;
+  if (code < 0 || code >= static_cast<int32_t>(at::ScalarType::NumOptions))
+    throw Napi::TypeError::New(env, "invalid dtype");
+  return static_cast<at::ScalarType>(code);
+}
+
+// fromBytes(view: ArrayBufferView, dtype: number, shape: number[]) -> handle. Copies the bytes.
+static Napi::Value FromBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() && !info[0].IsDataView() && !info[0].IsBuffer())
+    throw Napi::TypeError::New(env, "fromBytes() expects an ArrayBufferView");
+  napi_value view = info[0];
+  void* data = nullptr;
+  size_t byteLength = 0;
+  if (info[0].IsTypedArray()) {
+    auto ta = info[0].As<Napi::TypedArray>();
+    data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    byteLength = ta.ByteLength();
+  } else {
+    napi_get_dataview_info(env, view, &byteLength, &data, nullptr, nullptr);
+  }
+  at::ScalarType dtype = DtypeOf(env, info[1]);
+  std::vector<int64_t> shape = IntsOf(env, info[2], "shape");
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));  // checks negative sizes
+  if (t.nbytes() != byteLength)
+    throw Napi::RangeError::New(env, "fromBytes(): " + std::to_string(byteLength) + " bytes given for a tensor of " +
+                                         std::to_string(t.nbytes()) + " bytes");
+  if (byteLength != 0) std::memcpy(t.data_ptr(), data, byteLength);
+  return Wrap(env, std::move(t));
+}
+
+// toBytes(handle) -> ArrayBuffer holding a contiguous CPU copy of the elements.
+static Napi::Value ToBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor t = Unwrap(env, info[0]).detach().to(at::kCPU).contiguous();
+  auto buf = Napi::ArrayBuffer::New(env, t.nbytes());
+  if (t.nbytes() != 0) std::memcpy(buf.Data(), t.data_ptr(), t.nbytes());
+  return buf;
+}
+
+static Napi::Array IntArray(Napi::Env env, c10::IntArrayRef values) {
+  auto arr = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(values[i])));
+  return arr;
+}
+
+static Napi::Value Shape(const Napi::CallbackInfo& info) { return IntArray(info.Env(), Unwrap(info.Env(), info[0]).sizes()); }
+static Napi::Value Strides(const Napi::CallbackInfo& info) { return IntArray(info.Env(), Unwrap(info.Env(), info[0]).strides()); }
+static Napi::Value StorageOffset(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(Unwrap(info.Env(), info[0]).storage_offset()));
+}
+static Napi::Value Dtype(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<int>(Unwrap(info.Env(), info[0]).scalar_type()));
+}
+static Napi::Value Device(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Unwrap(info.Env(), info[0]).device().str());
+}
+static Napi::Value RequiresGrad(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Unwrap(info.Env(), info[0]).requires_grad());
+}
+
+void InitTensor(Napi::Env env, Napi::Object exports) {
+  // Counters shared with lib/memory.ts: an off-heap ArrayBuffer, so the pointer stays valid.
+  EnvState& st = State(env);
+  auto buf = Napi::ArrayBuffer::New(env, kStatCount * sizeof(double));
+  std::memset(buf.Data(), 0, buf.ByteLength());
+  st.stats = static_cast<double*>(buf.Data());
+  st.statsRef = Napi::Persistent(buf);
+  exports.Set("stats", Napi::Float64Array::New(env, kStatCount, buf, 0));
+  TN_EXPORT(exports, "dispose", Dispose);
+  TN_EXPORT(exports, "fromBytes", FromBytes);
+  TN_EXPORT(exports, "toBytes", ToBytes);
+  TN_EXPORT(exports, "shape", Shape);
+  TN_EXPORT(exports, "strides", Strides);
+  TN_EXPORT(exports, "storageOffset", StorageOffset);
+  TN_EXPORT(exports, "dtype", Dtype);
+  TN_EXPORT(exports, "device", Device);
+  TN_EXPORT(exports, "requiresGrad", RequiresGrad);
+}
+
+}  // namespace torchnode

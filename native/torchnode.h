@@ -1,0 +1,84 @@
+// Shared declarations of the native layer. The layer is mechanical: it converts arguments,
+// calls ATen, wraps results and turns C++ exceptions into JS errors. Policy lives in lib/.
+#pragma once
+#include "pch.h"
+
+namespace torchnode {
+
+// Counters shared with JS through a Float64Array (lib/memory.ts reads them without a call).
+enum Stat : int { kBytesSinceReset = 0, kLiveHandles = 1, kLiveBytes = 2, kStatCount = 4 };
+
+// How callOp converts one JS argument (see dispatch.cc).
+enum class ArgKind : uint8_t {
+  Tensor, TensorList, OptTensorList, Int, IntList, Float, FloatList, Bool, BoolList,
+  Scalar, Dtype, Layout, MemoryFormat, Device, String, Generator, Unsupported
+};
+
+struct ArgSpec {
+  std::string name;
+  ArgKind kind;
+  bool optional;          // accepts null / None
+  int64_t fixedLength;    // int[2]: a single int is repeated this many times (0 = any)
+  std::optional<c10::IValue> fallback;  // the schema's default value
+};
+
+struct OpEntry {
+  c10::OperatorHandle handle;
+  std::string name;  // for messages: "add"
+  std::vector<ArgSpec> args;
+  std::vector<bool> returnAliasesInput;  // Tensor(a!) returns: JS keeps its own object
+};
+
+
+// State of one Node environment (main thread or a worker): the addon is context-aware.
+struct EnvState {
+  double* stats = nullptr;          // points into the ArrayBuffer behind `statsRef`
+  Napi::Reference<Napi::ArrayBuffer> statsRef;
+  std::vector<std::unique_ptr<OpEntry>> ops;  // registered by lib/ops.ts, addressed by index
+  torch::jit::Stack stack;                    // reused by every boxed call (calls never nest)
+};
+
+// What a JS tensor handle (an External) points at.
+struct TensorHandle {
+  static constexpr uint64_t kMagic = 0x746f7263686e6f64ULL;  // "torchnod"
+  uint64_t magic = kMagic;
+  at::Tensor tensor;
+  int64_t accounted = 0;  // bytes reported to V8 as external memory
+  bool disposed = false;
+  EnvState* state = nullptr;
+};
+
+EnvState& State(napi_env env);
+
+// Wraps a tensor in a new handle; undefined tensors become `null`.
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
+// The tensor behind a handle; throws a TypeError for anything else and an Error once disposed.
+at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");
+bool IsHandle(Napi::Env env, Napi::Value value);
+
+// Runs `body` and converts c10::Error / std::exception into a JS Error carrying PyTorch's
+// message without the C++ backtrace.
+template <Napi::Value (*Body)(const Napi::CallbackInfo&)>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  try {
+    return Body(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const c10::IndexError& e) {
+    throw Napi::RangeError::New(info.Env(), e.what_without_backtrace());
+  } catch (const c10::TypeError& e) {
+    throw Napi::TypeError::New(info.Env(), e.what_without_backtrace());
+  } catch (const c10::Error& e) {
+    throw Napi::Error::New(info.Env(), e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
+#define TN_EXPORT(exports, name, fn) \
+  exports.Set(name, Napi::Function::New<::torchnode::Guarded<fn>>(exports.Env(), name))
+
+void InitTensor(Napi::Env env, Napi::Object exports);
+void InitDispatch(Napi::Env env, Napi::Object exports);
+
+}  // namespace torchnode

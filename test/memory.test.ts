@@ -1,0 +1,142 @@
+// Native memory really comes back: dispose(), tidy() scopes, and the GC path for code that does
+// neither. RSS is measured in a separate process (test/memory/chain.js) per mode.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as torch from '../lib';
+import { expectError } from './helpers';
+
+const MB = 1024 * 1024;
+
+function chain(mode: string, n: number): { start: number; peak: number; end: number; value: number; live: number } {
+  const script = path.join(__dirname, 'memory', 'chain.js');
+  return JSON.parse(execFileSync(process.execPath, [script, mode, String(n)], { encoding: 'utf8', timeout: 600000 }));
+}
+
+describe('memory under long loops (20,000 chained 1000x1000 adds)', () => {
+  test('a loop that never disposes stays under 1.5 GB RSS', () => {
+    const r = chain('gc', 20000);
+    expect(r.value).toBe(20000 * 1e6);
+    expect(r.peak).toBeLessThan(1.5 * 1024 * MB);
+  }, 900000);
+
+  test('with a scope per step, RSS stays within 100 MB of where it started', () => {
+    const r = chain('tidy', 20000);
+    expect(r.value).toBe(20000 * 1e6);
+    expect(r.peak - r.start).toBeLessThan(100 * MB);
+    expect(r.live).toBeLessThan(10);
+  }, 900000);
+});
+
+describe('dispose()', () => {
+  test('is idempotent and a disposed tensor refuses use with a clear Error', () => {
+    const t = torch.ones(3);
+    const before = torch.memory().liveTensors;
+    t.dispose();
+    t.dispose();
+    expect(t.isDisposed).toBe(true);
+    expect(torch.memory().liveTensors).toBe(before - 1);
+    expectError(() => t.add(1), 'Tensor has been disposed');
+    expectError(() => torch.ones(3).add(t), 'Tensor has been disposed');
+    expectError(() => t.tolist(), 'Tensor has been disposed');
+  });
+
+  test('`using` disposes at the end of the block', () => {
+    let escaped: torch.Tensor;
+    {
+      using t = torch.ones(2);
+      escaped = t;
+      expect(t.sum().item()).toBe(2);
+    }
+    expect(escaped.isDisposed).toBe(true);
+  });
+
+  test('torch.dispose frees every tensor inside a structure', () => {
+    const a = torch.ones(1);
+    const b = torch.ones(1);
+    const c = torch.ones(1);
+    torch.dispose({ a, list: [b, new Map([['c', c]])] });
+    expect([a.isDisposed, b.isDisposed, c.isDisposed]).toEqual([true, true, true]);
+  });
+});
+
+describe('tidy()', () => {
+  test('frees what was created inside except what is returned', () => {
+    const outer = torch.ones(2);
+    let inner: torch.Tensor | undefined;
+    const result = torch.tidy(() => {
+      inner = outer.add(1);
+      return inner.mul(2);
+    });
+    expect(inner!.isDisposed).toBe(true);
+    expect(result.isDisposed).toBe(false);
+    expect(outer.isDisposed).toBe(false);
+    expect(result.tolist()).toEqual([4, 4]);
+  });
+
+  test('keeps tensors returned inside arrays, Maps and objects, and kept ones', () => {
+    let kept: torch.Tensor | undefined;
+    let dropped: torch.Tensor | undefined;
+    const out = torch.tidy(() => {
+      kept = torch.keep(torch.ones(1));
+      dropped = torch.ones(1);
+      return { a: [torch.zeros(1)], m: new Map([['b', torch.zeros(1)]]) };
+    });
+    expect(out.a[0]!.isDisposed).toBe(false);
+    expect(out.m.get('b')!.isDisposed).toBe(false);
+    expect(kept!.isDisposed).toBe(false);
+    expect(dropped!.isDisposed).toBe(true);
+  });
+
+  test('nested scopes hand their result to the enclosing scope', () => {
+    let mid: torch.Tensor | undefined;
+    torch.tidy(() => {
+      mid = torch.tidy(() => torch.ones(1).add(1));
+      expect(mid.isDisposed).toBe(false);
+      return null;
+    });
+    expect(mid!.isDisposed).toBe(true);
+  });
+
+  test('frees everything when fn throws', () => {
+    let t: torch.Tensor | undefined;
+    expect(() =>
+      torch.tidy(() => {
+        t = torch.ones(1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(t!.isDisposed).toBe(true);
+  });
+
+  test('follows an async function across awaits', async () => {
+    let before: torch.Tensor | undefined;
+    let after: torch.Tensor | undefined;
+    const result = await torch.tidy(async () => {
+      before = torch.ones(2);
+      await new Promise((r) => setTimeout(r, 5));
+      after = before.add(1);
+      await Promise.resolve();
+      return after.mul(3);
+    });
+    expect(before!.isDisposed).toBe(true);
+    expect(after!.isDisposed).toBe(true);
+    expect(result.tolist()).toEqual([6, 6]);
+  });
+
+  test('concurrent async scopes do not take each other’s tensors', async () => {
+    const made: torch.Tensor[][] = [[], []];
+    const run = (k: number) =>
+      torch.tidy(async () => {
+        for (let i = 0; i < 3; i++) {
+          made[k]!.push(torch.ones(1));
+          await new Promise((r) => setTimeout(r, 1 + k));
+        }
+        return made[k]![0]!;
+      });
+    const [r0, r1] = await Promise.all([run(0), run(1)]);
+    expect(r0).toBe(made[0]![0]);
+    expect(r1).toBe(made[1]![0]);
+    expect(made[0]!.map((t) => t.isDisposed)).toEqual([false, true, true]);
+    expect(made[1]!.map((t) => t.isDisposed)).toEqual([false, true, true]);
+  });
+});
