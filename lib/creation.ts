@@ -17,7 +17,6 @@ const ops = {
   empty: op('aten::empty.memory_format'),
   full: op('aten::full'),
   arange: op('aten::arange.start_step'),
-  requiresGrad_: op('aten::requires_grad_'),
 };
 
 function typedArrayDtype(a: TypedArray | Uint8ClampedArray | Uint32Array | BigUint64Array | Float64Array): DType {
@@ -95,8 +94,7 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
   }
   if (options.dtype !== undefined) t = convert(t, options.dtype);
   if (options.device !== undefined) t = move(t, options.device);
-  if (options.requiresGrad) native.callOp(ops.requiresGrad_, t._h, true);
-  return t;
+  return withOptions(t, options);
 }
 
 // Replaces a fresh tensor by its conversion, freeing the intermediate at once.
@@ -114,20 +112,24 @@ function move(t: Tensor, device: DeviceLike): Tensor {
 type SizeArg = number | readonly number[];
 
 // Splits `(2, 3, {dtype})` / `([2, 3], {dtype})` into sizes and options.
-function factoryArgs(args: readonly (SizeArg | TensorOptions)[]): [number[], TensorOptions] {
+export function factoryArgs(args: readonly (SizeArg | TensorOptions)[]): [number[], TensorOptions] {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
   const sizes = (hasOptions ? args.slice(0, -1) : args) as SizeArg[];
   return [sizeArgs(sizes), hasOptions ? (last as TensorOptions) : {}];
 }
 
-function factory(id: number, sizes: number[], options: TensorOptions, ...middle: unknown[]): Tensor {
-  const t = wrap(native.callOp(id, sizes, ...middle, options.dtype?.code, undefined, deviceArg(options.device)));
-  if (options.requiresGrad) native.callOp(ops.requiresGrad_, t._h, true);
+/** Applies the options a factory does not take itself (requiresGrad). */
+export function withOptions(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
 
-function deviceArg(device: DeviceLike | undefined): string | undefined {
+function factory(id: number, sizes: number[], options: TensorOptions, ...middle: unknown[]): Tensor {
+  return withOptions(wrap(native.callOp(id, sizes, ...middle, options.dtype?.code, undefined, deviceArg(options.device))), options);
+}
+
+export function deviceArg(device: DeviceLike | undefined): string | undefined {
   return device === undefined ? undefined : String(new Device(device));
 }
 
@@ -155,7 +157,5 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const options = typeof last === 'object' ? (last as TensorOptions) : {};
   const nums = (typeof last === 'object' ? args.slice(0, -1) : args) as number[];
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-  const t = wrap(native.callOp(ops.arange, start, end, step, options.dtype?.code, undefined, deviceArg(options.device)));
-  if (options.requiresGrad) native.callOp(ops.requiresGrad_, t._h, true);
-  return t;
+  return withOptions(wrap(native.callOp(ops.arange, start, end, step, options.dtype?.code, undefined, deviceArg(options.device))), options);
 }

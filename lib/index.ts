@@ -10,6 +10,8 @@ export {
 export { tensor, zeros, ones, empty, full, arange, type TensorOptions } from './creation';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
+export { manualSeed, rand, randn, randint, randperm } from './random';
 
 import { native } from './native';
 /** The libtorch version the addon runs on. */

@@ -20,6 +20,11 @@ export interface Native {
   dtype(h: Handle): number;
   device(h: Handle): string;
   requiresGrad(h: Handle): boolean;
+  grad(h: Handle): Handle | null;
+  setGrad(h: Handle, g: Handle | null): void;
+  isGradEnabled(): boolean;
+  setGradEnabled(enabled: boolean): void;
+  manualSeed(seed: bigint): void;
   lookupOp(name: string, overload: string): number;
   opSchema(id: number): string;
   callOp(id: number, ...args: unknown[]): unknown;

@@ -30,10 +30,25 @@ const ops = {
   mean: op('aten::mean'),
   meanDim: op('aten::mean.dim'),
   reshape: op('aten::reshape'),
+  t: op('aten::t'),
+  transpose: op('aten::transpose.int'),
+  permute: op('aten::permute'),
+  flatten: op('aten::flatten.using_ints'),
+  squeeze: op('aten::squeeze'),
+  squeezeDim: op('aten::squeeze.dim'),
+  unsqueeze: op('aten::unsqueeze'),
   view: op('aten::view'),
   item: op('aten::item'),
   toDtype: op('aten::to.dtype'),
   toDevice: op('aten::to.device'),
+  requiresGrad_: op('aten::requires_grad_'),
+  backward: op('aten::_backward'),
+  detach: op('aten::detach'),
+  detach_: op('aten::detach_'),
+  retainGrad: op('aten::retain_grad'),
+  isLeaf: op('aten::is_leaf'),
+  normal_: op('aten::normal_'),
+  uniform_: op('aten::uniform_'),
   clone: op('aten::clone'),
   contiguous: op('aten::contiguous'),
   isContiguous: op('aten::is_contiguous'),
@@ -122,6 +137,9 @@ export class Tensor implements Disposable {
   get requiresGrad(): boolean {
     return native.requiresGrad(this._h);
   }
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
   get ndim(): number {
     return native.callOp(ops.dim, this._h) as number;
   }
@@ -200,11 +218,77 @@ export class Tensor implements Disposable {
   view(...shape: (number | readonly number[])[]): Tensor {
     return wrap(native.callOp(ops.view, this._h, sizeArgs(shape)));
   }
+  /** Transpose of a tensor with at most 2 dimensions. */
+  t(): Tensor {
+    return wrap(native.callOp(ops.t, this._h));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return wrap(native.callOp(ops.transpose, this._h, dim0, dim1));
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return wrap(native.callOp(ops.permute, this._h, sizeArgs(dims)));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return wrap(native.callOp(ops.flatten, this._h, startDim, endDim));
+  }
+  squeeze(dim?: number): Tensor {
+    return wrap(dim === undefined ? native.callOp(ops.squeeze, this._h) : native.callOp(ops.squeezeDim, this._h, dim));
+  }
+  unsqueeze(dim: number): Tensor {
+    return wrap(native.callOp(ops.unsqueeze, this._h, dim));
+  }
   contiguous(): Tensor {
     return wrap(native.callOp(ops.contiguous, this._h));
   }
   clone(): Tensor {
     return wrap(native.callOp(ops.clone, this._h));
+  }
+
+  // ---- autograd --------------------------------------------------------------------------
+
+  /** Turns gradient recording on or off for this (leaf) tensor; returns it. */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean') throw new TypeError('requires_grad_(): argument \'requires_grad\' must be bool');
+    native.callOp(ops.requiresGrad_, this._h, requiresGrad);
+    return this;
+  }
+  /** The accumulated gradient, or null. */
+  get grad(): Tensor | null {
+    const g = native.grad(this._h);
+    return g === null ? null : wrap(g);
+  }
+  set grad(g: Tensor | null) {
+    native.setGrad(this._h, g === null ? null : g._h);
+  }
+  get isLeaf(): boolean {
+    return native.callOp(ops.isLeaf, this._h) as boolean;
+  }
+  /** Computes gradients of this tensor with respect to graph leaves (torch.Tensor.backward). */
+  backward(gradient?: Tensor | null, options: { retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor[] } = {}): void {
+    native.callOp(ops.backward, this._h, (options.inputs ?? []).map((t) => t._h), gradient?._h ?? null, options.retainGraph ?? null, options.createGraph ?? false);
+  }
+  /** A new tensor sharing storage, cut from the graph. */
+  detach(): Tensor {
+    return wrap(native.callOp(ops.detach, this._h));
+  }
+  detach_(): this {
+    native.callOp(ops.detach_, this._h);
+    return this;
+  }
+  /** Keeps .grad for this non-leaf tensor after backward(). */
+  retainGrad(): void {
+    native.callOp(ops.retainGrad, this._h);
+  }
+
+  // ---- random fills (the default generator; see torch.manualSeed) -------------------------
+
+  normal_(mean = 0, std = 1): this {
+    native.callOp(ops.normal_, this._h, mean, std);
+    return this;
+  }
+  uniform_(from = 0, to = 1): this {
+    native.callOp(ops.uniform_, this._h, from, to);
+    return this;
   }
 
   // ---- conversion ------------------------------------------------------------------------
@@ -267,4 +351,28 @@ export class Tensor implements Disposable {
   [inspect.custom](): string {
     return this.isDisposed ? 'tensor(<disposed>)' : this.toString();
   }
+}
+
+// Element-wise ops, one line each: the name of the ATen op is the method's name; those listed
+// with an in-place twin also get `name_`. Python numbers are accepted wherever a tensor is.
+const UNARY = ['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'floor', 'ceil', 'round', 'reciprocal', 'sign', 'log1p', 'expm1', 'square'] as const;
+const UNARY_INPLACE = ['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'floor', 'ceil', 'round', 'reciprocal', 'sign', 'log1p', 'expm1', 'square'] as const;
+const BINARY = { pow: 'aten::pow.Tensor_Tensor', eq: 'aten::eq.Tensor', ne: 'aten::ne.Tensor', lt: 'aten::lt.Tensor', le: 'aten::le.Tensor', gt: 'aten::gt.Tensor', ge: 'aten::ge.Tensor', maximum: 'aten::maximum', minimum: 'aten::minimum', remainder: 'aten::remainder.Tensor', fmod: 'aten::fmod.Tensor' } as const;
+
+type UnaryMethods = { [K in (typeof UNARY)[number]]: () => Tensor } & { [K in `${(typeof UNARY_INPLACE)[number]}_`]: () => Tensor };
+type BinaryMethods = { [K in keyof typeof BINARY]: (other: TensorOrScalar) => Tensor };
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Tensor extends UnaryMethods, BinaryMethods {}
+
+for (const name of UNARY) {
+  const id = op(`aten::${name}`);
+  Object.defineProperty(Tensor.prototype, name, { value: function (this: Tensor) { return wrap(native.callOp(id, this._h)); }, writable: true, configurable: true });
+}
+for (const name of UNARY_INPLACE) {
+  const id = op(`aten::${name}_`);
+  Object.defineProperty(Tensor.prototype, `${name}_`, { value: function (this: Tensor) { native.callOp(id, this._h); return this; }, writable: true, configurable: true });
+}
+for (const [name, schema] of Object.entries(BINARY)) {
+  const id = op(schema);
+  Object.defineProperty(Tensor.prototype, name, { value: function (this: Tensor, other: TensorOrScalar) { return wrap(native.callOp(id, this._h, h(other))); }, writable: true, configurable: true });
 }

@@ -7,6 +7,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<EnvState>(new EnvState());
   InitTensor(env, exports);
   InitDispatch(env, exports);
+  InitAutograd(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   return exports;
 }

@@ -80,5 +80,6 @@ Napi::Value Guarded(const Napi::CallbackInfo& info) {
 
 void InitTensor(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);
+void InitAutograd(Napi::Env env, Napi::Object exports);
 
 }  // namespace torchnode

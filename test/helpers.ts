@@ -3,8 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../lib';
 
+// Python's json writes NaN, Infinity and -Infinity as bare words; JSON.parse needs them quoted.
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
 export function fixture<T = unknown>(name: string): T {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'generated', name), 'utf8')) as T;
+  const text = fs.readFileSync(path.join(__dirname, 'fixtures', 'generated', name), 'utf8');
+  const quoted = text.replace(/(?<=[\s\[,:])(-?Infinity|NaN)(?=[\s,\]}])/g, '"@$1"');
+  return JSON.parse(quoted, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('@') && v.slice(1) in NON_FINITE ? NON_FINITE[v.slice(1)] : v)) as T;
 }
 
 /** Exact for integers and bools; relative tolerance for floats. */
@@ -14,6 +19,10 @@ export function expectClose(actual: unknown, expected: unknown, rtol = 1e-6, ato
     const a = actual as unknown[];
     expect(a.length).toBe(expected.length);
     expected.forEach((e, i) => expectClose(a[i], e, rtol, atol, `${where}[${i}]`));
+    return;
+  }
+  if (typeof expected === 'number' && !Number.isFinite(expected)) {
+    if (!Object.is(actual, expected) && !(Number.isNaN(expected) && Number.isNaN(actual))) throw new Error(`${where}: ${String(actual)} !== ${expected}`);
     return;
   }
   if (typeof expected === 'number' && !Number.isInteger(expected)) {
