@@ -1,6 +1,6 @@
 // torchnode: `import * as torch from 'torchnode'` or `const torch = require('torchnode')`.
 export { native } from './native';
-export { Tensor, type TensorOrScalar, type Scalar, type NestedArray } from './tensor';
+export { Tensor, type TensorOrScalar, type Scalar, type NestedArray, type ValuesIndices } from './tensor';
 export { Size } from './size';
 export { Device, type DeviceLike } from './device';
 export {
@@ -10,6 +10,7 @@ export {
 export { tensor, zeros, ones, empty, full, arange, type TensorOptions } from './creation';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
+export { cat, stack, where } from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, rand, randn, randint, randperm } from './random';
 

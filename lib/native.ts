@@ -22,6 +22,7 @@ export interface Native {
   requiresGrad(h: Handle): boolean;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
+  gradFnName(h: Handle): string | null;
   isGradEnabled(): boolean;
   setGradEnabled(enabled: boolean): void;
   manualSeed(seed: bigint): void;

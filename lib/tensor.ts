@@ -37,6 +37,38 @@ const ops = {
   squeeze: op('aten::squeeze'),
   squeezeDim: op('aten::squeeze.dim'),
   unsqueeze: op('aten::unsqueeze'),
+  expand: op('aten::expand'),
+  select: op('aten::select.int'),
+  narrow: op('aten::narrow'),
+  slice: op('aten::slice.Tensor'),
+  index: op('aten::index.Tensor'),
+  indexSelect: op('aten::index_select'),
+  gather: op('aten::gather'),
+  scatterSrc_: op('aten::scatter_.src'),
+  scatterValue_: op('aten::scatter_.value'),
+  maskedFill: op('aten::masked_fill.Tensor'),
+  maskedFill_: op('aten::masked_fill_.Tensor'),
+  split: op('aten::split.Tensor'),
+  splitSizes: op('aten::split_with_sizes'),
+  chunk: op('aten::chunk'),
+  max: op('aten::max'),
+  maxDim: op('aten::max.dim'),
+  min: op('aten::min'),
+  minDim: op('aten::min.dim'),
+  argmax: op('aten::argmax'),
+  argmin: op('aten::argmin'),
+  var: op('aten::var.correction'),
+  std: op('aten::std.correction'),
+  norm: op('aten::norm.ScalarOpt_dim'),
+  normAll: op('aten::norm.Scalar'),
+  logsumexp: op('aten::logsumexp'),
+  mm: op('aten::mm'),
+  bmm: op('aten::bmm'),
+  addmm: op('aten::addmm'),
+  clamp: op('aten::clamp'),
+  clamp_: op('aten::clamp_'),
+  softmax: op('aten::softmax.int'),
+  logSoftmax: op('aten::log_softmax.int'),
   view: op('aten::view'),
   item: op('aten::item'),
   toDtype: op('aten::to.dtype'),
@@ -73,6 +105,21 @@ function normDim(dim: number, ndim: number): number {
   }
   return dim < 0 ? dim + n : dim;
 }
+
+/** Wraps an array of handles (ops returning Tensor[]). */
+export function wrapAll(result: unknown): Tensor[] {
+  return (result as Handle[]).map((r) => new Tensor(r));
+}
+
+/** What max(dim) / min(dim) return: destructure it (`const [values, indices] = ...`) or use the names. */
+export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+function valuesIndices(result: unknown): ValuesIndices {
+  const [values, indices] = wrapAll(result) as [Tensor, Tensor];
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+type Dims = number | readonly number[];
+const dimList = (dim: Dims | null | undefined): readonly number[] | null | undefined => (typeof dim === 'number' ? [dim] : dim);
 
 /** Accepts `f(2, 3)` or `f([2, 3])`, as PyTorch's size arguments do. */
 export function sizeArgs(args: readonly (number | readonly number[])[]): number[] {
@@ -237,6 +284,116 @@ export class Tensor implements Disposable {
   unsqueeze(dim: number): Tensor {
     return wrap(native.callOp(ops.unsqueeze, this._h, dim));
   }
+  expand(...sizes: (number | readonly number[])[]): Tensor {
+    return wrap(native.callOp(ops.expand, this._h, sizeArgs(sizes)));
+  }
+
+  // ---- indexing ----------------------------------------------------------------------------
+
+  /** The slice at `index` along `dim` (one dimension fewer), as `t[:, index]`. */
+  select(dim: number, index: number): Tensor {
+    return wrap(native.callOp(ops.select, this._h, dim, index));
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return wrap(native.callOp(ops.narrow, this._h, dim, start, length));
+  }
+  /** `t[start:end:step]` along `dim` (null bounds are open), a view. */
+  slice(dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
+    return wrap(native.callOp(ops.slice, this._h, dim, start, end, step));
+  }
+  /** Advanced indexing `t[i0, i1, ...]` with integer or boolean tensors (null keeps a dimension whole). */
+  index(indices: readonly (Tensor | null)[]): Tensor {
+    return wrap(native.callOp(ops.index, this._h, indices.map((t) => (t === null ? null : t._h))));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return wrap(native.callOp(ops.indexSelect, this._h, dim, index._h));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return wrap(native.callOp(ops.gather, this._h, dim, index._h));
+  }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this {
+    if (src instanceof Tensor) native.callOp(ops.scatterSrc_, this._h, dim, index._h, src._h);
+    else native.callOp(ops.scatterValue_, this._h, dim, index._h, src);
+    return this;
+  }
+  maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
+    return wrap(native.callOp(ops.maskedFill, this._h, mask._h, h(value)));
+  }
+  maskedFill_(mask: Tensor, value: TensorOrScalar): this {
+    native.callOp(ops.maskedFill_, this._h, mask._h, h(value));
+    return this;
+  }
+  /** Pieces of `splitSize` along dim, or of the given sizes. */
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    if (typeof splitSize === 'number') return wrapAll(native.callOp(ops.split, this._h, splitSize, dim));
+    return wrapAll(native.callOp(ops.splitSizes, this._h, splitSize, dim));
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return wrapAll(native.callOp(ops.chunk, this._h, chunks, dim));
+  }
+
+  // ---- more reductions -----------------------------------------------------------------------
+
+  /** max() of all elements, or max(dim) as [values, indices]. */
+  max(): Tensor;
+  max(dim: number, options?: { keepdim?: boolean }): ValuesIndices;
+  max(dim?: number, options?: { keepdim?: boolean }): Tensor | ValuesIndices {
+    if (dim === undefined) return wrap(native.callOp(ops.max, this._h));
+    return valuesIndices(native.callOp(ops.maxDim, this._h, dim, options?.keepdim));
+  }
+  min(): Tensor;
+  min(dim: number, options?: { keepdim?: boolean }): ValuesIndices;
+  min(dim?: number, options?: { keepdim?: boolean }): Tensor | ValuesIndices {
+    if (dim === undefined) return wrap(native.callOp(ops.min, this._h));
+    return valuesIndices(native.callOp(ops.minDim, this._h, dim, options?.keepdim));
+  }
+  argmax(dim: number | null = null, options?: { keepdim?: boolean }): Tensor {
+    return wrap(native.callOp(ops.argmax, this._h, dim, options?.keepdim));
+  }
+  argmin(dim: number | null = null, options?: { keepdim?: boolean }): Tensor {
+    return wrap(native.callOp(ops.argmin, this._h, dim, options?.keepdim));
+  }
+  /** Variance with Bessel's correction by default (correction=1), as torch.var. */
+  var(dim: Dims | null = null, options?: { correction?: number; keepdim?: boolean }): Tensor {
+    return wrap(native.callOp(ops.var, this._h, dimList(dim), options?.correction, options?.keepdim));
+  }
+  std(dim: Dims | null = null, options?: { correction?: number; keepdim?: boolean }): Tensor {
+    return wrap(native.callOp(ops.std, this._h, dimList(dim), options?.correction, options?.keepdim));
+  }
+  norm(p: number = 2, dim: Dims | null = null, options?: { keepdim?: boolean }): Tensor {
+    if (dim === null) return wrap(native.callOp(ops.normAll, this._h, p));
+    return wrap(native.callOp(ops.norm, this._h, p, dimList(dim), options?.keepdim));
+  }
+  logsumexp(dim: Dims, options?: { keepdim?: boolean }): Tensor {
+    return wrap(native.callOp(ops.logsumexp, this._h, dimList(dim), options?.keepdim));
+  }
+
+  // ---- linear algebra and activations --------------------------------------------------------
+
+  mm(other: Tensor): Tensor {
+    return wrap(native.callOp(ops.mm, this._h, other._h));
+  }
+  bmm(other: Tensor): Tensor {
+    return wrap(native.callOp(ops.bmm, this._h, other._h));
+  }
+  /** beta * this + alpha * (mat1 @ mat2) */
+  addmm(mat1: Tensor, mat2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor {
+    return wrap(native.callOp(ops.addmm, this._h, mat1._h, mat2._h, options?.beta, options?.alpha));
+  }
+  clamp(min: number | null = null, max: number | null = null): Tensor {
+    return wrap(native.callOp(ops.clamp, this._h, min, max));
+  }
+  clamp_(min: number | null = null, max: number | null = null): this {
+    native.callOp(ops.clamp_, this._h, min, max);
+    return this;
+  }
+  softmax(dim: number, options?: { dtype?: DType }): Tensor {
+    return wrap(native.callOp(ops.softmax, this._h, dim, options?.dtype?.code));
+  }
+  logSoftmax(dim: number, options?: { dtype?: DType }): Tensor {
+    return wrap(native.callOp(ops.logSoftmax, this._h, dim, options?.dtype?.code));
+  }
+
   contiguous(): Tensor {
     return wrap(native.callOp(ops.contiguous, this._h));
   }
@@ -259,6 +416,10 @@ export class Tensor implements Disposable {
   }
   set grad(g: Tensor | null) {
     native.setGrad(this._h, g === null ? null : g._h);
+  }
+  /** The name of the autograd node that produced this tensor (grad_fn), or null for leaves. */
+  get gradFn(): string | null {
+    return native.gradFnName(this._h);
   }
   get isLeaf(): boolean {
     return native.callOp(ops.isLeaf, this._h) as boolean;

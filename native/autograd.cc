@@ -1,6 +1,8 @@
 // Autograd state and the random generator: what PyTorch keeps outside the op table.
 #include "torchnode.h"
 
+#include <torch/csrc/autograd/function.h>
+
 namespace torchnode {
 
 // grad(h) -> handle | null
@@ -22,6 +24,13 @@ static Napi::Value SetGrad(const Napi::CallbackInfo& info) {
   TORCH_CHECK(g.device() == self.device(), "assigned grad has data located on a different device");
   self.mutable_grad() = g;
   return env.Undefined();
+}
+
+// gradFnName(h) -> the name of the node that made this tensor ("AddBackward0"), or null.
+static Napi::Value GradFnName(const Napi::CallbackInfo& info) {
+  const auto& fn = Unwrap(info.Env(), info[0]).grad_fn();
+  if (!fn) return info.Env().Null();
+  return Napi::String::New(info.Env(), fn->name());
 }
 
 // Grad mode is libtorch's own thread-local flag, so JS and the kernels always agree.
@@ -47,6 +56,7 @@ static Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
 void InitAutograd(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "grad", Grad);
   TN_EXPORT(exports, "setGrad", SetGrad);
+  TN_EXPORT(exports, "gradFnName", GradFnName);
   TN_EXPORT(exports, "isGradEnabled", IsGradEnabled);
   TN_EXPORT(exports, "setGradEnabled", SetGradEnabled);
   TN_EXPORT(exports, "manualSeed", ManualSeed);
