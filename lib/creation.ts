@@ -88,7 +88,8 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
     const inferred = kind === 0 && flat.length > 0 ? bool : kind === 1 ? int64 : getDefaultDtype();
     // Staged as bool, int64 or float64, then converted by ATen, so rounding and wrapping follow
     // PyTorch's rules rather than those of JS TypedArrays.
-    const staging = inferred === bool ? bool : inferred === int64 ? int64 : float64;
+    // Integral data meant as floats is staged as float64 too, which keeps -0 (JS cannot tell 0 from 0.0).
+    const staging = inferred === bool ? bool : inferred === int64 && !options.dtype?.isFloatingPoint ? int64 : float64;
     t = wrap(native.fromBytes(fill(flat, staging), staging.code, shape));
     if (options.dtype === undefined) t = convert(t, inferred);
   }

@@ -5,6 +5,7 @@ import { DType, dtypeFromCode, type TypedArray } from './dtype';
 import { pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
 import { op } from './ops';
+import { formatTensor } from './printing';
 import { Size } from './size';
 
 /** What an op accepts where PyTorch accepts a tensor or a Python number. */
@@ -504,10 +505,9 @@ export class Tensor implements Disposable {
     return build(0);
   }
 
+  /** What PyTorch's print(t) shows. */
   toString(): string {
-    // Full PyTorch-style formatting comes with the printing work; this is a faithful minimum.
-    const suffix = this.dtype.name === 'float32' || this.dtype.name === 'int64' || this.dtype.name === 'bool' ? '' : `, dtype=${this.dtype}`;
-    return `tensor(${JSON.stringify(this.tolist(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}${suffix})`;
+    return formatTensor(this, { gradFn: this.gradFn });
   }
   [inspect.custom](): string {
     return this.isDisposed ? 'tensor(<disposed>)' : this.toString();

@@ -306,8 +306,10 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
     op.handle.callBoxed(stack);
   } catch (...) {
     stack.clear();
+    st.warnings.pending.clear();
     throw;
   }
+  if (!st.warnings.pending.empty()) FlushWarnings(env);
   Napi::Value result;
   size_t n = op.returnAliasesInput.size();
   if (n == 0) {
@@ -323,7 +325,22 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   return result;
 }
 
+void FlushWarnings(Napi::Env env) {
+  EnvState& st = State(env);
+  std::vector<std::string> pending;
+  pending.swap(st.warnings.pending);
+  Napi::Object process = env.Global().Get("process").As<Napi::Object>();
+  Napi::Value emit = process.Get("emitWarning");
+  if (!emit.IsFunction()) return;
+  for (const std::string& msg : pending) {
+    if (!st.warnings.shown.insert(msg).second) continue;
+    emit.As<Napi::Function>().Call(process, {Napi::String::New(env, msg), Napi::String::New(env, "UserWarning")});
+  }
+}
+
 void InitDispatch(Napi::Env env, Napi::Object exports) {
+  // Warnings raised by ops on this thread go to the collector; each call flushes them.
+  c10::WarningUtils::set_warning_handler(&State(env).warnings);
   TN_EXPORT(exports, "lookupOp", LookupOp);
   TN_EXPORT(exports, "opSchema", OpSchema);
   TN_EXPORT(exports, "callOp", CallOp);

@@ -30,12 +30,21 @@ struct OpEntry {
 };
 
 
+// Collects libtorch's warnings (TORCH_WARN) raised on this thread during a call, so that the
+// call can hand them to process.emitWarning, as PyTorch hands them to Python's warnings.
+struct WarningCollector : c10::WarningHandler {
+  std::vector<std::string> pending;
+  std::unordered_set<std::string> shown;  // each distinct message once, like Python's default filter
+  void process(const c10::Warning& w) override { pending.push_back(w.msg()); }
+};
+
 // State of one Node environment (main thread or a worker): the addon is context-aware.
 struct EnvState {
   double* stats = nullptr;          // points into the ArrayBuffer behind `statsRef`
   Napi::Reference<Napi::ArrayBuffer> statsRef;
   std::vector<std::unique_ptr<OpEntry>> ops;  // registered by lib/ops.ts, addressed by index
   torch::jit::Stack stack;                    // reused by every boxed call (calls never nest)
+  WarningCollector warnings;
 };
 
 // What a JS tensor handle (an External) points at.
@@ -77,6 +86,9 @@ Napi::Value Guarded(const Napi::CallbackInfo& info) {
 
 #define TN_EXPORT(exports, name, fn) \
   exports.Set(name, Napi::Function::New<::torchnode::Guarded<fn>>(exports.Env(), name))
+
+// Emits the warnings collected during the current call through process.emitWarning.
+void FlushWarnings(Napi::Env env);
 
 void InitTensor(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);

@@ -53,6 +53,22 @@ describe('entry points', () => {
   });
 });
 
+describe('libtorch warnings', () => {
+  test('reach process.emitWarning as UserWarning, each message once', () => {
+    const script = `
+      const torch = require('./dist/cjs/index.js');
+      const seen = [];
+      process.on('warning', (w) => seen.push([w.name, w.message]));
+      torch.ones(1).var(0);
+      torch.ones(1).var(0);
+      setImmediate(() => console.log(JSON.stringify(seen)));`;
+    const seen = JSON.parse(node(['--no-warnings', '-e', script])) as [string, string][];
+    expect(seen).toHaveLength(1);
+    expect(seen[0]![0]).toBe('UserWarning');
+    expect(seen[0]![1]).toContain('var(): degrees of freedom is <= 0');
+  });
+});
+
 describe('libtorch locator', () => {
   const locator = path.join(root, 'scripts', 'libtorch.js');
 
