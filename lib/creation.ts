@@ -1,5 +1,6 @@
 // Tensor creation: torch.tensor() from JS data, and the factory functions.
-import { Device, type DeviceLike } from './device';
+import { checkedDevice } from './cuda';
+import { type DeviceLike } from './device';
 import { DType, bool, float32, float64, getDefaultDtype, int16, int32, int64, int8, uint8, type TypedArray } from './dtype';
 import { native } from './native';
 import { op } from './ops';
@@ -131,7 +132,7 @@ function factory(id: number, sizes: number[], options: TensorOptions, ...middle:
 }
 
 export function deviceArg(device: DeviceLike | undefined): string | undefined {
-  return device === undefined ? undefined : String(new Device(device));
+  return device === undefined ? undefined : checkedDevice(device);
 }
 
 /** torch.zeros(2, 3) or torch.zeros([2, 3], { dtype }). */
@@ -159,4 +160,37 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const nums = (typeof last === 'object' ? args.slice(0, -1) : args) as number[];
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   return withOptions(wrap(native.callOp(ops.arange, start, end, step, options.dtype?.code, undefined, deviceArg(options.device))), options);
+}
+
+const likeOps = {
+  zerosLike: op('aten::zeros_like'),
+  onesLike: op('aten::ones_like'),
+  emptyLike: op('aten::empty_like'),
+  fullLike: op('aten::full_like'),
+  randLike: op('aten::rand_like'),
+  randnLike: op('aten::randn_like'),
+  linspace: op('aten::linspace'),
+  eye: op('aten::eye.m'),
+};
+
+function like(id: number, t: Tensor, options: TensorOptions, ...middle: unknown[]): Tensor {
+  return withOptions(wrap(native.callOp(id, t._h, ...middle, options.dtype?.code, undefined, deviceArg(options.device))), options);
+}
+/** Same shape (and dtype and device unless given) as `t`. */
+export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => like(likeOps.zerosLike, t, options);
+export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => like(likeOps.onesLike, t, options);
+export const emptyLike = (t: Tensor, options: TensorOptions = {}): Tensor => like(likeOps.emptyLike, t, options);
+export const randLike = (t: Tensor, options: TensorOptions = {}): Tensor => like(likeOps.randLike, t, options);
+export const randnLike = (t: Tensor, options: TensorOptions = {}): Tensor => like(likeOps.randnLike, t, options);
+export const fullLike = (t: Tensor, fillValue: number | boolean, options: TensorOptions = {}): Tensor =>
+  like(likeOps.fullLike, t, options, fillValue);
+
+/** `steps` evenly spaced values from start to end, inclusive. */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  return withOptions(wrap(native.callOp(likeOps.linspace, start, end, steps, options.dtype?.code, undefined, deviceArg(options.device))), options);
+}
+/** The n×m identity (m defaults to n). */
+export function eye(n: number, m: number | TensorOptions = n, options: TensorOptions = {}): Tensor {
+  if (typeof m === 'object') [m, options] = [n, m];
+  return withOptions(wrap(native.callOp(likeOps.eye, n, m, options.dtype?.code, undefined, deviceArg(options.device))), options);
 }

@@ -7,7 +7,11 @@ export {
   DType, uint8, int8, int16, int32, int64, float16, float32, float64, bool, bfloat16,
   float, double, half, long, int, short, getDefaultDtype, type TypedArray,
 } from './dtype';
-export { tensor, zeros, ones, empty, full, arange, type TensorOptions } from './creation';
+export {
+  tensor, zeros, ones, empty, full, arange, linspace, eye,
+  zerosLike, onesLike, emptyLike, fullLike, randLike, randnLike, type TensorOptions,
+} from './creation';
+export * as cuda from './cuda';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
 export { cat, stack, where } from './functions';

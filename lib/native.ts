@@ -26,6 +26,7 @@ export interface Native {
   isGradEnabled(): boolean;
   setGradEnabled(enabled: boolean): void;
   manualSeed(seed: bigint): void;
+  cudaDeviceCount(): number;
   lookupOp(name: string, overload: string): number;
   opSchema(id: number): string;
   callOp(id: number, ...args: unknown[]): unknown;

@@ -1,6 +1,8 @@
 // torch.Tensor: a JS object owning one native handle (see native/tensor.cc and lib/memory.ts).
 import { inspect } from 'util';
+import { checkedDevice } from './cuda';
 import { Device, type DeviceLike } from './device';
+import * as dtypes from './dtype';
 import { DType, dtypeFromCode, type TypedArray } from './dtype';
 import { pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
@@ -462,9 +464,28 @@ export class Tensor implements Disposable {
       if (!copy && target.code === native.dtype(this._h)) return this;
       return wrap(native.callOp(ops.toDtype, this._h, target.code, false, copy));
     }
-    const device = String(new Device(target));
+    const device = checkedDevice(target);
     if (!copy && device === native.device(this._h)) return this;
     return wrap(native.callOp(ops.toDevice, this._h, device, native.dtype(this._h), false, copy));
+  }
+
+  float(): Tensor { return this.to(dtypes.float32); }
+  double(): Tensor { return this.to(dtypes.float64); }
+  half(): Tensor { return this.to(dtypes.float16); }
+  bfloat16(): Tensor { return this.to(dtypes.bfloat16); }
+  long(): Tensor { return this.to(dtypes.int64); }
+  int(): Tensor { return this.to(dtypes.int32); }
+  short(): Tensor { return this.to(dtypes.int16); }
+  char(): Tensor { return this.to(dtypes.int8); }
+  byte(): Tensor { return this.to(dtypes.uint8); }
+  bool(): Tensor { return this.to(dtypes.bool); }
+  cpu(): Tensor { return this.to('cpu'); }
+  /** Moves to a GPU; a clear Error where this build or machine has none. */
+  cuda(device: number | null = null): Tensor {
+    return this.to(device === null ? 'cuda' : `cuda:${device}`);
+  }
+  get isCuda(): boolean {
+    return native.device(this._h).startsWith('cuda');
   }
 
   /** The value of a one-element tensor as a JS number (or boolean). */

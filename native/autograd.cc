@@ -1,4 +1,4 @@
-// Autograd state and the random generator: what PyTorch keeps outside the op table.
+// Autograd state, the random generator and CUDA availability: what PyTorch keeps outside the op table.
 #include "torchnode.h"
 
 #include <torch/csrc/autograd/function.h>
@@ -53,7 +53,13 @@ static Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// cudaDeviceCount() -> -1 when this libtorch has no CUDA, else the number of visible GPUs.
+static Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::hasCUDA() ? static_cast<double>(at::getNumGPUs()) : -1);
+}
+
 void InitAutograd(Napi::Env env, Napi::Object exports) {
+  TN_EXPORT(exports, "cudaDeviceCount", CudaDeviceCount);
   TN_EXPORT(exports, "grad", Grad);
   TN_EXPORT(exports, "setGrad", SetGrad);
   TN_EXPORT(exports, "gradFnName", GradFnName);

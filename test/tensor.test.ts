@@ -127,6 +127,17 @@ describe('Tensor surface', () => {
     expect(t.tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
   });
 
+  test('asking for CUDA without it gives a clear Error', () => {
+    if (torch.cuda.isAvailable()) return; // the GPU path is covered where a GPU exists
+    expect(torch.cuda.deviceCount()).toBe(0);
+    expectError(() => torch.ones(2).cuda(), 'Torch not compiled with CUDA enabled');
+    expectError(() => torch.ones(2).to('cuda:0'), 'Torch not compiled with CUDA enabled');
+    expectError(() => torch.zeros(2, { device: 'cuda' }), 'Torch not compiled with CUDA enabled');
+    expectError(() => torch.zeros(2, { device: 'tpu' }), "not 'tpu'");
+    expectError(() => torch.zeros(2, { device: 'cpu:x' }), "Invalid device string: 'cpu:x'");
+    expect(torch.ones(2).cpu().isCuda).toBe(false);
+  });
+
   test('to() returns the tensor itself when nothing changes', () => {
     const t = torch.ones(2);
     expect(t.to(torch.float32)).toBe(t);
