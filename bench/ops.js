@@ -15,12 +15,20 @@ function perOp(fn, n, repeats = 5) {
 const small = [torch.ones(1), torch.ones(1)];
 const big = torch.ones(1000, 1000);
 
+const a4 = torch.randn(4, 4);
+const b4 = torch.randn(4, 4);
+const v = torch.randn(16);
+// Each result is freed at once, as Python's refcount frees it: dispose() (what tidy() does).
+const smallOp = (fn) => (n) => {
+  for (let i = 0; i < n; i++) fn().dispose();
+};
+
 const results = {
-  // Freed at once, as Python's refcount frees it: dispose() (what tidy() does per tensor).
-  'add 1-element (µs)': perOp((n) => {
-    const [a, b] = small;
-    for (let i = 0; i < n; i++) a.add(b).dispose();
-  }, 100000),
+  'add 1-element (µs)': perOp(smallOp(() => small[0].add(small[1])), 100000),
+  'mul 1-element (µs)': perOp(smallOp(() => small[0].mul(small[1])), 100000),
+  'matmul 4x4 (µs)': perOp(smallOp(() => a4.matmul(b4)), 100000),
+  'relu 16 (µs)': perOp(smallOp(() => v.relu()), 100000),
+  'sum 16 (µs)': perOp(smallOp(() => v.sum()), 100000),
   'chained add 1000x1000 (µs)': perOp((n) => {
     let x = torch.zeros(1000, 1000);
     for (let i = 0; i < n; i++) {

@@ -27,8 +27,25 @@ def add_big(n):
         x = x + y
 
 
+def small_op(fn):
+    def run(n):
+        for _ in range(n):
+            fn()
+    return run
+
+
+a4, b4 = torch.randn(4, 4), torch.randn(4, 4)
+v = torch.randn(16)
+a1, b1 = torch.ones(1), torch.ones(1)
+SMALL = {
+    "mul 1-element (µs)": small_op(lambda: a1 * b1),
+    "matmul 4x4 (µs)": small_op(lambda: a4.matmul(b4)),
+    "relu 16 (µs)": small_op(lambda: v.relu()),
+    "sum 16 (µs)": small_op(lambda: v.sum()),
+}
+
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads())
-print(json.dumps({
-    "add 1-element (µs)": per_op(add_small, 100000),
-    "chained add 1000x1000 (µs)": per_op(add_big, 300),
-}))
+results = {"add 1-element (µs)": per_op(add_small, 100000)}
+results.update({k: per_op(f, 100000) for k, f in SMALL.items()})
+results["chained add 1000x1000 (µs)"] = per_op(add_big, 300)
+print(json.dumps(results))

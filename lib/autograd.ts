@@ -1,6 +1,7 @@
 // Grad mode: libtorch's thread-local flag, read and set through the addon so that what JS sees
 // is what the kernels see. (torch.no_grad / torch.enable_grad / torch.set_grad_enabled)
 import { native } from './native';
+import { Tensor } from './tensor';
 
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();
@@ -30,4 +31,25 @@ export function noGrad<T>(fn: () => T): T {
 /** Runs fn with gradient recording on (torch.enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, 'enableGrad', fn);
+}
+
+/**
+ * torch.autograd.grad: gradients of `outputs` with respect to `inputs`, returned rather than
+ * accumulated into `.grad` (null for an input the outputs do not use, with allowUnused).
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: { gradOutputs?: Tensor | readonly (Tensor | null)[]; retainGraph?: boolean; createGraph?: boolean; allowUnused?: boolean } = {},
+): (Tensor | null)[] {
+  const list = <T>(x: T | readonly T[] | undefined): readonly T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x as T]);
+  const handles = native.autogradGrad(
+    list(outputs).map((t) => t._h),
+    list(inputs).map((t) => t._h),
+    list(options.gradOutputs).map((t) => (t === null ? null : t._h)),
+    options.retainGraph ?? null,
+    options.createGraph ?? false,
+    options.allowUnused ?? false,
+  );
+  return handles.map((h) => (h === null ? null : new Tensor(h)));
 }

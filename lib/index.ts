@@ -16,6 +16,7 @@ export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Dispo
 export { op, schemaOf } from './ops';
 export { cat, stack, where } from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
+export * as autograd from './autograd';
 export { manualSeed, rand, randn, randint, randperm } from './random';
 
 import { native } from './native';

@@ -23,6 +23,7 @@ export interface Native {
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
   gradFnName(h: Handle): string | null;
+  autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[], retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
   isGradEnabled(): boolean;
   setGradEnabled(enabled: boolean): void;
   manualSeed(seed: bigint): void;

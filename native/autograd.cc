@@ -1,6 +1,7 @@
 // Autograd state, the random generator and CUDA availability: what PyTorch keeps outside the op table.
 #include "torchnode.h"
 
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/function.h>
 
 namespace torchnode {
@@ -33,6 +34,33 @@ static Napi::Value GradFnName(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), fn->name());
 }
 
+static std::vector<at::Tensor> TensorsOf(Napi::Env env, Napi::Value v, const char* what) {
+  if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of Tensors");
+  auto arr = v.As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value e = arr.Get(i);
+    out.push_back(e.IsNull() ? at::Tensor() : Unwrap(env, e, what));
+  }
+  return out;
+}
+
+// autogradGrad(outputs, inputs, gradOutputs, retainGraph | null, createGraph, allowUnused)
+//   -> the gradients of outputs with respect to inputs (null where unused), as torch.autograd.grad.
+static Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto outputs = TensorsOf(env, info[0], "outputs");
+  auto inputs = TensorsOf(env, info[1], "inputs");
+  auto gradOutputs = TensorsOf(env, info[2], "grad_outputs");
+  std::optional<bool> retain;
+  if (info[3].IsBoolean()) retain = info[3].As<Napi::Boolean>().Value();
+  auto grads = torch::autograd::grad(outputs, inputs, gradOutputs, retain, info[4].ToBoolean().Value(),
+                                     info[5].ToBoolean().Value());
+  auto arr = Napi::Array::New(env, grads.size());
+  for (size_t i = 0; i < grads.size(); ++i) arr.Set(i, Wrap(env, grads[i]));
+  return arr;
+}
+
 // Grad mode is libtorch's own thread-local flag, so JS and the kernels always agree.
 static Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled());
@@ -63,6 +91,7 @@ void InitAutograd(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "grad", Grad);
   TN_EXPORT(exports, "setGrad", SetGrad);
   TN_EXPORT(exports, "gradFnName", GradFnName);
+  TN_EXPORT(exports, "autogradGrad", AutogradGrad);
   TN_EXPORT(exports, "isGradEnabled", IsGradEnabled);
   TN_EXPORT(exports, "setGradEnabled", SetGradEnabled);
   TN_EXPORT(exports, "manualSeed", ManualSeed);

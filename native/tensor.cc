@@ -17,15 +17,21 @@ static int64_t ChargeFor(const at::Tensor& t) {
   return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
 }
 
-// Reports a change of native memory to V8 (it needs the out-parameter or it does nothing).
-static void AdjustExternal(node_api_basic_env env, int64_t bytes) {
-  int64_t total = 0;
-  napi_adjust_external_memory(env, bytes, &total);
+// Reports a change of native memory to V8, batched: small tensors come and go by the million,
+// and V8 only needs the total to within a megabyte. (napi_adjust_external_memory needs its
+// out-parameter or it does nothing.)
+static void AdjustExternal(node_api_basic_env env, EnvState* st, int64_t bytes) {
+  st->pendingExternal += bytes;
+  if (st->pendingExternal > kExternalBatch || st->pendingExternal < -kExternalBatch) {
+    int64_t total = 0;
+    napi_adjust_external_memory(env, st->pendingExternal, &total);
+    st->pendingExternal = 0;
+  }
 }
 
 static void Release(node_api_basic_env env, TensorHandle* h) {
   if (h->accounted != 0) {
-    AdjustExternal(env, -h->accounted);
+    AdjustExternal(env, h->state, -h->accounted);
     h->state->stats[kLiveBytes] -= static_cast<double>(h->accounted);
     h->accounted = 0;
   }
@@ -56,7 +62,7 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
     throw Napi::Error::New(env, "could not create a tensor handle");
   }
   if (h->accounted != 0) {
-    AdjustExternal(env, h->accounted);
+    AdjustExternal(env, &st, h->accounted);
     st.stats[kBytesSinceReset] += static_cast<double>(h->accounted);
     st.stats[kLiveBytes] += static_cast<double>(h->accounted);
   }

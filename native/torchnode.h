@@ -45,9 +45,12 @@ struct EnvState {
   std::vector<std::unique_ptr<OpEntry>> ops;  // registered by lib/ops.ts, addressed by index
   torch::jit::Stack stack;                    // reused by every boxed call (calls never nest)
   WarningCollector warnings;
+  int64_t pendingExternal = 0;  // external-memory change not yet reported to V8
 };
 
 // What a JS tensor handle (an External) points at.
+constexpr int64_t kExternalBatch = 1 << 20;
+
 struct TensorHandle {
   static constexpr uint64_t kMagic = 0x746f7263686e6f64ULL;  // "torchnod"
   uint64_t magic = kMagic;

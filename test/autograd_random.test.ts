@@ -10,6 +10,7 @@ const data = fixture<{
   unary: Record<string, Described>;
   binary: { op: string; arg: number | 'y'; expected: Described }[];
   grads: { name: string; ts: string; out: number; x_grad: number[][]; w_grad: number[][] }[];
+  higher: { g: number[][]; g_grad_fn: string; g2: number[][]; unused_is_none: boolean[]; x_grad_untouched: boolean };
 }>('autograd_random.json');
 
 const f32 = { dtype: torch.float32 };
@@ -62,6 +63,20 @@ describe('autograd matches torch.autograd', () => {
     expectClose(out.item(), c.out, 1e-5, 1e-6);
     expectClose(x.grad!.tolist(), c.x_grad, 1e-5, 1e-6);
     expectClose(w.grad!.tolist(), c.w_grad, 1e-5, 1e-6);
+  });
+
+  test('torch.autograd.grad: first and second order, allowUnused, .grad untouched', () => {
+    const x = torch.tensor(data.x0, f32).requiresGrad_();
+    const w = torch.tensor(data.w0, f32).requiresGrad_();
+    const [g] = torch.autograd.grad(x.pow(3).mul(x.sin()).sum(), x, { createGraph: true });
+    expectClose(g!.tolist(), data.higher.g, 1e-5, 1e-6);
+    expect(g!.gradFn).toBe(data.higher.g_grad_fn);
+    const [g2] = torch.autograd.grad(g!.sum(), [x]);
+    expectClose(g2!.tolist(), data.higher.g2, 1e-5, 1e-6);
+    const unused = torch.autograd.grad(x.sum(), [x, w], { allowUnused: true });
+    expect(unused.map((u) => u === null)).toEqual(data.higher.unused_is_none);
+    expect(x.grad === null).toBe(data.higher.x_grad_untouched);
+    expectError(() => torch.autograd.grad(x.sum(), [x, w]), 'of the differentiated Tensors appears to not have been used in the graph');
   });
 
   test('gradients accumulate, can be reset, and a second backward needs retainGraph', () => {
