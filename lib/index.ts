@@ -12,6 +12,7 @@ export {
   zerosLike, onesLike, emptyLike, fullLike, randLike, randnLike, type TensorOptions,
 } from './creation';
 export * as cuda from './cuda';
+export * as nn from './nn';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
 export { cat, stack, where } from './functions';
