@@ -11,10 +11,7 @@ export function setGradEnabled(enabled: boolean): void {
 }
 
 function withGradMode<T>(enabled: boolean, name: string, fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`${name}(fn): fn must be a function`);
-  // Grad mode is per thread, not per async context: across an await it would leak into
-  // whatever else runs, so async functions are refused rather than silently mis-scoped.
-  if (fn.constructor.name === 'AsyncFunction') throw new TypeError(`${name}(fn): fn must be synchronous; grad mode cannot follow awaits`);
+  refuseAsync(name, fn);
   const previous = native.isGradEnabled();
   native.setGradEnabled(enabled);
   try {
@@ -22,6 +19,30 @@ function withGradMode<T>(enabled: boolean, name: string, fn: () => T): T {
   } finally {
     native.setGradEnabled(previous);
   }
+}
+
+function refuseAsync(name: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`${name}(fn): fn must be a function`);
+  // These modes are per thread, not per async context: across an await they would leak into
+  // whatever else runs, so async functions are refused rather than silently mis-scoped.
+  if (fn.constructor.name === 'AsyncFunction') throw new TypeError(`${name}(fn): fn must be synchronous; grad mode cannot follow awaits`);
+}
+
+/**
+ * Runs fn in inference mode (torch.inference_mode): no autograd recording and no version
+ * counting; tensors made inside are inference tensors that autograd refuses later.
+ */
+export function inferenceMode<T>(fn: () => T): T {
+  refuseAsync('inferenceMode', fn);
+  native.enterInferenceMode();
+  try {
+    return fn();
+  } finally {
+    native.exitInferenceMode();
+  }
+}
+export function isInferenceModeEnabled(): boolean {
+  return native.isInferenceModeEnabled();
 }
 
 /** Runs fn with gradient recording off (torch.no_grad). */

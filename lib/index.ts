@@ -16,7 +16,7 @@ export * as nn from './nn';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
 export { cat, stack, where } from './functions';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';
 export { manualSeed, rand, randn, randint, randperm } from './random';
 

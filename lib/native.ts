@@ -28,6 +28,10 @@ export interface Native {
   setGradEnabled(enabled: boolean): void;
   manualSeed(seed: bigint): void;
   cudaDeviceCount(): number;
+  enterInferenceMode(): void;
+  exitInferenceMode(): void;
+  isInferenceModeEnabled(): boolean;
+  isInference(h: Handle): boolean;
   lookupOp(name: string, overload: string): number;
   opSchema(id: number): string;
   callOp(id: number, ...args: unknown[]): unknown;

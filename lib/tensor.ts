@@ -424,6 +424,10 @@ export class Tensor implements Disposable {
   get gradFn(): string | null {
     return native.gradFnName(this._h);
   }
+  /** Whether this tensor was made in inference mode. */
+  isInference(): boolean {
+    return native.isInference(this._h);
+  }
   get isLeaf(): boolean {
     return native.callOp(ops.isLeaf, this._h) as boolean;
   }
@@ -457,9 +461,16 @@ export class Tensor implements Disposable {
 
   // ---- conversion ------------------------------------------------------------------------
 
-  /** to(dtype) or to(device); returns this tensor itself when nothing changes, as PyTorch does. */
-  to(target: DType | DeviceLike, options?: { copy?: boolean }): Tensor {
+  /** to(dtype), to(device) or to({ dtype, device }); returns this tensor itself when nothing
+   * changes, as PyTorch does. */
+  to(target: DType | DeviceLike | { dtype?: DType; device?: DeviceLike }, options?: { copy?: boolean }): Tensor {
     const copy = options?.copy ?? false;
+    if (!(target instanceof DType) && !(target instanceof Device) && typeof target === 'object' && target !== null) {
+      const moved = target.device === undefined ? this : this.to(target.device, options);
+      const converted = target.dtype === undefined ? moved : moved.to(target.dtype, moved === this ? options : undefined);
+      if (moved !== this && converted !== moved) moved.dispose();
+      return converted;
+    }
     if (target instanceof DType) {
       if (!copy && target.code === native.dtype(this._h)) return this;
       return wrap(native.callOp(ops.toDtype, this._h, target.code, false, copy));

@@ -71,6 +71,25 @@ static Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// enterInferenceMode() / exitInferenceMode(): libtorch's InferenceMode guard, held across one
+// synchronous JS call (lib/autograd.ts pairs them with try/finally).
+static Napi::Value EnterInferenceMode(const Napi::CallbackInfo& info) {
+  State(info.Env()).inferenceGuards.push_back(std::make_unique<c10::InferenceMode>(true));
+  return info.Env().Undefined();
+}
+static Napi::Value ExitInferenceMode(const Napi::CallbackInfo& info) {
+  auto& guards = State(info.Env()).inferenceGuards;
+  if (guards.empty()) throw Napi::Error::New(info.Env(), "exitInferenceMode() without enterInferenceMode()");
+  guards.pop_back();
+  return info.Env().Undefined();
+}
+static Napi::Value IsInferenceModeEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), c10::InferenceMode::is_enabled());
+}
+static Napi::Value IsInference(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Unwrap(info.Env(), info[0]).is_inference());
+}
+
 // manualSeed(seed: bigint): seeds the default CPU generator, as torch.manual_seed does.
 static Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   if (!info[0].IsBigInt()) throw Napi::TypeError::New(info.Env(), "manualSeed() expects a bigint");
@@ -95,6 +114,10 @@ void InitAutograd(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "isGradEnabled", IsGradEnabled);
   TN_EXPORT(exports, "setGradEnabled", SetGradEnabled);
   TN_EXPORT(exports, "manualSeed", ManualSeed);
+  TN_EXPORT(exports, "enterInferenceMode", EnterInferenceMode);
+  TN_EXPORT(exports, "exitInferenceMode", ExitInferenceMode);
+  TN_EXPORT(exports, "isInferenceModeEnabled", IsInferenceModeEnabled);
+  TN_EXPORT(exports, "isInference", IsInference);
 }
 
 }  // namespace torchnode

@@ -45,7 +45,8 @@ struct EnvState {
   std::vector<std::unique_ptr<OpEntry>> ops;  // registered by lib/ops.ts, addressed by index
   torch::jit::Stack stack;                    // reused by every boxed call (calls never nest)
   WarningCollector warnings;
-  int64_t pendingExternal = 0;  // external-memory change not yet reported to V8
+  int64_t pendingExternal = 0;
+  std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;  // torch.inference_mode scopes, LIFO  // external-memory change not yet reported to V8
 };
 
 // What a JS tensor handle (an External) points at.

@@ -118,6 +118,22 @@ describe('autograd matches torch.autograd', () => {
     expectError(() => torch.noGrad((async () => 1) as never), 'grad mode cannot follow awaits');
   });
 
+  test('inferenceMode makes inference tensors that autograd refuses, and restores the mode', () => {
+    const x = torch.ones(2).requiresGrad_();
+    const y = torch.inferenceMode(() => {
+      expect(torch.isInferenceModeEnabled()).toBe(true);
+      expect(torch.isGradEnabled()).toBe(false);
+      return x.mul(2);
+    });
+    expect(torch.isInferenceModeEnabled()).toBe(false);
+    expect(torch.isGradEnabled()).toBe(true);
+    expect(y.isInference()).toBe(true);
+    expect(y.requiresGrad).toBe(false);
+    expectError(() => y.mul(x).sum().backward(), 'Inference tensors cannot be saved for backward');
+    expect(() => torch.inferenceMode(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(torch.isInferenceModeEnabled()).toBe(false);
+  });
+
   test('detach cuts the graph and shares storage', () => {
     const x = torch.ones(2).requiresGrad_();
     const d = x.detach();

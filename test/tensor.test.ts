@@ -143,5 +143,9 @@ describe('Tensor surface', () => {
     expect(t.to(torch.float32)).toBe(t);
     expect(t.to('cpu')).toBe(t);
     expect(t.to(torch.float32, { copy: true })).not.toBe(t);
+    expect(t.to({ dtype: torch.float32, device: 'cpu' })).toBe(t);
+    const d = t.to({ dtype: torch.float64 });
+    expect(d.dtype).toBe(torch.float64);
+    expect(d.tolist()).toEqual([1, 1]);
   });
 });
