@@ -95,18 +95,13 @@ export function tensor(data: NestedArray | TypedArray, options: TensorOptions = 
     if (options.dtype === undefined) t = convert(t, inferred);
   }
   if (options.dtype !== undefined) t = convert(t, options.dtype);
-  if (options.device !== undefined) t = move(t, options.device);
+  if (options.device !== undefined) t = convert(t, options.device);
   return withOptions(t, options);
 }
 
-// Replaces a fresh tensor by its conversion, freeing the intermediate at once.
-function convert(t: Tensor, dtype: DType): Tensor {
-  const out = t.to(dtype);
-  if (out !== t) t.dispose();
-  return out;
-}
-function move(t: Tensor, device: DeviceLike): Tensor {
-  const out = t.to(device);
+// Replaces a fresh tensor by its conversion (dtype or device), freeing the intermediate at once.
+function convert(t: Tensor, target: DType | DeviceLike): Tensor {
+  const out = t.to(target);
   if (out !== t) t.dispose();
   return out;
 }

@@ -546,24 +546,21 @@ export class Tensor implements Disposable {
   }
 }
 
-// Element-wise ops, one line each: the name of the ATen op is the method's name; those listed
-// with an in-place twin also get `name_`. Python numbers are accepted wherever a tensor is.
+// Element-wise ops, one line each: the name of the ATen op is the method's name, and every
+// unary op also gets its in-place twin `name_`. Python numbers are accepted wherever a tensor is.
 const UNARY = ['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'floor', 'ceil', 'round', 'reciprocal', 'sign', 'log1p', 'expm1', 'square'] as const;
-const UNARY_INPLACE = ['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'floor', 'ceil', 'round', 'reciprocal', 'sign', 'log1p', 'expm1', 'square'] as const;
 const BINARY = { pow: 'aten::pow.Tensor_Tensor', eq: 'aten::eq.Tensor', ne: 'aten::ne.Tensor', lt: 'aten::lt.Tensor', le: 'aten::le.Tensor', gt: 'aten::gt.Tensor', ge: 'aten::ge.Tensor', maximum: 'aten::maximum', minimum: 'aten::minimum', remainder: 'aten::remainder.Tensor', fmod: 'aten::fmod.Tensor' } as const;
 
-type UnaryMethods = { [K in (typeof UNARY)[number]]: () => Tensor } & { [K in `${(typeof UNARY_INPLACE)[number]}_`]: () => Tensor };
+type UnaryMethods = { [K in (typeof UNARY)[number]]: () => Tensor } & { [K in `${(typeof UNARY)[number]}_`]: () => Tensor };
 type BinaryMethods = { [K in keyof typeof BINARY]: (other: TensorOrScalar) => Tensor };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface Tensor extends UnaryMethods, BinaryMethods {}
 
 for (const name of UNARY) {
   const id = op(`aten::${name}`);
+  const inplace = op(`aten::${name}_`);
   Object.defineProperty(Tensor.prototype, name, { value: function (this: Tensor) { return wrap(native.callOp(id, this._h)); }, writable: true, configurable: true });
-}
-for (const name of UNARY_INPLACE) {
-  const id = op(`aten::${name}_`);
-  Object.defineProperty(Tensor.prototype, `${name}_`, { value: function (this: Tensor) { native.callOp(id, this._h); return this; }, writable: true, configurable: true });
+  Object.defineProperty(Tensor.prototype, `${name}_`, { value: function (this: Tensor) { native.callOp(inplace, this._h); return this; }, writable: true, configurable: true });
 }
 for (const [name, schema] of Object.entries(BINARY)) {
   const id = op(schema);

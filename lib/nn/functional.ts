@@ -38,17 +38,11 @@ const ops = {
   bceWithLogits: op('aten::binary_cross_entropy_with_logits'),
   smoothL1Loss: op('aten::smooth_l1_loss'),
   klDiv: op('aten::kl_div'),
-  relu: op('aten::relu'),
-  relu_: op('aten::relu_'),
   gelu: op('aten::gelu'),
   silu: op('aten::silu'),
   leakyRelu: op('aten::leaky_relu'),
   elu: op('aten::elu'),
   hardtanh: op('aten::hardtanh'),
-  sigmoid: op('aten::sigmoid'),
-  tanh: op('aten::tanh'),
-  softmax: op('aten::softmax.int'),
-  logSoftmax: op('aten::log_softmax.int'),
 };
 
 const opt = (t: Tensor | null | undefined): unknown => (t == null ? null : t._h);
@@ -178,23 +172,17 @@ export function interpolate(
 
 // ---- activations -------------------------------------------------------------------------------
 
-export function relu(input: Tensor, o: { inplace?: boolean } = {}): Tensor {
-  if (o.inplace) {
-    native.callOp(ops.relu_, input._h);
-    return input;
-  }
-  return wrap(native.callOp(ops.relu, input._h));
-}
+export const relu = (input: Tensor, o: { inplace?: boolean } = {}): Tensor => (o.inplace ? input.relu_() : input.relu());
 export const relu6 = (input: Tensor): Tensor => wrap(native.callOp(ops.hardtanh, input._h, 0, 6));
 export const gelu = (input: Tensor, o: { approximate?: 'none' | 'tanh' } = {}): Tensor => wrap(native.callOp(ops.gelu, input._h, o.approximate));
 export const silu = (input: Tensor): Tensor => wrap(native.callOp(ops.silu, input._h));
 export const leakyRelu = (input: Tensor, negativeSlope: Scalar = 0.01): Tensor => wrap(native.callOp(ops.leakyRelu, input._h, negativeSlope));
 export const elu = (input: Tensor, alpha: Scalar = 1): Tensor => wrap(native.callOp(ops.elu, input._h, alpha));
 export const hardtanh = (input: Tensor, minVal: Scalar = -1, maxVal: Scalar = 1): Tensor => wrap(native.callOp(ops.hardtanh, input._h, minVal, maxVal));
-export const sigmoid = (input: Tensor): Tensor => wrap(native.callOp(ops.sigmoid, input._h));
-export const tanh = (input: Tensor): Tensor => wrap(native.callOp(ops.tanh, input._h));
-export const softmax = (input: Tensor, dim: number): Tensor => wrap(native.callOp(ops.softmax, input._h, dim));
-export const logSoftmax = (input: Tensor, dim: number): Tensor => wrap(native.callOp(ops.logSoftmax, input._h, dim));
+export const sigmoid = (input: Tensor): Tensor => input.sigmoid();
+export const tanh = (input: Tensor): Tensor => input.tanh();
+export const softmax = (input: Tensor, dim: number): Tensor => input.softmax(dim);
+export const logSoftmax = (input: Tensor, dim: number): Tensor => input.logSoftmax(dim);
 
 // ---- losses ------------------------------------------------------------------------------------
 
