@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  preset: 'ts-jest',
+  // tsconfig's isolatedModules makes ts-jest transpile only; `npm test` type-checks first (pretest).
+  transform: { '^.+\\.tsx?$': 'ts-jest' },
   testEnvironment: '<rootDir>/test/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

@@ -1,9 +1,12 @@
 'use strict';
-// Makes the Python venv (real PyTorch) and regenerates every fixture from it, so expected values
-// always come from PyTorch itself and never go stale.
+// Makes the Python venv (real PyTorch) and regenerates the fixtures from it, so expected values
+// always come from PyTorch itself. A script runs again whenever it changed since its last run
+// (its stamp file is older than it); a clean checkout, as in CI, runs them all.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+
+const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : -1);
 
 module.exports = async () => {
   const root = path.join(__dirname, '..');
@@ -12,6 +15,10 @@ module.exports = async () => {
   fs.mkdirSync(out, { recursive: true });
   const dir = path.join(root, 'scripts', 'fixtures');
   for (const script of fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort()) {
-    execFileSync(python, [path.join(dir, script), out], { stdio: 'inherit', cwd: root });
+    const source = path.join(dir, script);
+    const stamp = path.join(out, `.${script}.stamp`);
+    if (mtime(stamp) > mtime(source)) continue;
+    execFileSync(python, [source, out], { stdio: 'inherit', cwd: root });
+    fs.writeFileSync(stamp, '');
   }
 };
