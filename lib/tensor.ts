@@ -79,6 +79,7 @@ const ops = {
   requiresGrad_: op('aten::requires_grad_'),
   backward: op('aten::_backward'),
   detach: op('aten::detach'),
+  setData: op('aten::set_data'),
   detach_: op('aten::detach_'),
   retainGrad: op('aten::retain_grad'),
   isLeaf: op('aten::is_leaf'),
@@ -434,6 +435,14 @@ export class Tensor implements Disposable {
   /** Computes gradients of this tensor with respect to graph leaves (torch.Tensor.backward). */
   backward(gradient?: Tensor | null, options: { retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor[] } = {}): void {
     native.callOp(ops.backward, this._h, (options.inputs ?? []).map((t) => t._h), gradient?._h ?? null, options.retainGraph ?? null, options.createGraph ?? false);
+  }
+  /** The tensor's data without autograd history (a view sharing storage, like `detach()`). */
+  get data(): Tensor {
+    return this.detach();
+  }
+  /** Swaps in another tensor's storage, shape and dtype, keeping this object (PyTorch's `t.data = x`). */
+  set data(t: Tensor) {
+    native.callOp(ops.setData, this._h, t._h);
   }
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {

@@ -1,2 +1,3 @@
-// torch.nn. For now its functional kernels; Module, containers and layers build on them.
+// torch.nn: Parameter, Module and its containers, layers, init and functional.
 export * as functional from './functional';
+export { Parameter } from './parameter';
