@@ -80,6 +80,10 @@ const ops = {
   backward: op('aten::_backward'),
   detach: op('aten::detach'),
   setData: op('aten::set_data'),
+  copy_: op('aten::copy_'),
+  zero_: op('aten::zero_'),
+  fill_: op('aten::fill_.Scalar'),
+  fillTensor_: op('aten::fill_.Tensor'),
   detach_: op('aten::detach_'),
   retainGrad: op('aten::retain_grad'),
   isLeaf: op('aten::is_leaf'),
@@ -398,6 +402,20 @@ export class Tensor implements Disposable {
     return wrap(native.callOp(ops.logSoftmax, this._h, dim, options?.dtype?.code));
   }
 
+  /** Copies `src`'s values into this tensor (broadcasting, converting dtype and device). */
+  copy_(src: Tensor, nonBlocking = false): this {
+    native.callOp(ops.copy_, this._h, src._h, nonBlocking);
+    return this;
+  }
+  zero_(): this {
+    native.callOp(ops.zero_, this._h);
+    return this;
+  }
+  fill_(value: Scalar | Tensor): this {
+    if (value instanceof Tensor) native.callOp(ops.fillTensor_, this._h, value._h);
+    else native.callOp(ops.fill_, this._h, value);
+    return this;
+  }
   contiguous(): Tensor {
     return wrap(native.callOp(ops.contiguous, this._h));
   }
