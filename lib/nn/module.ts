@@ -104,7 +104,7 @@ export abstract class Module {
       _target: this,
     };
     for (const [key, value] of Object.entries(internals)) {
-      Object.defineProperty(this, key, { value, writable: key === 'training' || key === '_modules', enumerable: false, configurable: true });
+      Object.defineProperty(this, key, { value, writable: true, enumerable: false, configurable: true });
     }
     // The subclass constructor continues with the proxy as `this`.
     return new Proxy(this, moduleTraps);
@@ -619,22 +619,50 @@ function mirror(module: Module, name: string, value: unknown): void {
   Object.defineProperty(module._target, name, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** A property key that is an integer, as containers are indexed (`seq[0]`, `list[-1]`). */
+function indexKey(key: string | symbol): number | undefined {
+  return typeof key === 'string' && /^-?(0|[1-9]\d*)$/.test(key) ? Number(key) : undefined;
+}
+
+/** Containers (Sequential, ModuleList, ParameterList) answer integer keys themselves. */
+export interface Indexable {
+  _getItem(index: number): unknown;
+  _setItem(index: number, value: unknown): void;
+  _deleteItem(index: number): void;
+}
+const isIndexable = (m: Module): m is Module & Indexable => typeof (m as Partial<Indexable>)._getItem === 'function';
+
+/** Internal state (non-enumerable own properties, see `defineInternal`) bypasses registration. */
+function isInternal(target: Module, key: string): boolean {
+  const own = Object.getOwnPropertyDescriptor(target, key);
+  return own !== undefined && !own.enumerable;
+}
+
+/** Defines state of a module that is not an attribute in PyTorch's sense (ParameterList's size). */
+export function defineInternal(module: Module, name: string, value: unknown): void {
+  Object.defineProperty(module._target, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
 const moduleTraps: ProxyHandler<Module> = {
   get(target, key, receiver) {
     const value = Reflect.get(target, key, receiver);
     if (value !== undefined || typeof key !== 'string' || PROBED.has(key) || key in target) return value;
+    const index = indexKey(key);
+    if (index !== undefined && isIndexable(target)) return Reflect.apply(target._getItem, receiver, [index]);
     // Python's Module.__getattr__: an unknown name is an error, not undefined.
     const known = [...target._parameters.keys(), ...target._buffers.keys(), ...target._modules.keys()];
     throw new Error(`'${target._getName()}' object has no attribute '${key}'` + (known.length ? ` (it has: ${known.join(', ')})` : ''));
   },
-  set(target, key, value) {
-    if (typeof key !== 'string' || INTERNAL.includes(key as (typeof INTERNAL)[number])) return Reflect.set(target, key, value);
-    target._setAttribute(key, value);
+  set(target, key, value, receiver) {
+    if (typeof key !== 'string' || isInternal(target, key)) return Reflect.set(target, key, value);
+    const index = indexKey(key);
+    if (index !== undefined && isIndexable(target)) Reflect.apply(target._setItem, receiver, [index, value]);
+    else target._setAttribute(key, value);
     return true;
   },
   defineProperty(target, key, descriptor) {
     // TypeScript class fields are defined, not assigned: register them the same way.
-    if (typeof key !== 'string' || !('value' in descriptor) || INTERNAL.includes(key as (typeof INTERNAL)[number])) {
+    if (typeof key !== 'string' || !('value' in descriptor) || descriptor.enumerable === false || isInternal(target, key)) {
       return Reflect.defineProperty(target, key, descriptor);
     }
     // A field declared without a value must not unregister what a base class registered.
@@ -644,7 +672,9 @@ const moduleTraps: ProxyHandler<Module> = {
   },
   deleteProperty(target, key) {
     if (typeof key !== 'string') return Reflect.deleteProperty(target, key);
-    target._deleteAttribute(key);
+    const index = indexKey(key);
+    if (index !== undefined && isIndexable(target)) target._deleteItem(index);
+    else target._deleteAttribute(key);
     return true;
   },
 };
