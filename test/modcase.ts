@@ -22,6 +22,8 @@ export interface ModuleCase {
   buffers_after: Named;
   input_grads?: (Described | null)[];
   parameter_grads?: Named;
+  /** Replaces `m.call(...xs)`: an expression with `m` and `xs` in scope (forward options, masks). */
+  call_ts?: string;
 }
 interface ModuleCases {
   cases: ModuleCase[];
@@ -77,7 +79,7 @@ export function runModuleCases(file: string, env: Record<string, unknown> = {}):
 
       torch.manualSeed(c.seed + 1000);
       const xs = c.inputs.map(makeInput);
-      const outs = flatten(m.call(...xs));
+      const outs = flatten(c.call_ts === undefined ? m.call(...xs) : evaluate(c.call_ts, { ...env, m, xs }));
       expect(outs.length).toBe(c.outputs.length);
       c.outputs.forEach((w, i) => expectTensor(outs[i], w, 1e-5, 1e-5, `output ${i}`));
       expectNamed(m.namedBuffers(), c.buffers_after, 1e-5, 1e-6, 'buffer after forward');
