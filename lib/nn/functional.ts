@@ -222,3 +222,18 @@ export const klDiv = (input: Tensor, target: Tensor, o: { reduction?: Reduction 
   return wrap(native.callOp(ops.klDiv, input._h, target._h, reductionCode(o.reduction), o.logTarget ?? false));
 };
 
+
+// ---- in-place activations (F.relu_, F.elu_, F.leaky_relu_, F.hardtanh_) and F.silu(inplace) ---
+
+const inplaceOps = {
+  elu_: op('aten::elu_'),
+  leakyRelu_: op('aten::leaky_relu_'),
+  hardtanh_: op('aten::hardtanh_'),
+  silu_: op('aten::silu_'),
+};
+export const relu_ = (input: Tensor): Tensor => input.relu_();
+export const elu_ = (input: Tensor, alpha: Scalar = 1): Tensor => (native.callOp(inplaceOps.elu_, input._h, alpha), input);
+export const leakyRelu_ = (input: Tensor, negativeSlope: Scalar = 0.01): Tensor => (native.callOp(inplaceOps.leakyRelu_, input._h, negativeSlope), input);
+export const hardtanh_ = (input: Tensor, minVal: Scalar = -1, maxVal: Scalar = 1): Tensor => (native.callOp(inplaceOps.hardtanh_, input._h, minVal, maxVal), input);
+/** F.silu(input, inplace=True). */
+export const silu_ = (input: Tensor): Tensor => (native.callOp(inplaceOps.silu_, input._h), input);

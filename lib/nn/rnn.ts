@@ -1,0 +1,343 @@
+// Recurrent layers: RNN, LSTM, GRU (torch/nn/modules/rnn.py). The recurrence itself is ATen's
+// `aten::lstm.input` / `aten::gru.input` / `aten::rnn_tanh.input` / `aten::rnn_relu.input`,
+// called with the flat weight list exactly as PyTorch's `_VF.lstm(...)`.
+import { zeros } from '../creation';
+import { native } from '../native';
+import { op } from '../ops';
+import { Tensor, wrapAll } from '../tensor';
+import * as init from './init';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { pyFloat } from './repr';
+
+const ops = {
+  LSTM: op('aten::lstm.input'),
+  GRU: op('aten::gru.input'),
+  RNN_TANH: op('aten::rnn_tanh.input'),
+  RNN_RELU: op('aten::rnn_relu.input'),
+};
+
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+/** The keyword arguments of RNNBase (Python's snake_case names in camelCase). */
+export interface RNNOptions {
+  inputSize?: number;
+  hiddenSize?: number;
+  numLayers?: number;
+  bias?: boolean;
+  batchFirst?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+  projSize?: number;
+}
+const PARAM_NAMES = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize'] as const;
+const SNAKE: Record<string, string> = {
+  inputSize: 'input_size', hiddenSize: 'hidden_size', numLayers: 'num_layers', bias: 'bias', batchFirst: 'batch_first',
+  dropout: 'dropout', bidirectional: 'bidirectional', projSize: 'proj_size', nonlinearity: 'nonlinearity',
+};
+
+type RNNArg = number | boolean | string | RNNOptions | undefined;
+
+/** Python's binding of `*args, **kwargs` to RNNBase's parameters: positional first, then a trailing options object. */
+function bindRNNArgs(cls: string, names: readonly string[], args: readonly RNNArg[]): Record<string, unknown> {
+  const list = [...args];
+  let kwargs: Record<string, unknown> = {};
+  const last = list[list.length - 1];
+  if (typeof last === 'object' && last !== null) {
+    kwargs = last as Record<string, unknown>;
+    list.pop();
+  }
+  if (list.length > names.length) {
+    throw new TypeError(`${cls}.__init__() takes from 3 to ${names.length + 1} positional arguments but ${list.length + 1} were given`);
+  }
+  const out: Record<string, unknown> = {};
+  list.forEach((v, i) => {
+    if (v !== undefined) out[names[i]!] = v;
+  });
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (!names.includes(key)) throw new TypeError(`${cls}.__init__() got an unexpected keyword argument '${SNAKE[key] ?? key}'`);
+    if (value === undefined) continue;
+    if (key in out) throw new TypeError(`${cls}.__init__() got multiple values for argument '${SNAKE[key] ?? key}'`);
+    out[key] = value;
+  }
+  for (const required of ['inputSize', 'hiddenSize']) {
+    if (!(required in out)) throw new TypeError(`${cls}.__init__() missing required positional argument: '${SNAKE[required]}'`);
+  }
+  return out;
+}
+
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const pyType = (x: unknown): string => (typeof x === 'boolean' ? 'bool' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float') : typeof x === 'string' ? 'str' : x === null ? 'NoneType' : typeof x);
+const tuple = (xs: readonly number[]): string => `(${xs.join(', ')})`;
+
+/** The shared base of RNN, LSTM and GRU: flat weights `weight_ih_l{k}{_reverse}`, ... in cuDNN's order. */
+export class RNNBase extends Module {
+  declare mode: RNNMode;
+  declare inputSize: number;
+  declare hiddenSize: number;
+  declare numLayers: number;
+  declare bias: boolean;
+  declare batchFirst: boolean;
+  declare dropout: number;
+  declare bidirectional: boolean;
+  declare projSize: number;
+  /** The parameter names, in the order ATen's kernels take the weights. */
+  declare _flatWeightsNames: string[];
+  /** The names per layer and direction (PyTorch's `_all_weights`). */
+  declare _allWeights: string[][];
+
+  constructor(mode: RNNMode, o: RNNOptions) {
+    super();
+    const inputSize = o.inputSize as number;
+    const hiddenSize = o.hiddenSize as number;
+    const numLayers = o.numLayers ?? 1;
+    const bias = o.bias ?? true;
+    const batchFirst = o.batchFirst ?? false;
+    const dropout = o.dropout ?? 0.0;
+    const bidirectional = o.bidirectional ?? false;
+    const projSize = o.projSize ?? 0;
+    this.mode = mode;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.numLayers = numLayers;
+    this.bias = bias;
+    this.batchFirst = batchFirst;
+    this.dropout = Number(dropout);
+    this.bidirectional = bidirectional;
+    this.projSize = projSize;
+    const numDirections = bidirectional ? 2 : 1;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
+      throw new Error('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+    }
+    if (dropout > 0 && numLayers === 1) {
+      process.emitWarning(
+        'dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects ' +
+          `num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${numLayers}`,
+        'UserWarning',
+      );
+    }
+    if (typeof bias !== 'boolean') throw new TypeError(`bias should be of type bool, got: ${pyType(bias)}`);
+    if (typeof batchFirst !== 'boolean') throw new TypeError(`batch_first should be of type bool, got: ${pyType(batchFirst)}`);
+    if (!isInt(inputSize)) throw new TypeError(`input_size should be of type int, got: ${pyType(inputSize)}`);
+    if (inputSize <= 0) throw new Error('input_size must be greater than zero');
+    if (!isInt(hiddenSize)) throw new TypeError(`hidden_size should be of type int, got: ${pyType(hiddenSize)}`);
+    if (hiddenSize <= 0) throw new Error('hidden_size must be greater than zero');
+    if (numLayers <= 0) throw new Error('num_layers must be greater than zero');
+    if (projSize < 0) throw new Error('proj_size should be a positive integer or zero to disable projections');
+    if (projSize >= hiddenSize) throw new Error('proj_size has to be smaller than hidden_size');
+    const gateSize = { LSTM: 4 * hiddenSize, GRU: 3 * hiddenSize, RNN_TANH: hiddenSize, RNN_RELU: hiddenSize }[mode];
+    if (gateSize === undefined) throw new Error(`Unrecognized RNN mode: ${String(mode)}`);
+
+    this._flatWeightsNames = [];
+    this._allWeights = [];
+    const self = this as unknown as Record<string, unknown>;
+    for (let layer = 0; layer < numLayers; ++layer) {
+      for (let direction = 0; direction < numDirections; ++direction) {
+        const realHiddenSize = projSize > 0 ? projSize : hiddenSize;
+        const layerInputSize = layer === 0 ? inputSize : realHiddenSize * numDirections;
+        const wIh = new Parameter(zeros([gateSize, layerInputSize]));
+        const wHh = new Parameter(zeros([gateSize, realHiddenSize]));
+        const params: Parameter[] = [wIh, wHh];
+        if (bias) params.push(new Parameter(zeros([gateSize])), new Parameter(zeros([gateSize])));
+        if (projSize > 0) params.push(new Parameter(zeros([projSize, hiddenSize])));
+        const suffix = direction === 1 ? '_reverse' : '';
+        const names = ['weight_ih_l', 'weight_hh_l'];
+        if (bias) names.push('bias_ih_l', 'bias_hh_l');
+        if (projSize > 0) names.push('weight_hr_l');
+        const full = names.map((n) => `${n}${layer}${suffix}`);
+        full.forEach((name, i) => {
+          self[name] = params[i];
+        });
+        this._flatWeightsNames.push(...full);
+        this._allWeights.push(full);
+      }
+    }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const stdv = this.hiddenSize > 0 ? 1.0 / Math.sqrt(this.hiddenSize) : 0;
+    for (const weight of this.parameters()) init.uniform_(weight, -stdv, stdv);
+  }
+
+  /** The weights as ATen's kernels take them (PyTorch's `_flat_weights`). */
+  get _flatWeights(): (Parameter | null)[] {
+    return this._flatWeightsNames.map((n) => this._parameters.get(n) ?? null);
+  }
+  /** The parameters per layer and direction. */
+  get allWeights(): Parameter[][] {
+    return this._allWeights.map((names) => names.map((n) => this._parameters.get(n) as Parameter));
+  }
+  /** A no-op off cuDNN, as in PyTorch on the CPU. */
+  flattenParameters(): void {}
+
+  checkInput(input: Tensor): void {
+    const w = this._flatWeights[0];
+    if (w != null && input.dtype.name !== w.dtype.name) {
+      throw new Error(
+        `RNN input dtype (${input.dtype}) does not match weight dtype (${w.dtype}). ` +
+          `Convert input: input.to(${w.dtype}), or convert model: model.to(${input.dtype})`,
+      );
+    }
+    if (input.ndim !== 3) throw new Error(`input must have 3 dimensions, got ${input.ndim}`);
+    if (this.inputSize !== input.size(-1)) {
+      throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.size(-1)}`);
+    }
+  }
+  getExpectedHiddenSize(input: Tensor): [number, number, number] {
+    const miniBatch = this.batchFirst ? input.size(0) : input.size(1);
+    const numDirections = this.bidirectional ? 2 : 1;
+    return [this.numLayers * numDirections, miniBatch, this.projSize > 0 ? this.projSize : this.hiddenSize];
+  }
+  checkHiddenSize(hx: Tensor, expected: readonly number[], msg = 'Expected hidden size {}, got {}'): void {
+    const got = [...hx.shape];
+    if (got.length !== expected.length || got.some((d, i) => d !== expected[i])) {
+      throw new Error(msg.replace('{}', tuple(expected)).replace('{}', `[${got.join(', ')}]`));
+    }
+  }
+  checkForwardArgs(input: Tensor, hidden: Tensor): void {
+    this.checkInput(input);
+    this.checkHiddenSize(hidden, this.getExpectedHiddenSize(input));
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (this.bias !== true) s += `, bias=${this.bias ? 'True' : 'False'}`;
+    if (this.batchFirst !== false) s += `, batch_first=${this.batchFirst ? 'True' : 'False'}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional !== false) s += `, bidirectional=${this.bidirectional ? 'True' : 'False'}`;
+    return s;
+  }
+
+  /** Calls the ATen kernel with PyTorch's argument list. @internal */
+  protected _run(hx: Tensor | Tensor[], input: Tensor): Tensor[] {
+    const weights = this._flatWeights.map((w) => (w as Parameter)._h);
+    const hArg = Array.isArray(hx) ? hx.map((t) => t._h) : hx._h;
+    return wrapAll(
+      native.callOp(ops[this.mode], input._h, hArg, weights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst),
+    );
+  }
+
+  /** The single-hidden-state forward of RNN and GRU. @internal */
+  protected _forwardHidden(name: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw new Error(`${name}: Expected input to be 2D or 3D, got ${input.ndim}D ${name === 'RNN' ? 'tensor ' : ''}instead`);
+    }
+    const isBatched = input.ndim === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    let h = hx ?? null;
+    if (!isBatched) {
+      input = input.unsqueeze(batchDim);
+      if (h !== null) {
+        if (h.ndim !== 2) throw new Error(`For unbatched 2-D input, hx should also be 2-D but got ${h.ndim}-D tensor`);
+        h = h.unsqueeze(1);
+      }
+    } else if (h !== null && h.ndim !== 3) {
+      throw new Error(`For batched 3-D input, hx should also be 3-D but got ${h.ndim}-D tensor`);
+    }
+    const maxBatchSize = this.batchFirst ? input.size(0) : input.size(1);
+    if (h === null) {
+      const numDirections = this.bidirectional ? 2 : 1;
+      h = zeros([this.numLayers * numDirections, maxBatchSize, this.hiddenSize], { dtype: input.dtype, device: input.device });
+    }
+    this.checkForwardArgs(input, h);
+    let [output, hidden] = this._run(h, input) as [Tensor, Tensor];
+    if (!isBatched) {
+      output = output.squeeze(batchDim);
+      hidden = hidden.squeeze(1);
+    }
+    return [output, hidden];
+  }
+}
+
+type RNNArgs = [inputSize: number | RNNOptions, ...rest: RNNArg[]];
+
+/** Elman RNN with tanh or ReLU. `new nn.RNN(10, 20, 2, 'relu')` or `new nn.RNN(10, 20, { nonlinearity: 'relu' })`. */
+export class RNN extends RNNBase {
+  declare nonlinearity: 'tanh' | 'relu';
+  constructor(...args: RNNArgs) {
+    const names = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+    const last = args[args.length - 1];
+    if (typeof last === 'object' && last !== null && 'projSize' in last) {
+      throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
+    }
+    const o = bindRNNArgs('RNN', names, args) as RNNOptions & { nonlinearity?: string };
+    const nonlinearity = o.nonlinearity ?? 'tanh';
+    let mode: RNNMode;
+    if (nonlinearity === 'tanh') mode = 'RNN_TANH';
+    else if (nonlinearity === 'relu') mode = 'RNN_RELU';
+    else throw new Error(`Unknown nonlinearity '${nonlinearity}'. Select from 'tanh' or 'relu'.`);
+    super(mode, o);
+    this.nonlinearity = nonlinearity;
+  }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    return this._forwardHidden('RNN', input, hx);
+  }
+}
+
+/** Long short-term memory. `forward(input, [h0, c0]?)` returns `[output, [h_n, c_n]]`. */
+export class LSTM extends RNNBase {
+  constructor(...args: RNNArgs) {
+    super('LSTM', bindRNNArgs('LSTM', PARAM_NAMES, args) as RNNOptions);
+  }
+
+  getExpectedCellSize(input: Tensor): [number, number, number] {
+    const miniBatch = this.batchFirst ? input.size(0) : input.size(1);
+    return [this.numLayers * (this.bidirectional ? 2 : 1), miniBatch, this.hiddenSize];
+  }
+  override checkForwardArgs(input: Tensor, hidden: Tensor | readonly Tensor[]): void {
+    const [h, c] = hidden as readonly Tensor[];
+    this.checkInput(input);
+    this.checkHiddenSize(h!, this.getExpectedHiddenSize(input), 'Expected hidden[0] size {}, got {}');
+    this.checkHiddenSize(c!, this.getExpectedCellSize(input), 'Expected hidden[1] size {}, got {}');
+  }
+
+  override forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+    const numDirections = this.bidirectional ? 2 : 1;
+    const realHiddenSize = this.projSize > 0 ? this.projSize : this.hiddenSize;
+    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`LSTM: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
+    const isBatched = input.ndim === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    if (!isBatched) input = input.unsqueeze(batchDim);
+    const maxBatchSize = this.batchFirst ? input.size(0) : input.size(1);
+    let state: [Tensor, Tensor];
+    if (hx === null || hx === undefined) {
+      const like = { dtype: input.dtype, device: input.device };
+      state = [zeros([this.numLayers * numDirections, maxBatchSize, realHiddenSize], like), zeros([this.numLayers * numDirections, maxBatchSize, this.hiddenSize], like)];
+      this.checkForwardArgs(input, state);
+    } else {
+      const [h, c] = hx;
+      if (isBatched) {
+        if (h.ndim !== 3 || c.ndim !== 3) throw new Error(`For batched 3-D input, hx and cx should also be 3-D but got (${h.ndim}-D, ${c.ndim}-D) tensors`);
+        state = [h, c];
+      } else {
+        if (h.ndim !== 2 || c.ndim !== 2) throw new Error(`For unbatched 2-D input, hx and cx should also be 2-D but got (${h.ndim}-D, ${c.ndim}-D) tensors`);
+        state = [h.unsqueeze(1), c.unsqueeze(1)];
+      }
+      this.checkForwardArgs(input, state);
+    }
+    let [output, hN, cN] = this._run(state, input) as [Tensor, Tensor, Tensor];
+    if (!isBatched) {
+      output = output.squeeze(batchDim);
+      hN = hN.squeeze(1);
+      cN = cN.squeeze(1);
+    }
+    return [output, [hN, cN]];
+  }
+}
+
+/** Gated recurrent unit. `forward(input, h0?)` returns `[output, h_n]`. */
+export class GRU extends RNNBase {
+  constructor(...args: RNNArgs) {
+    const last = args[args.length - 1];
+    if (typeof last === 'object' && last !== null && 'projSize' in last) {
+      throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
+    }
+    super('GRU', bindRNNArgs('GRU', PARAM_NAMES.slice(0, -1), args) as RNNOptions);
+  }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    return this._forwardHidden('GRU', input, hx);
+  }
+}
