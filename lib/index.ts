@@ -15,7 +15,7 @@ export * as cuda from './cuda';
 export * as nn from './nn';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
-export { cat, stack, where } from './functions';
+export { cat, stack, where, equal, allclose } from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';
 export { manualSeed, rand, randn, randint, randperm } from './random';

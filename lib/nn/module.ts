@@ -18,9 +18,17 @@ import { Parameter } from './parameter';
 /** What `stateDict()` returns: PyTorch's OrderedDict with its `_metadata` (version per module prefix). */
 export type StateDict = Map<string, Tensor> & { _metadata?: Map<string, Map<string, unknown>> };
 
-export interface IncompatibleKeys {
-  missingKeys: string[];
-  unexpectedKeys: string[];
+/** What `loadStateDict` returns; prints like PyTorch's `_IncompatibleKeys`. */
+export class IncompatibleKeys {
+  constructor(readonly missingKeys: string[], readonly unexpectedKeys: string[]) {}
+  toString(): string {
+    if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
+    const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
 }
 
 export type ForwardPreHook<M extends Module = Module> = (module: M, input: unknown[]) => unknown;
@@ -374,7 +382,7 @@ export abstract class Module {
   loadStateDict(stateDict: Map<string, unknown> | Record<string, unknown>, options: { strict?: boolean } = {}): IncompatibleKeys {
     const strict = options.strict ?? true;
     if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
-      throw new TypeError(`Expected state_dict to be dict-like, got ${typename(stateDict)}.`);
+      throw new TypeError(`Expected state_dict to be dict-like, got <class '${typename(stateDict)}'>.`);
     }
     const metadata = (stateDict as StateDict)._metadata;
     const entries = stateDict instanceof Map ? new Map(stateDict) : new Map(Object.entries(stateDict));
@@ -403,7 +411,7 @@ export abstract class Module {
     noGrad(() => {
       for (const copy of copies) copy();
     });
-    return { missingKeys, unexpectedKeys };
+    return new IncompatibleKeys(missingKeys, unexpectedKeys);
   }
 
   /**
@@ -432,7 +440,7 @@ export abstract class Module {
       }
       let input = stateDict.get(key);
       if (!(input instanceof Tensor)) {
-        errorMsgs.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typename(input)}`);
+        errorMsgs.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received <class '${typename(input)}'>`);
         continue;
       }
       // Backward compatibility: a 0-dim parameter saved as shape [1] by PyTorch 0.3.
@@ -649,9 +657,8 @@ const moduleTraps: ProxyHandler<Module> = {
     if (value !== undefined || typeof key !== 'string' || PROBED.has(key) || key in target) return value;
     const index = indexKey(key);
     if (index !== undefined && isIndexable(target)) return Reflect.apply(target._getItem, receiver, [index]);
-    // Python's Module.__getattr__: an unknown name is an error, not undefined.
-    const known = [...target._parameters.keys(), ...target._buffers.keys(), ...target._modules.keys()];
-    throw new Error(`'${target._getName()}' object has no attribute '${key}'` + (known.length ? ` (it has: ${known.join(', ')})` : ''));
+    // Python's Module.__getattr__: an unknown name is an error (PyTorch's text), not undefined.
+    throw new Error(`'${target._getName()}' object has no attribute '${key}'`);
   },
   set(target, key, value, receiver) {
     if (typeof key !== 'string' || isInternal(target, key)) return Reflect.set(target, key, value);
