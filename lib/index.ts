@@ -24,3 +24,5 @@ import { native } from './native';
 /** The libtorch version the addon runs on. */
 export const __libtorchVersion: string = native.torchVersion;
 export const __version__ = '0.1.0';
+export { save, load, saveSafetensors, loadSafetensors, Tuple, type LoadOptions, type MapLocation, type SafetensorsDict } from './serialization';
+export * as serialization from './serialization';

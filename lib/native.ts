@@ -35,6 +35,16 @@ export interface Native {
   lookupOp(name: string, overload: string): number;
   opSchema(id: number): string;
   callOp(id: number, ...args: unknown[]): unknown;
+  // Storage primitives for lib/serialization/ (native/storage.cc). Byte ranges are validated by
+  // the caller; the tensor arguments must be contiguous CPU tensors of exactly the right size.
+  readInto(h: Handle, fd: number, position: number, length: number): void;
+  copyInto(h: Handle, bytes: Uint8Array): void;
+  writeFrom(h: Handle, fd: number, position: number): void;
+  crc32(data: Handle | Uint8Array, initial?: number): number;
+  /** [id shared by every tensor over the same storage, storage bytes, device] */
+  storageInfo(h: Handle): [string, number, string];
+  storageBytes(h: Handle): Handle;
+  fromStorage(h: Handle, dtype: number, storageOffset: number, sizes: readonly number[], strides: readonly number[]): Handle;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -8,6 +8,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTensor(env, exports);
   InitDispatch(env, exports);
   InitAutograd(env, exports);
+  InitStorage(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   return exports;
 }

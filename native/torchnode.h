@@ -97,5 +97,6 @@ void FlushWarnings(Napi::Env env);
 void InitTensor(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
+void InitStorage(Napi::Env env, Napi::Object exports);
 
 }  // namespace torchnode

@@ -1,0 +1,96 @@
+// Atomic file replacement for torch.save and saveSafetensors: the data goes to a temporary file
+// in the target's folder, is flushed to disk (fsync), and is renamed over the target, so that a
+// crash or an error at any point leaves either the previous file or the new one, never a mix.
+//
+// Temporary files are named `.<target name>.<pid>.<12 hex digits>.tmp` next to the target. An
+// error removes its own; a process killed mid-write (SIGKILL, power loss) leaves one behind,
+// which the next save of the same target removes once the process that made it is gone.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files of earlier saves of `base` in `dir` whose process has died. */
+export function removeStaleTemporaries(dir: string, base: string): void {
+  const pattern = new RegExp(`^\\.${escapeRegExp(base)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+    } catch {
+      // another process removed it first
+    }
+  }
+}
+
+/** The temporary name a save of `target` by this process uses. */
+export function temporaryName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes a file atomically: `write(fd)` fills a temporary file, which then replaces `target`. */
+export function atomicWrite(target: string, write: (fd: number) => void): void {
+  let dest = path.resolve(target);
+  let mode = 0o666;
+  let existing = false;
+  try {
+    // Replace what a symlink points at, as writing through it would; keep the file's mode.
+    dest = fs.realpathSync(dest);
+    mode = fs.statSync(dest).mode & 0o7777;
+    existing = true;
+  } catch {
+    // a new file
+  }
+  const dir = path.dirname(dest);
+  removeStaleTemporaries(dir, path.basename(dest));
+  const tmp = temporaryName(dest);
+  const fd = fs.openSync(tmp, 'wx', mode);
+  let done = false;
+  try {
+    if (existing) fs.fchmodSync(fd, mode);
+    write(fd);
+    fs.fsyncSync(fd);
+    done = true;
+  } finally {
+    fs.closeSync(fd);
+    if (!done) fs.rmSync(tmp, { force: true });
+  }
+  try {
+    fs.renameSync(tmp, dest);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  // The rename itself reaches the disk when the folder is flushed.
+  try {
+    const dfd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    // folders cannot be opened for fsync on every platform
+  }
+}
