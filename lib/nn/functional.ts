@@ -237,3 +237,14 @@ export const leakyRelu_ = (input: Tensor, negativeSlope: Scalar = 0.01): Tensor 
 export const hardtanh_ = (input: Tensor, minVal: Scalar = -1, maxVal: Scalar = 1): Tensor => (native.callOp(inplaceOps.hardtanh_, input._h, minVal, maxVal), input);
 /** F.silu(input, inplace=True). */
 export const silu_ = (input: Tensor): Tensor => (native.callOp(inplaceOps.silu_, input._h), input);
+
+// ---- padding (appended by layers group A) --------------------------------------------------------
+
+const padOp = op('aten::pad');
+/**
+ * F.pad: `pad` gives (left, right) amounts from the last dimension backwards; mode 'constant'
+ * (fill with `value`, default 0), 'reflect', 'replicate' or 'circular'.
+ */
+export function pad(input: Tensor, padding: readonly number[], mode: 'constant' | 'reflect' | 'replicate' | 'circular' = 'constant', value: number | null = null): Tensor {
+  return wrap(native.callOp(padOp, input._h, padding, mode, value));
+}

@@ -1,0 +1,107 @@
+// torch/nn/modules/linear.py: Identity, Linear, Bilinear.
+import { empty } from '../creation';
+import type { DeviceLike } from '../device';
+import type { DType } from '../dtype';
+import type { Tensor } from '../tensor';
+import * as F from './functional';
+import * as init from './init';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { pyRepr } from './repr';
+import { bindArgs, type Args } from './utils';
+
+export interface FactoryOptions {
+  device?: DeviceLike;
+  dtype?: DType;
+}
+const FACTORY = ['device', 'dtype'] as const;
+
+/** A placeholder that returns its input; takes (and ignores) any arguments. */
+export class Identity extends Module {
+  constructor(..._args: unknown[]) {
+    super();
+  }
+  override forward(input: Tensor): Tensor {
+    return input;
+  }
+}
+
+export interface LinearOptions extends FactoryOptions {
+  bias?: boolean;
+}
+
+/** y = x Aᵀ + b. */
+export class Linear extends Module {
+  declare inFeatures: number;
+  declare outFeatures: number;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
+
+  constructor(...args: Args<[inFeatures: number, outFeatures: number], [bias: boolean], LinearOptions>) {
+    super();
+    const o = bindArgs<LinearOptions & { inFeatures: number; outFeatures: number }>('Linear.__init__', ['inFeatures', 'outFeatures', 'bias'], 2, args, FACTORY);
+    const factory = { device: o.device, dtype: o.dtype };
+    this.inFeatures = o.inFeatures;
+    this.outFeatures = o.outFeatures;
+    this.weight = new Parameter(empty([o.outFeatures, o.inFeatures], factory));
+    if (o.bias ?? true) this.bias = new Parameter(empty([o.outFeatures], factory));
+    else this.registerParameter('bias', null);
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    // a=√5 makes kaiming_uniform U(-1/√in_features, 1/√in_features) (pytorch/pytorch#57109).
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const [fanIn] = init._calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.linear(input, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyRepr(this.bias !== null)}`;
+  }
+}
+
+/** y = x₁ᵀ A x₂ + b. */
+export class Bilinear extends Module {
+  declare in1Features: number;
+  declare in2Features: number;
+  declare outFeatures: number;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
+
+  constructor(...args: Args<[in1Features: number, in2Features: number, outFeatures: number], [bias: boolean], LinearOptions>) {
+    super();
+    type Bound = LinearOptions & { in1Features: number; in2Features: number; outFeatures: number };
+    const o = bindArgs<Bound>('Bilinear.__init__', ['in1Features', 'in2Features', 'outFeatures', 'bias'], 3, args, FACTORY);
+    const factory = { device: o.device, dtype: o.dtype };
+    this.in1Features = o.in1Features;
+    this.in2Features = o.in2Features;
+    this.outFeatures = o.outFeatures;
+    this.weight = new Parameter(empty([o.outFeatures, o.in1Features, o.in2Features], factory));
+    if (o.bias ?? true) this.bias = new Parameter(empty([o.outFeatures], factory));
+    else this.registerParameter('bias', null);
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    if (this.in1Features <= 0) throw new Error(`in1_features must be > 0, but got (in1_features=${this.in1Features})`);
+    const bound = 1 / Math.sqrt(this.weight.size(1) as number);
+    init.uniform_(this.weight, -bound, bound);
+    if (this.bias !== null) init.uniform_(this.bias, -bound, bound);
+  }
+
+  override forward(input1: Tensor, input2: Tensor): Tensor {
+    return F.bilinear(input1, input2, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${pyRepr(this.bias !== null)}`;
+  }
+}

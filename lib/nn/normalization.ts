@@ -1,0 +1,117 @@
+// torch/nn/modules/normalization.py: LayerNorm, GroupNorm.
+import { empty } from '../creation';
+import type { Tensor } from '../tensor';
+import { _verifyBatchSize } from './batchnorm';
+import * as F from './functional';
+import * as init from './init';
+import type { FactoryOptions } from './linear';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { pyFloat, pyRepr } from './repr';
+import { bindArgs, type Args } from './utils';
+
+export interface LayerNormOptions extends FactoryOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  bias?: boolean;
+}
+
+/** Normalises over the trailing `normalizedShape` dimensions (Transformers' LayerNorm). */
+export class LayerNorm extends Module {
+  declare normalizedShape: number[];
+  declare eps: number;
+  declare elementwiseAffine: boolean;
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+
+  constructor(...args: Args<[normalizedShape: number | readonly number[]], [eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormOptions>) {
+    super();
+    const o = bindArgs<LayerNormOptions & { normalizedShape: number | readonly number[] }>('LayerNorm.__init__', ['normalizedShape', 'eps', 'elementwiseAffine', 'bias'], 1, args, ['device', 'dtype']);
+    const factory = { device: o.device, dtype: o.dtype };
+    this.normalizedShape = typeof o.normalizedShape === 'number' ? [o.normalizedShape] : [...o.normalizedShape];
+    this.eps = o.eps ?? 1e-5;
+    this.elementwiseAffine = o.elementwiseAffine ?? true;
+    if (this.elementwiseAffine) {
+      this.weight = new Parameter(empty(this.normalizedShape, factory));
+      if (o.bias ?? true) this.bias = new Parameter(empty(this.normalizedShape, factory));
+      else this.registerParameter('bias', null);
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    if (this.elementwiseAffine) {
+      init.ones_(this.weight!);
+      if (this.bias !== null) init.zeros_(this.bias);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${pyRepr(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyRepr(this.elementwiseAffine)}, bias=${pyRepr(this.bias !== null)}`;
+  }
+}
+
+export interface GroupNormOptions extends FactoryOptions {
+  eps?: number;
+  affine?: boolean;
+  /** Keyword-only in PyTorch. */
+  bias?: boolean;
+}
+
+/** Normalises each of `numGroups` groups of channels over the group's channels and positions. */
+export class GroupNorm extends Module {
+  declare numGroups: number;
+  declare numChannels: number;
+  declare eps: number;
+  declare affine: boolean;
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+
+  constructor(...args: Args<[numGroups: number, numChannels: number], [eps: number, affine: boolean], GroupNormOptions>) {
+    super();
+    type Bound = GroupNormOptions & { numGroups: number; numChannels: number };
+    const o = bindArgs<Bound>('GroupNorm.__init__', ['numGroups', 'numChannels', 'eps', 'affine'], 2, args, ['device', 'dtype', 'bias']);
+    const factory = { device: o.device, dtype: o.dtype };
+    if (o.numChannels % o.numGroups !== 0) throw new Error(`num_channels (${o.numChannels}) must be divisible by num_groups (${o.numGroups})`);
+    this.numGroups = o.numGroups;
+    this.numChannels = o.numChannels;
+    this.eps = o.eps ?? 1e-5;
+    this.affine = o.affine ?? true;
+    if (this.affine) {
+      this.weight = new Parameter(empty([o.numChannels], factory));
+      if (o.bias ?? true) this.bias = new Parameter(empty([o.numChannels], factory));
+      else this.registerParameter('bias', null);
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    if (this.affine) {
+      init.ones_(this.weight!);
+      if (this.bias !== null) init.zeros_(this.bias);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    // F.group_norm's checks.
+    if (input.dim() < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
+    const shape = input.shape;
+    const size = [Math.floor((shape[0]! * shape[1]!) / this.numGroups), this.numGroups, ...shape.slice(2)];
+    _verifyBatchSize(size, `[${size.join(', ')}]`);
+    return F.groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyRepr(this.affine)}, bias=${pyRepr(this.bias !== null)}`;
+  }
+}

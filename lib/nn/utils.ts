@@ -1,0 +1,73 @@
+// torch/nn/modules/utils.py (_single, _pair, _reverse_repeat_tuple) and the binding of a layer
+// constructor's arguments: Python's positional-or-keyword parameters are positional here too,
+// and any trailing run of them (plus keyword-only ones such as device and dtype) may be given in
+// a trailing options object with camelCase keys:
+//   new nn.Conv2d(3, 64, 3, 1, 1)  ===  new nn.Conv2d(3, 64, 3, { stride: 1, padding: 1 })
+import { Tensor } from '../tensor';
+
+/** An int, or a tuple of them (PyTorch's `_size_2_t`). */
+export type IntOrTuple = number | readonly number[];
+
+function ntuple(n: number) {
+  return (x: IntOrTuple): number[] => (typeof x === 'number' ? Array<number>(n).fill(x) : [...x]);
+}
+export const _single = ntuple(1);
+export const _pair = ntuple(2);
+export const _triple = ntuple(3);
+
+/** Reverses `t` and repeats each element `n` times (conv padding in F.pad's order). */
+export function _reverseRepeatTuple(t: readonly number[], n: number): number[] {
+  return [...t].reverse().flatMap((x) => Array<number>(n).fill(x));
+}
+
+type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
+/**
+ * A constructor's argument list: the required positional arguments `R`, then any leading run of
+ * the optional positional arguments `P`, then optionally the options object `O`.
+ */
+export type Args<R extends unknown[], P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? [...R, ...Q, O?] : never) : never;
+
+export function isOptions(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !ArrayBuffer.isView(x);
+}
+
+export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Python's binding of a call's arguments: `names` are the positional-or-keyword parameters in
+ * order (the first `required` of them without defaults), `keywordOnly` those only the options
+ * object may give. Errors are Python's TypeErrors for `fn`.
+ */
+export function bindArgs<T = Record<string, unknown>>(
+  fn: string,
+  names: readonly string[],
+  required: number,
+  args: readonly unknown[],
+  keywordOnly: readonly string[] = [],
+): T {
+  const last = args[args.length - 1];
+  const options = args.length > 0 && isOptions(last) ? last : undefined;
+  const positional = options === undefined ? args : args.slice(0, -1);
+  if (positional.length > names.length) {
+    throw new TypeError(`${fn}() takes from ${required + 1} to ${names.length + 1} positional arguments but ${positional.length + 1} were given`);
+  }
+  const out: Record<string, unknown> = {};
+  positional.forEach((v, i) => {
+    if (v !== undefined) out[names[i]!] = v;
+  });
+  if (options !== undefined) {
+    for (const [key, value] of Object.entries(options)) {
+      if (!names.includes(key) && !keywordOnly.includes(key)) throw new TypeError(`${fn}() got an unexpected keyword argument '${key}'`);
+      if (value === undefined) continue;
+      if (out[key] !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${snake(key)}'`);
+      out[key] = value;
+    }
+  }
+  const missing = names.slice(0, required).filter((n) => out[n] === undefined);
+  if (missing.length > 0) {
+    const quoted = missing.map((n) => `'${snake(n)}'`);
+    const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+    throw new TypeError(`${fn}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
+  }
+  return out as T;
+}
