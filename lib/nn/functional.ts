@@ -248,3 +248,285 @@ const padOp = op('aten::pad');
 export function pad(input: Tensor, padding: readonly number[], mode: 'constant' | 'reflect' | 'replicate' | 'circular' = 'constant', value: number | null = null): Tensor {
   return wrap(native.callOp(padOp, input._h, padding, mode, value));
 }
+
+// ---- attention (F.scaled_dot_product_attention, F.multi_head_attention_forward) -----------------
+// multi_head_attention_forward is PyTorch's Python (torch/nn/functional.py) step by step, so its
+// arithmetic, RNG use (attention dropout) and gradients are PyTorch's.
+
+const attnOps = {
+  sdpa: op('aten::scaled_dot_product_attention'),
+  baddbmm: op('aten::baddbmm'),
+  repeat: op('aten::repeat'),
+  unflatten: op('aten::unflatten.int'),
+  zerosLike: op('aten::zeros_like'),
+  zeros: op('aten::zeros'),
+  cat: op('aten::cat'),
+  constantPad: op('aten::constant_pad_nd'),
+};
+type DTypeOf = Tensor['dtype'];
+const shapeEq = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const pyTuple = (xs: readonly number[]): string => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
+const padLast = (t: Tensor): Tensor => wrap(native.callOp(attnOps.constantPad, t._h, [0, 1], 0));
+
+/** softmax(QKᵀ/√d + mask) V, with ATen choosing the kernel as in PyTorch. */
+export function scaledDotProductAttention(
+  query: Tensor, key: Tensor, value: Tensor,
+  o: { attnMask?: Tensor | null; dropoutP?: number; isCausal?: boolean; scale?: number | null; enableGqa?: boolean } = {},
+): Tensor {
+  return wrap(native.callOp(attnOps.sdpa, query._h, key._h, value._h, opt(o.attnMask), o.dropoutP ?? 0.0, o.isCausal ?? false, o.scale ?? null, o.enableGqa ?? false));
+}
+
+/** F._canonical_mask: a bool mask becomes a float mask of `targetType` with -inf where true. */
+export function _canonicalMask(
+  mask: Tensor | null | undefined, maskName: string, otherType: DTypeOf | null, otherName: string, targetType: DTypeOf, checkOther = true,
+): Tensor | null {
+  if (mask == null) return null;
+  const maskDtype = mask.dtype;
+  const isFloat = maskDtype.isFloatingPoint;
+  if (maskDtype.name !== 'bool' && !isFloat) throw new Error(`only bool and floating types of ${maskName} are supported`);
+  if (checkOther && otherType !== null && maskDtype.name !== otherType.name) {
+    process.emitWarning(`Support for mismatched ${maskName} and ${otherName} is deprecated. Use same type for both instead.`, 'UserWarning');
+  }
+  if (!isFloat) return wrap(native.callOp(attnOps.zerosLike, mask._h, targetType.code)).maskedFill_(mask, -Infinity);
+  return mask;
+}
+export const _noneOrDtype = (input: Tensor | null | undefined): DTypeOf | null => (input == null ? null : input.dtype);
+
+function mhaShapeCheck(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor | null, attnMask: Tensor | null, numHeads: number): boolean {
+  if (query.ndim === 3) {
+    if (key.ndim !== 3 || value.ndim !== 3) {
+      throw new Error(`For batched (3-D) \`query\`, expected \`key\` and \`value\` to be 3-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
+    }
+    if (keyPaddingMask !== null && keyPaddingMask.ndim !== 2) {
+      throw new Error(`For batched (3-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 2-D but found ${keyPaddingMask.ndim}-D tensor instead`);
+    }
+    if (attnMask !== null && attnMask.ndim !== 2 && attnMask.ndim !== 3) {
+      throw new Error(`For batched (3-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
+    }
+    return true;
+  }
+  if (query.ndim === 2) {
+    if (key.ndim !== 2 || value.ndim !== 2) {
+      throw new Error(`For unbatched (2-D) \`query\`, expected \`key\` and \`value\` to be 2-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
+    }
+    if (keyPaddingMask !== null && keyPaddingMask.ndim !== 1) {
+      throw new Error(`For unbatched (2-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 1-D but found ${keyPaddingMask.ndim}-D tensor instead`);
+    }
+    if (attnMask !== null) {
+      if (attnMask.ndim !== 2 && attnMask.ndim !== 3) {
+        throw new Error(`For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
+      }
+      if (attnMask.ndim === 3) {
+        const expected = [numHeads, query.size(0), key.size(0)];
+        if (!shapeEq(attnMask.shape, expected)) throw new Error(`Expected \`attn_mask\` shape to be ${pyTuple(expected)} but got ${attnMask.shape}`);
+      }
+    }
+    return false;
+  }
+  throw new Error(`query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`);
+}
+
+// F._in_projection_packed: one matmul for self-attention, two for encoder-decoder attention.
+function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tensor | null): [Tensor, Tensor, Tensor] {
+  const E = q.size(-1);
+  if (k === v) {
+    if (q === k) {
+      const proj = wrap(native.callOp(attnOps.unflatten, linear(q, w, b)._h, -1, [3, E])).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous();
+      return [proj.select(0, 0), proj.select(0, 1), proj.select(0, 2)];
+    }
+    const [wQ, wKv] = w.split([E, E * 2]) as [Tensor, Tensor];
+    const [bQ, bKv] = b === null ? [null, null] : (b.split([E, E * 2]) as [Tensor, Tensor]);
+    const qProj = linear(q, wQ, bQ);
+    const kvProj = wrap(native.callOp(attnOps.unflatten, linear(k, wKv, bKv)._h, -1, [2, E])).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous();
+    return [qProj, kvProj.select(0, 0), kvProj.select(0, 1)];
+  }
+  const [wQ, wK, wV] = w.chunk(3) as [Tensor, Tensor, Tensor];
+  const [bQ, bK, bV] = b === null ? [null, null, null] : (b.chunk(3) as [Tensor, Tensor, Tensor]);
+  return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
+}
+
+// F._in_projection: separate weights (kdim/vdim differ from embed_dim).
+function inProjection(q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, wV: Tensor, bQ: Tensor | null, bK: Tensor | null, bV: Tensor | null): [Tensor, Tensor, Tensor] {
+  const [Eq, Ek, Ev] = [q.size(-1), k.size(-1), v.size(-1)];
+  const check = (t: Tensor | null, want: number[], what: string): void => {
+    if (t !== null && !shapeEq(t.shape, want)) throw new Error(`expecting ${what} shape of ${pyTuple(want)}, but got ${t.shape}`);
+  };
+  check(wQ, [Eq, Eq], 'query weights');
+  check(wK, [Eq, Ek], 'key weights');
+  check(wV, [Eq, Ev], 'value weights');
+  check(bQ, [Eq], 'query bias');
+  check(bK, [Eq], 'key bias');
+  check(bV, [Eq], 'value bias');
+  return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
+}
+
+export interface MultiHeadAttentionForwardOptions {
+  training?: boolean;
+  keyPaddingMask?: Tensor | null;
+  needWeights?: boolean;
+  attnMask?: Tensor | null;
+  useSeparateProjWeight?: boolean;
+  qProjWeight?: Tensor | null;
+  kProjWeight?: Tensor | null;
+  vProjWeight?: Tensor | null;
+  staticK?: Tensor | null;
+  staticV?: Tensor | null;
+  averageAttnWeights?: boolean;
+  isCausal?: boolean;
+}
+
+/** F.multi_head_attention_forward: returns [attn_output, attn_output_weights or null]. Inputs are (L, N, E) or unbatched (L, E). */
+export function multiHeadAttentionForward(
+  query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number,
+  inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null,
+  addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,
+  o: MultiHeadAttentionForwardOptions = {},
+): [Tensor, Tensor | null] {
+  const training = o.training ?? true;
+  const needWeights = o.needWeights ?? true;
+  const averageAttnWeights = o.averageAttnWeights ?? true;
+  let isCausal = o.isCausal ?? false;
+  let keyPaddingMask = o.keyPaddingMask ?? null;
+  let attnMask = o.attnMask ?? null;
+  const staticK = o.staticK ?? null;
+  const staticV = o.staticV ?? null;
+  const isBatched = mhaShapeCheck(query, key, value, keyPaddingMask, attnMask, numHeads);
+  if (!isBatched) {
+    query = query.unsqueeze(1);
+    key = key.unsqueeze(1);
+    value = value.unsqueeze(1);
+    if (keyPaddingMask !== null) keyPaddingMask = keyPaddingMask.unsqueeze(0);
+  }
+  const [tgtLen, bsz, embedDim] = query.shape as unknown as [number, number, number];
+  let srcLen = key.size(0);
+  keyPaddingMask = _canonicalMask(keyPaddingMask, 'key_padding_mask', _noneOrDtype(attnMask), 'attn_mask', query.dtype);
+  if (isCausal && attnMask === null) {
+    throw new Error(
+      'Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.',
+    );
+  }
+  if (isCausal && keyPaddingMask === null && !needWeights) {
+    attnMask = null;
+  } else {
+    attnMask = _canonicalMask(attnMask, 'attn_mask', null, '', query.dtype, false);
+    if (keyPaddingMask !== null) isCausal = false;
+  }
+  if (embedDim !== embedDimToCheck) throw new Error(`was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`);
+  const headDim = Math.floor(embedDim / numHeads);
+  if (headDim * numHeads !== embedDim) throw new Error(`embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
+  if (o.useSeparateProjWeight) {
+    if (!shapeEq(key.shape.slice(0, 2), value.shape.slice(0, 2))) {
+      throw new Error(`key's sequence and batch dims torch.Size([${key.shape.slice(0, 2).join(', ')}]) do not match value's torch.Size([${value.shape.slice(0, 2).join(', ')}])`);
+    }
+  } else if (!shapeEq(key.shape, value.shape)) {
+    throw new Error(`key shape ${key.shape} does not match value shape ${value.shape}`);
+  }
+
+  let q: Tensor;
+  let k: Tensor;
+  let v: Tensor;
+  if (!o.useSeparateProjWeight) {
+    if (inProjWeight === null) throw new Error('use_separate_proj_weight is False but in_proj_weight is None');
+    [q, k, v] = inProjectionPacked(query, key, value, inProjWeight, inProjBias);
+  } else {
+    if (o.qProjWeight == null) throw new Error('use_separate_proj_weight is True but q_proj_weight is None');
+    if (o.kProjWeight == null) throw new Error('use_separate_proj_weight is True but k_proj_weight is None');
+    if (o.vProjWeight == null) throw new Error('use_separate_proj_weight is True but v_proj_weight is None');
+    const [bQ, bK, bV] = inProjBias === null ? [null, null, null] : (inProjBias.chunk(3) as [Tensor, Tensor, Tensor]);
+    [q, k, v] = inProjection(query, key, value, o.qProjWeight, o.kProjWeight, o.vProjWeight, bQ, bK, bV);
+  }
+
+  if (attnMask !== null) {
+    if (attnMask.ndim === 2) {
+      const correct = [tgtLen, srcLen];
+      if (!shapeEq(attnMask.shape, correct)) throw new Error(`The shape of the 2D attn_mask is ${attnMask.shape}, but should be ${pyTuple(correct)}.`);
+      attnMask = attnMask.unsqueeze(0);
+    } else if (attnMask.ndim === 3) {
+      const correct = [bsz * numHeads, tgtLen, srcLen];
+      if (!shapeEq(attnMask.shape, correct)) throw new Error(`The shape of the 3D attn_mask is ${attnMask.shape}, but should be ${pyTuple(correct)}.`);
+    } else {
+      throw new Error(`attn_mask's dimension ${attnMask.ndim} is not supported`);
+    }
+  }
+
+  if (biasK !== null && biasV !== null) {
+    if (staticK !== null) throw new Error('bias cannot be added to static key.');
+    if (staticV !== null) throw new Error('bias cannot be added to static value.');
+    k = wrap(native.callOp(attnOps.cat, [k._h, wrap(native.callOp(attnOps.repeat, biasK._h, [1, bsz, 1]))._h], 0));
+    v = wrap(native.callOp(attnOps.cat, [v._h, wrap(native.callOp(attnOps.repeat, biasV._h, [1, bsz, 1]))._h], 0));
+    if (attnMask !== null) attnMask = padLast(attnMask);
+    if (keyPaddingMask !== null) keyPaddingMask = padLast(keyPaddingMask);
+  } else {
+    if (biasK !== null) throw new Error('bias_k is set but bias_v is None');
+    if (biasV !== null) throw new Error('bias_v is set but bias_k is None');
+  }
+
+  q = q.view(tgtLen, bsz * numHeads, headDim).transpose(0, 1);
+  if (staticK === null) {
+    k = k.view(k.size(0), bsz * numHeads, headDim).transpose(0, 1);
+  } else {
+    if (staticK.size(0) !== bsz * numHeads) throw new Error(`expecting static_k.size(0) of ${bsz * numHeads}, but got ${staticK.size(0)}`);
+    if (staticK.size(2) !== headDim) throw new Error(`expecting static_k.size(2) of ${headDim}, but got ${staticK.size(2)}`);
+    k = staticK;
+  }
+  if (staticV === null) {
+    v = v.view(v.size(0), bsz * numHeads, headDim).transpose(0, 1);
+  } else {
+    if (staticV.size(0) !== bsz * numHeads) throw new Error(`expecting static_v.size(0) of ${bsz * numHeads}, but got ${staticV.size(0)}`);
+    if (staticV.size(2) !== headDim) throw new Error(`expecting static_v.size(2) of ${headDim}, but got ${staticV.size(2)}`);
+    v = staticV;
+  }
+
+  if (addZeroAttn) {
+    const zeroShape = [bsz * numHeads, 1, headDim];
+    const zk = wrap(native.callOp(attnOps.zeros, zeroShape, k.dtype.code, null, k.device.toString()));
+    const zv = wrap(native.callOp(attnOps.zeros, zeroShape, v.dtype.code, null, v.device.toString()));
+    k = wrap(native.callOp(attnOps.cat, [k._h, zk._h], 1));
+    v = wrap(native.callOp(attnOps.cat, [v._h, zv._h], 1));
+    if (attnMask !== null) attnMask = padLast(attnMask);
+    if (keyPaddingMask !== null) keyPaddingMask = padLast(keyPaddingMask);
+  }
+
+  srcLen = k.size(1);
+  if (keyPaddingMask !== null) {
+    if (keyPaddingMask.size(0) !== bsz) throw new Error(`Expected key_padded_mask.shape[0] to be ${bsz}, but got ${keyPaddingMask.size(0)}`);
+    if (keyPaddingMask.size(1) !== srcLen) throw new Error(`Expected key_padded_mask.shape[1] to be ${srcLen}, but got ${keyPaddingMask.size(1)}`);
+    keyPaddingMask = keyPaddingMask.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
+    attnMask = attnMask === null ? keyPaddingMask : attnMask.add(keyPaddingMask);
+  }
+  if (!training) dropoutP = 0.0;
+
+  if (needWeights) {
+    const E = q.size(2);
+    const qScaled = q.mul(Math.sqrt(1.0 / E));
+    if (isCausal && attnMask === null) throw new Error('FIXME: is_causal not implemented for need_weights');
+    let weights = attnMask !== null
+      ? wrap(native.callOp(attnOps.baddbmm, attnMask._h, qScaled._h, k.transpose(-2, -1)._h, 1, 1))
+      : qScaled.bmm(k.transpose(-2, -1));
+    weights = weights.softmax(-1);
+    if (dropoutP > 0.0) weights = dropout(weights, { p: dropoutP });
+    let attnOutput = weights.bmm(v);
+    attnOutput = attnOutput.transpose(0, 1).reshape(tgtLen * bsz, embedDim);
+    attnOutput = linear(attnOutput, outProjWeight, outProjBias);
+    attnOutput = attnOutput.view(tgtLen, bsz, attnOutput.size(1));
+    weights = weights.view(bsz, numHeads, tgtLen, srcLen);
+    if (averageAttnWeights) weights = weights.mean(1);
+    if (!isBatched) {
+      attnOutput = attnOutput.squeeze(1);
+      weights = weights.squeeze(0);
+    }
+    return [attnOutput, weights];
+  }
+  if (attnMask !== null) {
+    attnMask = attnMask.size(0) === 1 && attnMask.ndim === 3 ? attnMask.unsqueeze(0) : attnMask.view(bsz, numHeads, -1, srcLen);
+  }
+  q = q.view(bsz, numHeads, tgtLen, headDim);
+  k = k.view(bsz, numHeads, srcLen, headDim);
+  v = v.view(bsz, numHeads, srcLen, headDim);
+  let attnOutput = scaledDotProductAttention(q, k, v, { attnMask, dropoutP, isCausal });
+  attnOutput = attnOutput.permute(2, 0, 1, 3).reshape(bsz * tgtLen, embedDim);
+  attnOutput = linear(attnOutput, outProjWeight, outProjBias);
+  attnOutput = attnOutput.view(tgtLen, bsz, attnOutput.size(1));
+  if (!isBatched) attnOutput = attnOutput.squeeze(1);
+  return [attnOutput, null];
+}
