@@ -19,6 +19,8 @@ interface Extra {
   Dropout2d_inplace: { repr: string; same: boolean; out: Described };
   embedding_max_norm_weight: Described;
   reprs: [string, string][];
+  factory: { ts: string; state: [string, Described][] }[];
+  dropout2d_warnings: { shape: number[]; messages: string[]; categories: string[] }[];
 }
 const extra = fixture<Extra>('layers_a_extra.json');
 
@@ -31,6 +33,16 @@ function expectTensor(t: torch.Tensor, want: Described, rtol = 1e-5, atol = 1e-6
 describe('layers_a reprs', () => {
   test.each(extra.reprs)('%s', (ts, repr) => {
     expect(String(evaluate(ts))).toBe(repr);
+  });
+});
+
+describe('device and dtype factory options', () => {
+  test.each(extra.factory.map((f) => [f.ts, f] as const))('%s', (ts, f) => {
+    torch.manualSeed(9);
+    const m = evaluate(ts) as nn.Module;
+    const state = [...m.stateDict()];
+    expect(state.map(([k]) => k)).toEqual(f.state.map(([k]) => k));
+    f.state.forEach(([, want], i) => expectTensor(state[i]![1], want, 1e-12, 0));
   });
 });
 
@@ -140,6 +152,21 @@ describe('in-place dropout', () => {
     const y = m.call(x);
     expect(y === x).toBe(want.same);
     expectTensor(x, want.out);
+  });
+});
+
+describe('Dropout2d warnings', () => {
+  test.each(extra.dropout2d_warnings.map((w) => [JSON.stringify(w.shape), w] as const))('input of shape %s', (_s, w) => {
+    const seen: [string, string | undefined][] = [];
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
+      seen.push([typeof msg === 'string' ? msg : msg.message, category]);
+    }) as typeof process.emitWarning);
+    try {
+      new nn.Dropout2d().call(torch.randn(w.shape));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual(w.messages.map((m, i) => [m, w.categories[i]]));
   });
 });
 
