@@ -4,12 +4,19 @@
 //   const ADD = op('aten::add.Tensor');
 import { native } from './native';
 
-/** Looks up `aten::name.overload` (overload may be omitted) and returns its id for callOp. */
+const ids = new Map<string, number>();
+
+/** Looks up `aten::name.overload` (overload may be omitted) and returns its id for callOp; one id per op. */
 export function op(qualifiedName: string): number {
-  const dot = qualifiedName.indexOf('.', qualifiedName.indexOf('::'));
-  const name = dot < 0 ? qualifiedName : qualifiedName.slice(0, dot);
-  const overload = dot < 0 ? '' : qualifiedName.slice(dot + 1);
-  return native.lookupOp(name, overload);
+  let id = ids.get(qualifiedName);
+  if (id === undefined) {
+    const dot = qualifiedName.indexOf('.', qualifiedName.indexOf('::'));
+    const name = dot < 0 ? qualifiedName : qualifiedName.slice(0, dot);
+    const overload = dot < 0 ? '' : qualifiedName.slice(dot + 1);
+    id = native.lookupOp(name, overload);
+    ids.set(qualifiedName, id);
+  }
+  return id;
 }
 
 /** The schema string of a looked-up op, as PyTorch prints it. */

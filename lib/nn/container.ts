@@ -50,22 +50,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/**
- * Runs its modules in order, each one's output the next one's input. Built from modules
- * (named '0', '1', ...) or from a Map / plain object of name → module.
- */
-export class Sequential extends Module implements Indexable {
+/** What Sequential and ModuleList share: modules under the names '0', '1', ... indexed like a Python list. */
+abstract class IndexedModules extends Module implements Indexable {
   [index: number]: Module;
-
-  constructor(...args: Module[] | [Map<string, Module> | Record<string, Module>]) {
-    super();
-    const first = args[0];
-    if (args.length === 1 && (first instanceof Map || isPlainObject(first))) {
-      for (const [key, module] of first instanceof Map ? first : Object.entries(first)) this.addModule(key, module);
-    } else {
-      (args as Module[]).forEach((module, i) => this.addModule(String(i), module));
-    }
-  }
 
   get length(): number {
     return this._modules.size;
@@ -73,28 +60,24 @@ export class Sequential extends Module implements Indexable {
   [Symbol.iterator](): IterableIterator<Module> {
     return (this._modules.values() as IterableIterator<Module>)[Symbol.iterator]();
   }
-
-  /** `seq[index]`, negative indices counting from the end. */
+  /** `x[index]`, negative indices counting from the end. */
   at(index: number): Module {
     return [...this._modules.values()][absoluteIndex(index, this.length)]!;
   }
-  /** `seq[start:stop:step]`: a Sequential of the same modules under the same names. */
-  slice(start?: number | null, stop?: number | null, step?: number | null): Sequential {
-    const entries = [...this._modules] as [string, Module][];
-    return new (this.constructor as typeof Sequential)(new Map(sliceIndices({ start, stop, step }, entries.length).map((i) => entries[i]!)));
-  }
-  /** `seq[index] = module`: replaces the module in its slot. */
+  /** `x[start:stop:step]` (a Sequential keeps the names, a ModuleList renumbers). */
+  abstract slice(start?: number | null, stop?: number | null, step?: number | null): IndexedModules;
+  /** `x[index] = module`: replaces the module in its slot. */
   set(index: number, module: Module): void {
     this._setAttribute([...this._modules.keys()][absoluteIndex(index, this.length)]!, module);
   }
-  /** `del seq[index]` or `del seq[slice]`; the remaining modules are renumbered 0, 1, ... */
+  /** `del x[index]` or `del x[slice]`; the remaining modules are renumbered 0, 1, ... */
   delete(index: number | Slice): void {
     const keys = [...this._modules.keys()];
     const doomed = typeof index === 'number' ? [keys[absoluteIndex(index, keys.length)]!] : sliceIndices(index, keys.length).map((i) => keys[i]!);
     for (const key of doomed) this._deleteAttribute(key);
-    replaceModules(this, [...this._modules.values()].map((m, i) => [String(i), m]));
+    this.renumber([...this._modules.values()] as Module[]);
   }
-  /** Removes and returns the module at `index` (a Sequential for a slice). */
+  /** Removes and returns the module at `index` (a container of them for a slice). */
   pop(index: number | Slice): Module {
     const removed = typeof index === 'number' ? this.at(index) : this.slice(index.start, index.stop, index.step);
     this.delete(index);
@@ -105,24 +88,20 @@ export class Sequential extends Module implements Indexable {
     return this;
   }
   extend(modules: Iterable<Module>): this {
+    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`${this._getName()}.extend should be called with an iterable, but got ${typename(modules)}`);
+    }
     for (const m of modules) this.append(m);
     return this;
   }
-  /** Inserts `module` before `index`. */
-  insert(index: number, module: Module): this {
-    if (!(module instanceof Module)) throw new Error(`module should be of type: <class 'torch.nn.modules.module.Module'>`);
-    const n = this.length;
-    if (!(-n <= index && index <= n)) throw new RangeError(`Index out of range: ${index}`);
-    const at = index < 0 ? index + n : index;
-    const values = [...this._modules.values()];
+  /** Puts `module` at `at` (0 <= at <= length), shifting the rest. */
+  protected insertAt(at: number, module: Module): void {
+    const values = [...this._modules.values()] as Module[];
     values.splice(at, 0, module);
-    replaceModules(this, values.map((m, i) => [String(i), m]));
-    return this;
+    this.renumber(values);
   }
-
-  override forward(input: any): any {
-    for (const module of this) input = module.call(input);
-    return input;
+  private renumber(modules: Module[]): void {
+    replaceModules(this, modules.map((m, i) => [String(i), m]));
   }
 
   _getItem(index: number): Module {
@@ -136,63 +115,57 @@ export class Sequential extends Module implements Indexable {
   }
 }
 
-/** A list of registered modules; iterate it or index it in your own forward. */
-export class ModuleList extends Module implements Indexable {
-  [index: number]: Module;
+/**
+ * Runs its modules in order, each one's output the next one's input. Built from modules
+ * (named '0', '1', ...) or from a Map / plain object of name → module.
+ */
+export class Sequential extends IndexedModules {
+  constructor(...args: Module[] | [Map<string, Module> | Record<string, Module>]) {
+    super();
+    const first = args[0];
+    if (args.length === 1 && (first instanceof Map || isPlainObject(first))) {
+      for (const [key, module] of first instanceof Map ? first : Object.entries(first)) this.addModule(key, module);
+    } else {
+      (args as Module[]).forEach((module, i) => this.addModule(String(i), module));
+    }
+  }
 
+  /** `seq[start:stop:step]`: a Sequential of the same modules under the same names. */
+  slice(start?: number | null, stop?: number | null, step?: number | null): Sequential {
+    const entries = [...this._modules] as [string, Module][];
+    return new (this.constructor as typeof Sequential)(new Map(sliceIndices({ start, stop, step }, entries.length).map((i) => entries[i]!)));
+  }
+  /** Inserts `module` before `index` (-length <= index <= length). */
+  insert(index: number, module: Module): this {
+    if (!(module instanceof Module)) throw new Error(`module should be of type: <class 'torch.nn.modules.module.Module'>`);
+    const n = this.length;
+    if (!(-n <= index && index <= n)) throw new RangeError(`Index out of range: ${index}`);
+    this.insertAt(index < 0 ? index + n : index, module);
+    return this;
+  }
+
+  override forward(input: any): any {
+    for (const module of this) input = module.call(input);
+    return input;
+  }
+}
+
+/** A list of registered modules; iterate it or index it in your own forward. */
+export class ModuleList extends IndexedModules {
   constructor(modules?: Iterable<Module>) {
     super();
     if (modules !== undefined && modules !== null) this.extend(modules);
   }
 
-  get length(): number {
-    return this._modules.size;
-  }
-  [Symbol.iterator](): IterableIterator<Module> {
-    return (this._modules.values() as IterableIterator<Module>)[Symbol.iterator]();
-  }
-  at(index: number): Module {
-    return this._modules.get(String(absoluteIndex(index, this.length)))!;
-  }
   /** `list[start:stop:step]`: a new ModuleList of those modules, numbered from 0. */
   slice(start?: number | null, stop?: number | null, step?: number | null): ModuleList {
     const values = [...this._modules.values()] as Module[];
     return new (this.constructor as typeof ModuleList)(sliceIndices({ start, stop, step }, values.length).map((i) => values[i]!));
   }
-  set(index: number, module: Module): void {
-    this._setAttribute(String(absoluteIndex(index, this.length)), module);
-  }
-  /** `del list[index]` or `del list[slice]`; the rest are renumbered. */
-  delete(index: number | Slice): void {
-    const doomed = typeof index === 'number' ? [absoluteIndex(index, this.length)] : sliceIndices(index, this.length);
-    for (const i of doomed) this._deleteAttribute(String(i));
-    replaceModules(this, [...this._modules.values()].map((m, i) => [String(i), m]));
-  }
-  pop(index: number | Slice): Module {
-    const removed = typeof index === 'number' ? this.at(index) : this.slice(index.start, index.stop, index.step);
-    this.delete(index);
-    return removed;
-  }
-  append(module: Module): this {
-    this.addModule(String(this.length), module);
-    return this;
-  }
-  extend(modules: Iterable<Module>): this {
-    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(`ModuleList.extend should be called with an iterable, but got ${typename(modules)}`);
-    }
-    const offset = this.length;
-    let i = 0;
-    for (const m of modules) this.addModule(String(offset + i++), m);
-    return this;
-  }
-  /** Inserts `module` before `index` (negative indices count from the end, as in a Python list). */
+  /** Inserts `module` before `index`; out-of-range indices clamp as in a Python list (PyTorch's own breaks on negatives). */
   insert(index: number, module: Module): void {
     const n = this.length;
-    const at = Math.min(Math.max(index < 0 ? index + n : index, 0), n);
-    const values = [...this._modules.values()];
-    values.splice(at, 0, module);
-    replaceModules(this, values.map((m, i) => [String(i), m]));
+    this.insertAt(Math.min(Math.max(index < 0 ? index + n : index, 0), n), module);
   }
 
   /** PyTorch's ModuleList repr, which folds runs of identical modules into `(2-9): 8 x Linear(...)`. */
@@ -209,16 +182,6 @@ export class ModuleList extends Module implements Indexable {
       addIndent(start === end ? `(${start}): ${repr}` : `(${start}-${end}): ${end - start + 1} x ${repr}`, 2),
     );
     return `${this._getName()}(\n  ${lines.join('\n  ')}\n)`;
-  }
-
-  _getItem(index: number): Module {
-    return this.at(index);
-  }
-  _setItem(index: number, value: unknown): void {
-    this.set(index, value as Module);
-  }
-  _deleteItem(index: number): void {
-    this.delete(index);
   }
 }
 

@@ -9,6 +9,7 @@ import { native, type Handle } from '../native';
 import { op } from '../ops';
 import { randperm } from '../random';
 import { Tensor, wrap, wrapAll } from '../tensor';
+import { isOptions } from './utils';
 
 const ops = {
   uniform_: op('aten::uniform_'),
@@ -71,10 +72,6 @@ export type GeneratorArg = unknown;
 type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
 /** Any leading run of P's positional arguments, then optionally the options object. */
 type Args<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? [...Q, O?] : never) : never;
-
-function isOptions(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor);
-}
 
 const PY_NAMES: Record<string, string> = {
   calculateGain: 'calculate_gain', uniform_: 'uniform_', normal_: 'normal_', truncNormal_: 'trunc_normal_',

@@ -66,12 +66,10 @@ export class TransformerEncoderLayer extends Module {
     >
   ) {
     super();
-    // A Module given positionally as the activation is an argument, not the options object.
-    const list: unknown[] = args[args.length - 1] instanceof Module ? [...args, {}] : args;
     const o = bindArgs(
       'TransformerEncoderLayer.__init__',
       ['dModel', 'nhead', 'dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'],
-      2, list, ['device', 'dtype'],
+      2, args, ['device', 'dtype'],
     ) as TransformerEncoderLayerOptions & { dModel: number; nhead: number };
     const factory = { device: o.device, dtype: o.dtype };
     const dropout = o.dropout ?? 0.1;

@@ -3,7 +3,6 @@
 // and any trailing run of them (plus keyword-only ones such as device and dtype) may be given in
 // a trailing options object with camelCase keys:
 //   new nn.Conv2d(3, 64, 3, 1, 1)  ===  new nn.Conv2d(3, 64, 3, { stride: 1, padding: 1 })
-import { Tensor } from '../tensor';
 
 /** An int, or a tuple of them (PyTorch's `_size_2_t`). */
 export type IntOrTuple = number | readonly number[];
@@ -27,8 +26,11 @@ type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefi
  */
 export type Args<R extends unknown[], P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? [...R, ...Q, O?] : never) : never;
 
+/** A trailing options object is a plain object literal (never a Tensor, Module, array or Map). */
 export function isOptions(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !ArrayBuffer.isView(x);
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
 }
 
 export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
