@@ -188,7 +188,7 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     const nbytes = numel * type.dtype.itemsize;
     const rec = record(`data/${key}`);
     if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${key.replace(/[^\x20-\x7e]/g, '?')}: file not found`);
-    if (rec.size !== nbytes) throw new Error(`record size ${rec.size} mismatch with dst size ${nbytes}`);
+    if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
     let bytes = emptyBytes(nbytes);
     zip.readInto(rec, bytes._h);
     if (bigEndian) byteswap(bytes, swapWidth(type.dtype));
