@@ -9,9 +9,11 @@ const data = fixture<{
   long: Record<string, torch.NestedArray>;
   cases: { name: string; ts: string; expected: Described }[];
   errors: { name: string; ts: string; message: string }[];
+  warnings: { name: string; ts: string; messages: string[]; categories: string[] }[];
   grad: { loss: number; x_grad: number[]; w_grad: number[] };
   dropout: number[];
   dropout2d: number[];
+  dropout2d_inplace: number[];
 }>('functional.json');
 
 function env(): Record<string, torch.Tensor> {
@@ -38,6 +40,19 @@ describe('nn.functional matches PyTorch', () => {
     expectError(() => evaluate(c.ts, env()), c.message);
   });
 
+  test.each(data.warnings.map((c) => [c.name, c] as const))('warnings: %s', (_n, c) => {
+    const seen: [string, string | undefined][] = [];
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
+      seen.push([typeof msg === 'string' ? msg : msg.message, category]);
+    }) as typeof process.emitWarning);
+    try {
+      evaluate(c.ts, env());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual(c.messages.map((m, i) => [m, c.categories[i]]));
+  });
+
   test('gradients through conv, relu, pooling, linear and cross-entropy', () => {
     const e = env();
     const x = e.x!.requiresGrad_();
@@ -57,5 +72,9 @@ describe('nn.functional matches PyTorch', () => {
     expect(F.dropout(torch.ones(20), { p: 0.3 }).tolist()).toEqual(data.dropout);
     torch.manualSeed(4);
     expect(F.dropout2d(torch.ones(2, 6, 1, 1), { p: 0.5 }).flatten().tolist()).toEqual(data.dropout2d);
+    torch.manualSeed(4);
+    const ones = torch.ones(2, 6, 1, 1);
+    expect(F.dropout2d(ones, { p: 0.5, inplace: true })).toBe(ones);
+    expect(ones.flatten().tolist()).toEqual(data.dropout2d_inplace);
   });
 });

@@ -154,12 +154,6 @@ export class Tanh extends Module {
   }
 }
 
-// F._get_softmax_dim: the legacy choice when no dim is given.
-function softmaxDim(name: string, ndim: number): number {
-  process.emitWarning(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`, 'UserWarning');
-  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
-}
-
 type DimArg = number | null | { dim?: number | null };
 const dimArg = (dim: DimArg | undefined): number | null => (typeof dim === 'object' && dim !== null ? (dim.dim ?? null) : (dim ?? null));
 
@@ -171,7 +165,7 @@ export class Softmax extends Module {
     this.dim = dimArg(dim);
   }
   override forward(input: Tensor): Tensor {
-    return input.softmax(this.dim ?? softmaxDim('softmax', input.ndim));
+    return F.softmax(input, this.dim);
   }
   override extraRepr(): string {
     return `dim=${pyRepr(this.dim)}`;
@@ -186,7 +180,7 @@ export class LogSoftmax extends Module {
     this.dim = dimArg(dim);
   }
   override forward(input: Tensor): Tensor {
-    return input.logSoftmax(this.dim ?? softmaxDim('log_softmax', input.ndim));
+    return F.logSoftmax(input, this.dim);
   }
   override extraRepr(): string {
     return `dim=${pyRepr(this.dim)}`;

@@ -22,13 +22,6 @@ export interface NormOptions extends FactoryOptions {
 }
 type NormPositional = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean];
 
-/** F.batch_norm's check: training statistics need more than one value per channel. */
-export function _verifyBatchSize(size: readonly number[], shown: string): void {
-  let prod = size[0]!;
-  for (let i = 0; i < size.length - 2; i++) prod *= size[i + 2]!;
-  if (prod === 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${shown}`);
-}
-
 const floatRepr = (x: number | null): string => (x === null ? 'None' : pyFloat(x));
 
 /** What batch, instance and sync batch norm share: affine weight and bias, running statistics. */
@@ -140,9 +133,6 @@ export abstract class _BatchNorm extends _NormBase {
     const bnTraining = this.training ? true : this.running_mean === null && this.running_var === null;
     // Buffers that are not tracked must not be updated.
     const useRunning = !this.training || this.trackRunningStats;
-    if (bnTraining) _verifyBatchSize(input.shape, String(input.shape));
-    if (bnTraining && this.eps <= 0.0) throw new Error(`batch_norm eps must be positive during training, but got ${pyFloat(this.eps)}`);
-    else if (this.eps < 0.0) throw new Error(`batch_norm eps must be non-negative, but got ${pyFloat(this.eps)}`);
     return F.batchNorm(input, useRunning ? this.running_mean : null, useRunning ? this.running_var : null, {
       weight: this.weight,
       bias: this.bias,

@@ -1,8 +1,11 @@
 // torch.nn.functional: the kernels layers and losses call, each a thin call into ATen.
 // Python's keyword arguments are a trailing options object with camelCase keys.
+import { noGrad } from '../autograd';
 import { native } from '../native';
 import { op } from '../ops';
+import { Size } from '../size';
 import { wrap, wrapAll, type Scalar, type Tensor } from '../tensor';
+import { pyFloat } from './repr';
 
 type IntOrPair = number | readonly number[];
 export type Reduction = 'none' | 'mean' | 'sum';
@@ -14,6 +17,7 @@ const ops = {
   conv2dPad: op('aten::conv2d.padding'),
   convTranspose2d: op('aten::conv_transpose2d.input'),
   maxPool1d: op('aten::max_pool1d'),
+  maxPool1dIndices: op('aten::max_pool1d_with_indices'),
   maxPool2d: op('aten::max_pool2d'),
   maxPool2dIndices: op('aten::max_pool2d_with_indices'),
   avgPool2d: op('aten::avg_pool2d'),
@@ -25,9 +29,11 @@ const ops = {
   dropout: op('aten::dropout'),
   dropout_: op('aten::dropout_'),
   featureDropout: op('aten::feature_dropout'),
+  featureDropout_: op('aten::feature_dropout_'),
   linear: op('aten::linear'),
   bilinear: op('aten::bilinear'),
   embedding: op('aten::embedding'),
+  embeddingRenorm_: op('aten::embedding_renorm_'),
   upsampleNearest2d: op('aten::upsample_nearest2d.vec'),
   upsampleBilinear2d: op('aten::upsample_bilinear2d.vec'),
   crossEntropy: op('aten::cross_entropy_loss'),
@@ -84,11 +90,17 @@ export interface PoolOptions {
 // PyTorch's stride=None means "the kernel size", which ATen spells as an empty list.
 const strideArg = (s: IntOrPair | null | undefined): IntOrPair => (s == null ? [] : s);
 
-export function maxPool1d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions = {}): Tensor {
-  return wrap(native.callOp(ops.maxPool1d, input._h, kernelSize, strideArg(o.stride), o.padding, o.dilation, o.ceilMode));
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, o?: PoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices: boolean }): Tensor | [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const args = [input._h, kernelSize, strideArg(o.stride), o.padding, o.dilation, o.ceilMode];
+  if (o.returnIndices) return wrapAll(native.callOp(ops.maxPool1dIndices, ...args)) as [Tensor, Tensor];
+  return wrap(native.callOp(ops.maxPool1d, ...args));
 }
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, o?: PoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices: boolean }): Tensor | [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, o: PoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   const args = [input._h, kernelSize, strideArg(o.stride), o.padding, o.dilation, o.ceilMode];
   if (o.returnIndices) return wrapAll(native.callOp(ops.maxPool2dIndices, ...args)) as [Tensor, Tensor];
@@ -100,28 +112,55 @@ export function avgPool2d(
 ): Tensor {
   return wrap(native.callOp(ops.avgPool2d, input._h, kernelSize, strideArg(o.stride), o.padding, o.ceilMode, o.countIncludePad, o.divisorOverride));
 }
-export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrPair): Tensor {
-  return wrap(native.callOp(ops.adaptiveAvgPool2d, input._h, outputSize));
+/** An adaptive pool's output size: an int, or a tuple whose null entries keep the input's size. */
+export type OutputSize = number | readonly (number | null)[];
+
+/** _list_with_default (torch/nn/modules/utils.py): null entries of `outSize` take the input's size. */
+function listWithDefault(outSize: OutputSize, defaults: readonly number[]): IntOrPair {
+  if (typeof outSize === 'number') return outSize;
+  if (defaults.length <= outSize.length) throw new Error(`Input dimension should be at least ${outSize.length + 1}`);
+  const tail = defaults.slice(-outSize.length);
+  return outSize.map((v, i) => v ?? tail[i]!);
 }
-export function adaptiveMaxPool2d(input: Tensor, outputSize: IntOrPair, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
-  const [values, indices] = wrapAll(native.callOp(ops.adaptiveMaxPool2d, input._h, outputSize)) as [Tensor, Tensor];
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
+  return wrap(native.callOp(ops.adaptiveAvgPool2d, input._h, listWithDefault(outputSize, input.shape)));
+}
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, o?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, o: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, o: { returnIndices: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const [values, indices] = wrapAll(native.callOp(ops.adaptiveMaxPool2d, input._h, listWithDefault(outputSize, input.shape))) as [Tensor, Tensor];
   return o.returnIndices ? [values, indices] : values;
 }
 
 // ---- normalisation, dropout, linear, embedding, interpolation -------------------------------
 
+/** F._verify_batch_size: statistics need more than one value per channel. */
+function verifyBatchSize(size: readonly number[]): void {
+  if (size.filter((_, i) => i !== 1).reduce((a, d) => a * d, 1) === 1) {
+    const shown = size instanceof Size ? String(size) : `[${size.join(', ')}]`; // Python prints torch.Size or list as given
+    throw new Error(`Expected more than 1 value per channel when training, got input size ${shown}`);
+  }
+}
 export function batchNorm(
   input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   o: { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number } = {},
 ): Tensor {
-  return wrap(native.callOp(ops.batchNorm, input._h, opt(o.weight), opt(o.bias), opt(runningMean), opt(runningVar),
-    o.training ?? false, o.momentum ?? 0.1, o.eps ?? 1e-5, true));
+  const training = o.training ?? false;
+  const eps = o.eps ?? 1e-5;
+  if (training) verifyBatchSize(input.shape);
+  if (training && eps <= 0.0) throw new Error(`batch_norm eps must be positive during training, but got ${pyFloat(eps)}`);
+  else if (eps < 0.0) throw new Error(`batch_norm eps must be non-negative, but got ${pyFloat(eps)}`);
+  return wrap(native.callOp(ops.batchNorm, input._h, opt(o.weight), opt(o.bias), opt(runningMean), opt(runningVar), training, o.momentum ?? 0.1, eps, true));
 }
 export function layerNorm(input: Tensor, normalizedShape: IntOrPair, o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   return wrap(native.callOp(ops.layerNorm, input._h, shape, opt(o.weight), opt(o.bias), o.eps));
 }
 export function groupNorm(input: Tensor, numGroups: number, o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
+  if (input.dim() < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
+  const [n, c] = input.shape as unknown as [number, number];
+  verifyBatchSize([Math.floor((n * c) / numGroups), numGroups, ...input.shape.slice(2)]);
   return wrap(native.callOp(ops.groupNorm, input._h, numGroups, opt(o.weight), opt(o.bias), o.eps));
 }
 
@@ -138,9 +177,32 @@ export function dropout(input: Tensor, o: { p?: number; training?: boolean; inpl
   }
   return wrap(native.callOp(ops.dropout, input._h, p, o.training ?? true));
 }
-/** Zeroes whole channels (feature maps). */
-export function dropout2d(input: Tensor, o: { p?: number; training?: boolean } = {}): Tensor {
-  return wrap(native.callOp(ops.featureDropout, input._h, checkP(o.p ?? 0.5), o.training ?? true));
+/** Zeroes whole channels of (N, C, H, W) input; 3-D input is taken as (N, C, L), with a warning. */
+export function dropout2d(input: Tensor, o: { p?: number; training?: boolean; inplace?: boolean } = {}): Tensor {
+  const p = checkP(o.p ?? 0.5);
+  const dim = input.dim();
+  if (dim !== 3 && dim !== 4) {
+    process.emitWarning(
+      `dropout2d: Received a ${dim}-D input to dropout2d, which is deprecated and will result in an error in a future release. ` +
+        'To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide ' +
+        'channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).',
+      'UserWarning',
+    );
+  }
+  if (dim === 3) {
+    process.emitWarning(
+      'dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is ' +
+        'interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the ' +
+        'input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please ' +
+        'switch to using dropout1d instead.',
+      'UserWarning',
+    );
+  }
+  if (o.inplace) {
+    native.callOp(ops.featureDropout_, input._h, p, o.training ?? true);
+    return input;
+  }
+  return wrap(native.callOp(ops.featureDropout, input._h, p, o.training ?? true));
 }
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return wrap(native.callOp(ops.linear, input._h, weight._h, opt(bias)));
@@ -148,10 +210,26 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return wrap(native.callOp(ops.bilinear, input1._h, input2._h, weight._h, opt(bias)));
 }
-export function embedding(input: Tensor, weight: Tensor, o: { paddingIdx?: number | null } = {}): Tensor {
+/**
+ * Looks up rows of `weight`. With maxNorm, the looked-up rows whose normType-norm exceeds it are
+ * first rescaled to it, in place and outside autograd.
+ */
+export function embedding(
+  input: Tensor, weight: Tensor,
+  o: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean } = {},
+): Tensor {
   let paddingIdx = o.paddingIdx ?? -1;
-  if (o.paddingIdx != null && o.paddingIdx < 0) paddingIdx = weight.size(0) + o.paddingIdx; // as F.embedding does
-  return wrap(native.callOp(ops.embedding, weight._h, input._h, paddingIdx));
+  if (o.paddingIdx != null) {
+    const rows = weight.size(0);
+    if (paddingIdx >= rows || paddingIdx < -rows) throw new Error('Padding_idx must be within num_embeddings');
+    if (paddingIdx < 0) paddingIdx += rows;
+  }
+  const maxNorm = o.maxNorm ?? null;
+  if (maxNorm !== null) {
+    input = input.contiguous();
+    noGrad(() => native.callOp(ops.embeddingRenorm_, weight.detach()._h, input._h, maxNorm, o.normType ?? 2.0));
+  }
+  return wrap(native.callOp(ops.embedding, weight._h, input._h, paddingIdx, o.scaleGradByFreq ?? false, o.sparse ?? false));
 }
 /** Resizes 4-D input: mode 'nearest' or 'bilinear', by `size` or `scaleFactor`. */
 export function interpolate(
@@ -181,8 +259,13 @@ export const elu = (input: Tensor, alpha: Scalar = 1): Tensor => wrap(native.cal
 export const hardtanh = (input: Tensor, minVal: Scalar = -1, maxVal: Scalar = 1): Tensor => wrap(native.callOp(ops.hardtanh, input._h, minVal, maxVal));
 export const sigmoid = (input: Tensor): Tensor => input.sigmoid();
 export const tanh = (input: Tensor): Tensor => input.tanh();
-export const softmax = (input: Tensor, dim: number): Tensor => input.softmax(dim);
-export const logSoftmax = (input: Tensor, dim: number): Tensor => input.logSoftmax(dim);
+// F._get_softmax_dim: the legacy choice when no dim is given.
+function softmaxDim(name: string, ndim: number): number {
+  process.emitWarning(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`, 'UserWarning');
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+export const softmax = (input: Tensor, dim: number | null = null): Tensor => input.softmax(dim ?? softmaxDim('softmax', input.ndim));
+export const logSoftmax = (input: Tensor, dim: number | null = null): Tensor => input.logSoftmax(dim ?? softmaxDim('log_softmax', input.ndim));
 
 // ---- losses ------------------------------------------------------------------------------------
 

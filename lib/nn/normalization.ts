@@ -1,7 +1,6 @@
 // torch/nn/modules/normalization.py: LayerNorm, GroupNorm.
 import { empty } from '../creation';
 import type { Tensor } from '../tensor';
-import { _verifyBatchSize } from './batchnorm';
 import * as F from './functional';
 import * as init from './init';
 import type { FactoryOptions } from './linear';
@@ -103,11 +102,6 @@ export class GroupNorm extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    // F.group_norm's checks.
-    if (input.dim() < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
-    const shape = input.shape;
-    const size = [Math.floor((shape[0]! * shape[1]!) / this.numGroups), this.numGroups, ...shape.slice(2)];
-    _verifyBatchSize(size, `[${size.join(', ')}]`);
     return F.groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 

@@ -1,16 +1,10 @@
 // torch/nn/modules/pooling.py: MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d.
 // Like PyTorch, each stores its sizes as given (an int stays an int, a tuple a tuple).
-import { native } from '../native';
-import { op } from '../ops';
-import { wrapAll, type Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
 import { pyStr } from './repr';
 import { bindArgs, type Args, type IntOrTuple } from './utils';
-
-const ops = {
-  maxPool1dWithIndices: op('aten::max_pool1d_with_indices'),
-};
 
 export interface MaxPoolOptions {
   stride?: IntOrTuple | null;
@@ -56,19 +50,16 @@ export abstract class _MaxPoolNd<R extends boolean = false> extends Module {
 /** Max over sliding windows of (N, C, L) or (C, L) input; with returnIndices, [values, indices]. */
 export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
   override forward(input: Tensor): PoolResult<R> {
-    if (this.returnIndices) {
-      const args = [input._h, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode];
-      return wrapAll(native.callOp(ops.maxPool1dWithIndices, ...args)) as PoolResult<R>;
-    }
-    return F.maxPool1d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode }) as PoolResult<R>;
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
+    return F.maxPool1d(input, this.kernelSize, o) as PoolResult<R>;
   }
 }
 
 /** Max over sliding windows of (N, C, H, W) or (C, H, W) input; with returnIndices, [values, indices]. */
 export class MaxPool2d<R extends boolean = false> extends _MaxPoolNd<R> {
   override forward(input: Tensor): PoolResult<R> {
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
-    return (this.returnIndices ? F.maxPool2d(input, this.kernelSize, { ...o, returnIndices: true }) : F.maxPool2d(input, this.kernelSize, o)) as PoolResult<R>;
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
+    return F.maxPool2d(input, this.kernelSize, o) as PoolResult<R>;
   }
 }
 
@@ -120,28 +111,17 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** An adaptive pool's output size: an int, or a tuple whose null entries keep the input's size. */
-export type OutputSize = number | readonly (number | null)[];
-
-/** F's _list_with_default: null entries of `outSize` take the input's size. */
-function listWithDefault(outSize: OutputSize, defaults: readonly number[]): IntOrTuple {
-  if (typeof outSize === 'number') return outSize;
-  if (defaults.length <= outSize.length) throw new Error(`Input dimension should be at least ${outSize.length + 1}`);
-  const tail = defaults.slice(-outSize.length);
-  return outSize.map((v, i) => (v === null ? tail[i]! : v));
-}
-
 /** Average pooling to a fixed output size (ResNet's `avgpool`). */
 export class AdaptiveAvgPool2d extends Module {
-  declare outputSize: OutputSize;
+  declare outputSize: F.OutputSize;
 
-  constructor(outputSize: OutputSize | { outputSize: OutputSize }) {
+  constructor(outputSize: F.OutputSize | { outputSize: F.OutputSize }) {
     super();
-    this.outputSize = typeof outputSize === 'object' && !Array.isArray(outputSize) ? (outputSize as { outputSize: OutputSize }).outputSize : (outputSize as OutputSize);
+    this.outputSize = typeof outputSize === 'object' && !Array.isArray(outputSize) ? (outputSize as { outputSize: F.OutputSize }).outputSize : (outputSize as F.OutputSize);
   }
 
   override forward(input: Tensor): Tensor {
-    return F.adaptiveAvgPool2d(input, listWithDefault(this.outputSize, input.shape));
+    return F.adaptiveAvgPool2d(input, this.outputSize);
   }
 
   override extraRepr(): string {
@@ -151,18 +131,18 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** Max pooling to a fixed output size; with returnIndices, [values, indices]. */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
-  declare outputSize: OutputSize;
+  declare outputSize: F.OutputSize;
   declare returnIndices: boolean;
 
-  constructor(...args: [outputSize: OutputSize, returnIndices?: boolean] | [outputSize: OutputSize, options: { returnIndices?: boolean }] | [{ outputSize: OutputSize; returnIndices?: boolean }]) {
+  constructor(...args: [outputSize: F.OutputSize, returnIndices?: boolean] | [outputSize: F.OutputSize, options: { returnIndices?: boolean }] | [{ outputSize: F.OutputSize; returnIndices?: boolean }]) {
     super();
-    const o = bindArgs<{ outputSize: OutputSize; returnIndices?: boolean }>('AdaptiveMaxPool2d.__init__', ['outputSize', 'returnIndices'], 1, args);
+    const o = bindArgs<{ outputSize: F.OutputSize; returnIndices?: boolean }>('AdaptiveMaxPool2d.__init__', ['outputSize', 'returnIndices'], 1, args);
     this.outputSize = o.outputSize;
     this.returnIndices = o.returnIndices ?? false;
   }
 
   override forward(input: Tensor): PoolResult<R> {
-    return F.adaptiveMaxPool2d(input, listWithDefault(this.outputSize, input.shape), { returnIndices: this.returnIndices }) as PoolResult<R>;
+    return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices }) as PoolResult<R>;
   }
 
   override extraRepr(): string {

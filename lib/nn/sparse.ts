@@ -1,20 +1,14 @@
 // torch/nn/modules/sparse.py: Embedding.
 import { noGrad } from '../autograd';
 import { empty } from '../creation';
-import { native } from '../native';
-import { op } from '../ops';
-import { wrap, type Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import * as F from './functional';
 import * as init from './init';
 import type { FactoryOptions } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat } from './repr';
 import { bindArgs, type Args } from './utils';
-
-const ops = {
-  embedding: op('aten::embedding'),
-  embeddingRenorm_: op('aten::embedding_renorm_'),
-};
 
 export interface EmbeddingOptions extends FactoryOptions {
   paddingIdx?: number | null;
@@ -85,14 +79,13 @@ export class Embedding extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    // F.embedding: rows looked up with max_norm are renormalised in place first, without autograd.
-    if (this.maxNorm !== null) {
-      const contiguous = input.contiguous();
-      const maxNorm = this.maxNorm;
-      noGrad(() => native.callOp(ops.embeddingRenorm_, this.weight.detach()._h, contiguous._h, maxNorm, this.normType));
-      input = contiguous;
-    }
-    return wrap(native.callOp(ops.embedding, this.weight._h, input._h, this.paddingIdx ?? -1, this.scaleGradByFreq, this.sparse));
+    return F.embedding(input, this.weight, {
+      paddingIdx: this.paddingIdx,
+      maxNorm: this.maxNorm,
+      normType: this.normType,
+      scaleGradByFreq: this.scaleGradByFreq,
+      sparse: this.sparse,
+    });
   }
 
   override extraRepr(): string {
