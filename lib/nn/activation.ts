@@ -6,7 +6,7 @@ import { op } from '../ops';
 import { wrap, type Tensor } from '../tensor';
 import * as F from './functional';
 import * as init from './init';
-import { Linear, type FactoryOptions } from './linear';
+import { NonDynamicallyQuantizableLinear, type FactoryOptions } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
@@ -188,9 +188,6 @@ export class LogSoftmax extends Module {
 }
 
 // ---- MultiheadAttention ------------------------------------------------------------------------
-
-/** MultiheadAttention's output projection (torch/nn/modules/linear.py): a Linear under another name. */
-export class NonDynamicallyQuantizableLinear extends Linear {}
 
 const mhaOps = {
   nativeMha: op('aten::_native_multi_head_attention'),

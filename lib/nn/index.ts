@@ -6,11 +6,11 @@ export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, slice
 export { Module, RemovableHandle, IncompatibleKeys, type StateDict, type ForwardHook, type ForwardPreHook } from './module';
 export {
   ReLU, ReLU6, Hardtanh, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax,
-  MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+  MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
 } from './activation';
 export { RNNBase, RNN, LSTM, GRU, type RNNOptions } from './rnn';
 export { TransformerEncoderLayer, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions } from './transformer';
-export { Identity, Linear, Bilinear } from './linear';
+export { Identity, Linear, Bilinear, NonDynamicallyQuantizableLinear } from './linear';
 export { _ConvNd, Conv1d, Conv2d, _ConvTransposeNd, ConvTranspose2d, type PaddingMode } from './conv';
 export { MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling';
 export { _NormBase, _BatchNorm, BatchNorm1d, BatchNorm2d } from './batchnorm';

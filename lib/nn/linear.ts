@@ -68,6 +68,9 @@ export class Linear extends Module {
   }
 }
 
+/** MultiheadAttention's output projection: a Linear under another name (quantization tells them apart). */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
 /** y = x₁ᵀ A x₂ + b. */
 export class Bilinear extends Module {
   declare in1Features: number;
