@@ -45,6 +45,8 @@ export interface Native {
   storageInfo(h: Handle): [string, number, string];
   storageBytes(h: Handle): Handle;
   fromStorage(h: Handle, dtype: number, storageOffset: number, sizes: readonly number[], strides: readonly number[]): Handle;
+  /** Moves the storage bytes `from` reports to V8 over to `to` (see native/tensor.cc). */
+  transferCharge(from: Handle, to: Handle): void;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -29,9 +29,16 @@ static void AdjustExternal(node_api_basic_env env, EnvState* st, int64_t bytes) 
   }
 }
 
-static void Release(node_api_basic_env env, TensorHandle* h) {
+// `fromGc`: called by a finalizer while V8 collects. V8 must not be told about external memory
+// from inside a collection (napi_adjust_external_memory there corrupts its incremental-marking
+// state: "Check failed: marking_done_"), so the change waits for the next report from JS.
+static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {
   if (h->accounted != 0) {
-    AdjustExternal(env, h->state, -h->accounted);
+    if (fromGc) {
+      h->state->pendingExternal -= h->accounted;
+    } else {
+      AdjustExternal(env, h->state, -h->accounted);
+    }
     h->state->stats[kLiveBytes] -= static_cast<double>(h->accounted);
     h->accounted = 0;
   }
@@ -43,7 +50,7 @@ static void Release(node_api_basic_env env, TensorHandle* h) {
 static void FinalizeHandle(node_api_basic_env env, void* data, void* /*hint*/) {
   auto* h = static_cast<TensorHandle*>(data);
   if (!h->disposed) {
-    Release(env, h);
+    Release(env, h, /*fromGc=*/true);
     h->state->stats[kLiveHandles] -= 1;
   }
   delete h;
@@ -154,6 +161,20 @@ static Napi::Value ToBytes(const Napi::CallbackInfo& info) {
   return buf;
 }
 
+// transferCharge(from, to): moves the bytes `from` reports to V8 over to `to` (a tensor over the
+// same storage that outlives it), so a storage stays accounted once, to the tensor users hold.
+static Napi::Value TransferCharge(const Napi::CallbackInfo& info) {
+  TensorHandle* from = HandleOf(info.Env(), info[0]);
+  TensorHandle* to = HandleOf(info.Env(), info[1]);
+  if (from == nullptr || to == nullptr) throw Napi::TypeError::New(info.Env(), "transferCharge() expects two tensor handles");
+  if (from->disposed || to->disposed) throw Napi::Error::New(info.Env(), "Tensor has been disposed");
+  if (from != to) {
+    to->accounted += from->accounted;
+    from->accounted = 0;
+  }
+  return info.Env().Undefined();
+}
+
 static Napi::Array IntArray(Napi::Env env, c10::IntArrayRef values) {
   auto arr = Napi::Array::New(env, values.size());
   for (size_t i = 0; i < values.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(values[i])));
@@ -186,6 +207,7 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "dispose", Dispose);
   TN_EXPORT(exports, "fromBytes", FromBytes);
   TN_EXPORT(exports, "toBytes", ToBytes);
+  TN_EXPORT(exports, "transferCharge", TransferCharge);
   TN_EXPORT(exports, "shape", Shape);
   TN_EXPORT(exports, "strides", Strides);
   TN_EXPORT(exports, "storageOffset", StorageOffset);

@@ -117,8 +117,23 @@ function tensorOver(s: unknown, dtype: DType | null, offset: unknown, size: unkn
   if (numel > 0n ? last >= available : BigInt(off) > available) {
     bad(`setStorage: sizes ${JSON.stringify(sizes)}, strides ${JSON.stringify(strides)}, storage offset ${off} and itemsize ${dt.itemsize} need more than the storage's ${s.nbytes} bytes`);
   }
-  const h = native.fromStorage(s.base._h, dt.code, s.byteOffset / dt.itemsize + off, sizes, strides);
-  return new Tensor(h);
+  const t = new Tensor(native.fromStorage(s.base._h, dt.code, s.byteOffset / dt.itemsize + off, sizes, strides));
+  // The storage is reported to V8 once, by the first tensor over it; the loader then frees the
+  // base handle (see chargedBases).
+  if (!chargedBases.has(s.base)) {
+    native.transferCharge(s.base._h, t._h);
+    chargedBases.add(s.base);
+  }
+  return t;
+}
+
+/** Bases whose storage charge went to a tensor: the loader disposes them when it is done. */
+export const chargedBases = new WeakSet<Tensor>();
+
+function parameter(data: Tensor, requiresGrad: boolean): Parameter {
+  const p = new Parameter(data, requiresGrad);
+  native.transferCharge(data._h, p._h);
+  return p;
 }
 
 function withGrad(t: Tensor, requiresGrad: boolean): Tensor {
@@ -155,14 +170,14 @@ const rebuild: Record<string, (a: Tuple<unknown>) => unknown> = {
     if (a.length !== 3) bad('_rebuild_parameter takes 3 arguments');
     if (!(a[0] instanceof Tensor)) bad('_rebuild_parameter needs a tensor');
     hooksArg(a[2]);
-    return new Parameter(a[0], boolArg(a[1], 'requires_grad'));
+    return parameter(a[0], boolArg(a[1], 'requires_grad'));
   },
   // (data, requires_grad, backward_hooks, state)
   _rebuild_parameter_with_state: (a) => {
     if (a.length !== 4) bad('_rebuild_parameter_with_state takes 4 arguments');
     if (!(a[0] instanceof Tensor)) bad('_rebuild_parameter_with_state needs a tensor');
     hooksArg(a[2]);
-    return new Parameter(a[0], boolArg(a[1], 'requires_grad'));
+    return parameter(a[0], boolArg(a[1], 'requires_grad'));
   },
   // (data, dtype, device, requires_grad)
   _rebuild_device_tensor_from_cpu_tensor: (a) => {
@@ -201,7 +216,7 @@ registerGlobal('torch._tensor._rebuild_from_type_v2', {
     if (!(args instanceof Tuple)) bad('_rebuild_from_type_v2 needs a tuple of arguments');
     const t = func.impl.call(args);
     if (!(t instanceof Tensor)) bad('_rebuild_from_type_v2 did not rebuild a tensor');
-    if (newType instanceof PyCallable && newType.fullName === 'torch.nn.parameter.Parameter') return t instanceof Parameter ? t : new Parameter(t, t.requiresGrad);
+    if (newType instanceof PyCallable && newType.fullName === 'torch.nn.parameter.Parameter') return t instanceof Parameter ? t : parameter(t, t.requiresGrad);
     if (newType instanceof PyCallable && (newType.impl === TENSOR_CLASS || newType.fullName === 'torch.Tensor')) return t;
     throw new Error('torch.load: tensor subclasses are not supported by torchnode yet');
   },

@@ -13,7 +13,7 @@ import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
 import { atomicWrite } from './atomic';
-import { STORAGE_NAMES, StorageRef, StorageType, dtypeGlobal, resolveGlobal } from './globals';
+import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, dtypeGlobal, resolveGlobal } from './globals';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
 import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, scanPickle, setPyClass, type Reduced } from './pickle';
 import { BufferSource, FileSource, ZipReader, ZipWriter, type Source } from './zip';
@@ -189,16 +189,23 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     const rec = record(`data/${key}`);
     if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${key.replace(/[^\x20-\x7e]/g, '?')}: file not found`);
     if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
-    let bytes = emptyBytes(nbytes);
+    const bytes = emptyBytes(nbytes);
     zip.readInto(rec, bytes._h);
     if (bigEndian) byteswap(bytes, swapWidth(type.dtype));
-    bytes = place(bytes, options.mapLocation, location);
-    const ref = new StorageRef(bytes, type.dtype, 0, nbytes, key);
+    const placed = place(bytes, options.mapLocation, location);
+    if (placed !== bytes) bytes.dispose();
+    const ref = new StorageRef(placed, type.dtype, 0, nbytes, key);
     storages.set(key, ref);
     return ref;
   };
   const { value } = unpickle(data, 0, persistentLoad);
+  releaseBases(storages.values());
   return value;
+}
+
+/** Frees the loader's own handles on storages whose tensors now hold them. */
+function releaseBases(refs: Iterable<StorageRef>): void {
+  for (const r of refs) if (chargedBases.has(r.base)) r.base.dispose();
 }
 
 /** Legacy format: five pickles (magic, protocol, sys info, object, storage keys), then the storages. */
@@ -288,6 +295,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
     pos += 8 + root.nbytes;
   }
   for (const key of roots.keys()) if (!filled.has(key)) throw new Error('a storage has no data in the file');
+  releaseBases(roots.values());
   return value;
 }
 

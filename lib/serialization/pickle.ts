@@ -139,6 +139,7 @@ class IntegralFloat {
   constructor(readonly value: number) {}
 }
 
+import { isUtf8 } from 'buffer';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Quotes a name from a file for an error message: printable ASCII only, bounded length. */
@@ -170,52 +171,51 @@ function describeType(x: unknown): string {
  * Reads the GLOBAL names of a pickle without building anything, and returns the offset just past
  * its STOP (pickletools-style scan, as torch's get_globals_in_pkl). Refuses unknown opcodes.
  */
+// Bytes of argument after each opcode: >= 0 fixed, -1 unknown opcode, -2 handled in scanPickle.
+const ARG_BYTES = new Int8Array(256).fill(-1);
+for (const op of [OP.NEWOBJ, OP.REDUCE, OP.BUILD, OP.APPEND, OP.APPENDS, OP.SETITEM, OP.SETITEMS, OP.MARK, OP.TUPLE, OP.TUPLE1,
+  OP.TUPLE2, OP.TUPLE3, OP.NONE, OP.NEWFALSE, OP.NEWTRUE, OP.EMPTY_TUPLE, OP.EMPTY_LIST, OP.EMPTY_DICT, OP.EMPTY_SET, OP.BINPERSID]) ARG_BYTES[op] = 0;
+for (const op of [OP.BININT1, OP.BINGET, OP.BINPUT, OP.PROTO]) ARG_BYTES[op] = 1;
+ARG_BYTES[OP.BININT2] = 2;
+for (const op of [OP.BININT, OP.LONG_BINGET, OP.LONG_BINPUT]) ARG_BYTES[op] = 4;
+ARG_BYTES[OP.BINFLOAT] = 8;
+for (const op of [OP.GLOBAL, OP.BINUNICODE, OP.SHORT_BINSTRING, OP.LONG1, OP.STOP]) ARG_BYTES[op] = -2;
+
+/**
+ * Reads the GLOBAL names of a pickle without building anything, and returns the offset just past
+ * its STOP (pickletools-style scan, as torch's get_globals_in_pkl). Refuses unknown opcodes.
+ */
 export function scanPickle(data: Uint8Array, start = 0): { end: number; globals: [string, string][] } {
   const globals: [string, string][] = [];
+  const len = data.length;
   let p = start;
-  const need = (n: number): void => {
-    if (p + n > data.length) throw new UnpicklingError('pickle data was truncated');
-  };
   for (;;) {
-    need(1);
+    if (p >= len) throw new UnpicklingError('pickle data was truncated');
     const op = data[p++]!;
-    switch (op) {
-      case OP.GLOBAL: {
-        const [module, name, next] = readGlobal(data, p);
-        p = next;
-        globals.push([module, name]);
-        break;
-      }
-      case OP.NEWOBJ: case OP.REDUCE: case OP.BUILD: case OP.APPEND: case OP.APPENDS: case OP.SETITEM:
-      case OP.SETITEMS: case OP.MARK: case OP.TUPLE: case OP.TUPLE1: case OP.TUPLE2: case OP.TUPLE3: case OP.NONE:
-      case OP.NEWFALSE: case OP.NEWTRUE: case OP.EMPTY_TUPLE: case OP.EMPTY_LIST: case OP.EMPTY_DICT:
-      case OP.EMPTY_SET: case OP.BINPERSID:
-        break;
-      case OP.BININT: case OP.LONG_BINGET: case OP.LONG_BINPUT: need(4); p += 4; break;
-      case OP.BININT1: case OP.BINGET: case OP.BINPUT: case OP.PROTO: need(1); p += 1; break;
-      case OP.BININT2: need(2); p += 2; break;
-      case OP.BINFLOAT: need(8); p += 8; break;
-      case OP.BINUNICODE: {
-        need(4);
-        const n = readU32(data, p);
-        p += 4;
-        need(n);
-        p += n;
-        break;
-      }
-      case OP.SHORT_BINSTRING: case OP.LONG1: {
-        need(1);
-        const n = data[p++]!;
-        need(n);
-        p += n;
-        break;
-      }
-      case OP.STOP:
-        return { end: p, globals };
-      default:
-        throw new UnpicklingError(`Unsupported operand ${op}`);
+    const n = ARG_BYTES[op]!;
+    if (n >= 0) {
+      p += n;
+      continue;
+    }
+    if (op === OP.STOP) {
+      if (p > len) break;
+      return { end: p, globals };
+    }
+    if (op === OP.GLOBAL) {
+      const [module, name, next] = readGlobal(data, p);
+      p = next;
+      globals.push([module, name]);
+    } else if (op === OP.BINUNICODE) {
+      if (p + 4 > len) break;
+      p += 4 + readU32(data, p);
+    } else if (op === OP.SHORT_BINSTRING || op === OP.LONG1) {
+      if (p + 1 > len) break;
+      p += 1 + data[p]!;
+    } else {
+      throw new UnpicklingError(`Unsupported operand ${op}`);
     }
   }
+  throw new UnpicklingError('pickle data was truncated');
 }
 
 function readU32(data: Uint8Array, p: number): number {
@@ -515,12 +515,19 @@ export class Unpickler {
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  if (!isUtf8(bytes)) {
     // Python decodes with 'surrogatepass'; lone surrogates are all that JS strings add to UTF-8.
     throw new UnpicklingError('Failed to load pickle data (UnicodeDecodeError): a string is not valid UTF-8');
   }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
 /** LONG1: little-endian two's complement; a number when it is a safe integer, else a bigint. */
