@@ -182,8 +182,10 @@ describe('torch.load of files written by PyTorch', () => {
     const seen: string[] = [];
     torch.load(fx('tensor.pth'), { mapLocation: (s, loc) => (seen.push(loc), s) });
     expect(seen).toEqual(['cpu']);
+    expect((torch.load(fx('legacy_tensor.pth'), { mapLocation: 'cpu' }) as torch.Tensor).tolist()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     if (!torch.cuda.isAvailable()) {
       expect(thrown(() => torch.load(fx('tensor.pth'), { mapLocation: 'cuda' })).message).toMatch(/CUDA/);
+      expect(thrown(() => torch.load(fx('legacy_tensor.pth'), { mapLocation: 'cuda:0' })).message).toMatch(/CPU only/);
     }
   });
 
@@ -503,16 +505,38 @@ describe('torch.save replaces files atomically', () => {
     const target = path.join(dir, 'checkpoint.pth');
     const child = spawn(process.execPath, [path.join(__dirname, 'serialization', 'saver.js'), target, '64'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
+    const tmpName = /^\.checkpoint\.pth\.\d+\.[0-9a-f]{12}\.tmp$/;
+    let partial = -1;
     await new Promise<void>((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code) => reject(new Error(`saver exited early (${code})`)));
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        // Kill it in the middle of its third save (each save rewrites 64 MB).
-        if (/saved 2\n/.test(out)) setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 30);
+        if (!/saved 2\n/.test(out) || partial >= 0) return;
+        // Kill it in the middle of its third save (each save rewrites 64 MB), once its temporary
+        // file holds more than 1 MB of the new data.
+        partial = 0;
+        const poll = setInterval(() => {
+          for (const n of fs.readdirSync(dir)) {
+            if (!tmpName.test(n)) continue;
+            let size = 0;
+            try {
+              size = fs.statSync(path.join(dir, n)).size;
+            } catch {
+              continue; // renamed meanwhile
+            }
+            if (size > 1 << 20) {
+              child.kill('SIGKILL');
+              partial = size;
+              clearInterval(poll);
+              resolve();
+            }
+          }
+        }, 0);
       });
     });
     await new Promise((r) => child.once('exit', r));
+    expect(partial).toBeGreaterThan(1 << 20);
     const saved = Number(/saved (\d+)\n(?![\s\S]*saved)/.exec(out)![1]);
     const ck = torch.load(target) as Map<string, unknown>;
     const step = ck.get('step') as number;
@@ -521,7 +545,7 @@ describe('torch.save replaces files atomically', () => {
     expect((ck.get('weights') as torch.Tensor).numel()).toBe(16 * 1024 * 1024);
     // The killed save may leave its temporary file (.checkpoint.pth.<pid>.<hex>.tmp); the next
     // save removes it because its process is gone, and nothing else is touched.
-    expect(fs.readdirSync(dir).every((n) => n === 'checkpoint.pth' || /^\.checkpoint\.pth\.\d+\.[0-9a-f]{12}\.tmp$/.test(n))).toBe(true);
+    expect(fs.readdirSync(dir).every((n) => n === 'checkpoint.pth' || tmpName.test(n))).toBe(true);
     torch.save(new Map([['step', -1]]), target);
     expect(fs.readdirSync(dir)).toEqual(['checkpoint.pth']);
     expect((torch.load(target) as Map<string, number>).get('step')).toBe(-1);

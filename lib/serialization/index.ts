@@ -244,10 +244,10 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
   const persistentLoad = (pid: unknown): StorageRef => {
     const [type, rootKey, location, numel] = storagePid(pid, 6);
     const viewMetadata = (pid as Tuple<unknown>)[5];
-    if (location !== 'cpu' && (typeof options.mapLocation === 'function' || restoreLocation(options.mapLocation, location) !== 'cpu')) {
-      if (restoreLocation(options.mapLocation, location) !== 'cpu') {
-        throw new Error('torch.load: torchnode loads legacy-format files onto the CPU only; pass mapLocation: \'cpu\' (and move the tensors afterwards)');
-      }
+    // The data comes after the pickle, so views are made over CPU storages filled later.
+    const target = restoreLocation(options.mapLocation, location);
+    if (typeof target === 'function' || target.replace(/:.*/, '') !== 'cpu') {
+      throw new Error(`torch.load: torchnode loads legacy-format files onto the CPU only (this storage is tagged ${JSON.stringify(location.replace(/[^\x20-\x7e]/g, '?'))}); pass mapLocation: 'cpu' and move the tensors afterwards`);
     }
     const nbytes = numel * type.dtype.itemsize;
     let root = roots.get(rootKey);
