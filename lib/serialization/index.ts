@@ -1,6 +1,7 @@
 // torch.save / torch.load (torch/serialization.py): PyTorch's zip format both ways, the legacy
-// (pre-1.6) format and bare safetensors files for reading. Loading accepts exactly what
-// PyTorch's torch.load(weights_only=True) accepts; nothing in a file is ever executed.
+// (pre-1.6) format and bare safetensors files for reading. Loading accepts what PyTorch's
+// torch.load(weights_only=True) accepts, plus whole models whose classes are torch.nn built-ins or
+// registered with registerModule (modules.ts); nothing in a file is ever executed.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,12 +9,14 @@ import { Device } from '../device';
 import { DType } from '../dtype';
 import * as dtypes from '../dtype';
 import { native, type Handle } from '../native';
+import { Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
 import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
 import { atomicWrite } from './atomic';
 import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, dtypeGlobal, resolveGlobal } from './globals';
+import { reduceModule, registerHint } from './modules';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
 import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, scanPickle, setPyClass, type Reduced } from './pickle';
 import { BufferSource, FileSource, ZipReader, ZipWriter, type Source } from './zip';
@@ -22,6 +25,7 @@ export { Tuple, PY_CLASS, PY_FLOATS, PY_ATTRS, PY_REDUCE, PyGlobal, UnpicklingEr
 export { registerGlobal, StorageType, Complex } from './globals';
 export { saveSafetensors, loadSafetensors, type SafetensorsDict } from './safetensors';
 export { atomicWrite } from './atomic';
+export { registerModule } from './modules';
 
 const ops = {
   empty: op('aten::empty.memory_format'),
@@ -48,13 +52,15 @@ export interface LoadOptions {
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
-const UNSAFE_MESSAGE = 'torchnode loads only what PyTorch loads with weights_only=True; it never runs code from a file.';
+const UNSAFE_MESSAGE =
+  'torchnode loads only what PyTorch loads with weights_only=True, and whole models made of torch.nn modules and registered classes; it never runs code from a file.';
 
 /** Python's torch.serialization wording for a refused pickle. */
 function weightsOnlyError(e: UnpicklingError): Error {
+  const unsupported = /GLOBAL (\S+) was not an allowed global by default/.exec(e.message);
   const err = new UnpicklingError(
-    /GLOBAL \S+ was not an allowed global by default/.test(e.message)
-      ? `Weights only load failed. ${UNSAFE_MESSAGE}\n\tWeightsUnpickler error: ${e.message}`
+    unsupported !== null
+      ? `Weights only load failed. ${UNSAFE_MESSAGE}\n\tWeightsUnpickler error: ${e.message}${registerHint(unsupported[1]!)}`
       : `Weights only load failed. ${UNSAFE_MESSAGE}\n WeightsUnpickler error: ${e.message}`,
   );
   return err;
@@ -408,6 +414,7 @@ class SaveContext {
   }
 
   reducerFor(obj: unknown): Reduced | undefined {
+    if (obj instanceof Module) return reduceModule(obj);
     if (obj instanceof Parameter) {
       return { func: new PyGlobal('torch._utils', '_rebuild_parameter'), args: new Tuple<unknown>(new TensorData(obj), obj.requiresGrad, orderedDict()) };
     }

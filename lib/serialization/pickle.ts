@@ -70,6 +70,8 @@ export interface Reduced {
   args: unknown[];
   /** BUILD state, written after the object (Python's `__setstate__` / `__dict__` update). */
   state?: unknown;
+  /** Written as `cls.__new__(cls, *args)` (NEWOBJ, Python's copyreg.__newobj__) instead of a call. */
+  newobj?: boolean;
 }
 
 /** What a registered global does when the pickle uses it. */
@@ -791,7 +793,7 @@ export class Pickler {
   saveReduce(r: Reduced, obj: object | null, depth: number): void {
     this.saveGlobal(r.func);
     this.saveTupleItems(r.args, r.args instanceof Tuple ? r.args : null, depth);
-    this.out.byte(OP.REDUCE);
+    this.out.byte(r.newobj ? OP.NEWOBJ : OP.REDUCE);
     if (obj !== null) this.put(obj);
     if (r.state !== undefined) {
       this.save(r.state, false, depth + 1);

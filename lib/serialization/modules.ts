@@ -1,0 +1,284 @@
+// Whole models: torch.save(model) and torch.load of nn.Module objects, as Python pickles them.
+//
+// Python (protocol 2) writes a module as `GLOBAL torch.nn.modules.linear Linear; EMPTY_TUPLE;
+// NEWOBJ`, then BUILD with the instance `__dict__`: `training`, the three stores (`_parameters`,
+// `_buffers`, `_modules`), `_non_persistent_buffers_set`, the hook dicts, and the layer's own
+// attributes (`in_features`, `kernel_size`, ...). Here the same dict is written from a Module's
+// registries and its own properties (camelCase -> snake_case, arrays -> tuples or lists as PyTorch
+// stores them, floats kept floats), and read back the other way.
+//
+// Loading needs no code from the file: a class is created only when its Python name is in this
+// table (the torch.nn built-ins) or registered with `registerModule`, its constructor does not
+// run (only Module's base constructor, as Python's `cls.__new__`), and BUILD fills it through the
+// registration API. Every other class is refused by name, with the way to register it.
+import * as F from '../nn/functional';
+import * as nn from '../nn';
+import { defineInternal, Module } from '../nn/module';
+import { Parameter } from '../nn/parameter';
+import { Tensor } from '../tensor';
+import { registerGlobal } from './globals';
+import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, setPyClass, type GlobalImpl, type Reduced } from './pickle';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ModuleClass = abstract new (...args: any[]) => Module;
+
+/** The Python module of each built-in class; the class name is the TypeScript class's name. */
+const BUILTIN: [string, ModuleClass[]][] = [
+  ['torch.nn.modules.module', [Module]],
+  ['torch.nn.modules.linear', [nn.Identity, nn.Linear, nn.Bilinear, nn.NonDynamicallyQuantizableLinear]],
+  ['torch.nn.modules.conv', [nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d]],
+  ['torch.nn.modules.pooling', [nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d]],
+  ['torch.nn.modules.batchnorm', [nn.BatchNorm1d, nn.BatchNorm2d]],
+  ['torch.nn.modules.normalization', [nn.LayerNorm, nn.GroupNorm]],
+  ['torch.nn.modules.dropout', [nn.Dropout, nn.Dropout2d]],
+  ['torch.nn.modules.sparse', [nn.Embedding]],
+  ['torch.nn.modules.flatten', [nn.Flatten, nn.Unflatten]],
+  ['torch.nn.modules.activation', [
+    nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Softmax, nn.LogSoftmax, nn.MultiheadAttention,
+  ]],
+  ['torch.nn.modules.rnn', [nn.RNNBase, nn.RNN, nn.LSTM, nn.GRU]],
+  ['torch.nn.modules.transformer', [nn.TransformerEncoderLayer]],
+  ['torch.nn.modules.container', [nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict]],
+];
+
+/** Python name of each class that has one (built-ins and registered classes). */
+const pythonNames = new Map<ModuleClass, string>();
+
+/** `inFeatures` -> `in_features`, `in1Features` -> `in1_features`. */
+export function camelToSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** `in_features` -> `inFeatures`, `_qkv_same_embed_dim` -> `_qkvSameEmbedDim` (leading underscores stay). */
+export function snakeToCamel(name: string): string {
+  return name.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+// ---- functions held as attributes (TransformerEncoderLayer.activation = F.relu) -----------------
+
+// Python pickles a function by the module it lives in: most of torch.nn.functional is Python, a
+// few are builtins from torch._C._nn, and some cannot be pickled at all (boolean_dispatch, getattr).
+const C_NN = new Set(['gelu', 'linear', 'avg_pool2d', 'elu_', 'leaky_relu_', 'hardtanh_', 'scaled_dot_product_attention']);
+const UNPICKLABLE = new Set(['conv1d', 'conv2d', 'conv_transpose2d', 'max_pool1d', 'max_pool2d', 'adaptive_max_pool2d', 'bilinear', 'relu_', 'silu_']);
+const functionGlobals = new Map<unknown, PyGlobal>();
+for (const [name, fn] of Object.entries(F)) {
+  const snake = camelToSnake(name);
+  if (typeof fn !== 'function' || UNPICKLABLE.has(snake)) continue;
+  const g = new PyGlobal(C_NN.has(snake) ? 'torch._C._nn' : 'torch.nn.functional', snake);
+  functionGlobals.set(fn, g);
+  registerGlobal(String(g), { value: fn });
+}
+
+// ---- how PyTorch stores the attributes -----------------------------------------------------------
+
+/** Attributes PyTorch stores as Python floats (written as floats even when integral). */
+const FLOATS = new Set(['eps', 'momentum', 'p', 'negative_slope', 'alpha', 'min_val', 'max_val', 'dropout', 'norm_type', 'max_norm']);
+/** Attributes PyTorch stores as lists (arrays are tuples otherwise). */
+const LISTS = new Set(['_flat_weights_names', '_all_weights', '_flat_weights']);
+/** Arrays a Special marked to be written as lists. */
+const listValues = new WeakSet<unknown[]>();
+const asList = <T>(items: T[]): T[] => (listValues.add(items), items);
+/** Attributes whose TypeScript name is PyTorch's (MultiheadAttention's bias_k = None). */
+const VERBATIM = new Set(['bias_k', 'bias_v']);
+/** What Module.__init__ puts in __dict__ besides the stores, in Python's order. */
+const HOOK_DICTS = [
+  '_backward_pre_hooks', '_backward_hooks', '_is_full_backward_hook', '_forward_hooks', '_forward_hooks_with_kwargs',
+  '_forward_hooks_always_called', '_forward_pre_hooks', '_forward_pre_hooks_with_kwargs', '_state_dict_hooks',
+  '_state_dict_pre_hooks', '_load_state_dict_pre_hooks', '_load_state_dict_post_hooks',
+];
+const BASE_KEYS = new Set(['training', '_parameters', '_buffers', '_non_persistent_buffers_set', '_modules', ...HOOK_DICTS]);
+
+/**
+ * Per-class state that is not a plain own property on one side: extra attributes to write, and
+ * attributes to take over on loading (returning true when handled).
+ */
+interface Special {
+  save(m: Module, attrs: Map<string, unknown>): void;
+  load(m: Module, key: string, value: unknown): boolean;
+}
+const SPECIAL: [ModuleClass, Special][] = [
+  [nn.RNNBase, {
+    // Python keeps the flat weights themselves in a list (the same Parameter objects).
+    save: (m, attrs) => attrs.set('_flat_weights', (m as nn.RNNBase)._flatWeightsNames.map((n) => m._parameters.get(n) ?? null)),
+    load: (_m, key) => key === '_flat_weights' || key === '_flat_weight_refs',
+  }],
+  [nn._ConvNd, {
+    // A list for padding='same'/'valid', a tuple otherwise (as _ConvNd.__init__ makes it).
+    save: (m, attrs) => {
+      const r = (m as nn._ConvNd)._reversedPaddingRepeatedTwice;
+      attrs.set('_reversed_padding_repeated_twice', typeof (m as nn._ConvNd).padding === 'string' ? asList([...r]) : r);
+    },
+    load: () => false,
+  }],
+  [nn.ParameterList, {
+    save: (m, attrs) => attrs.set('_size', (m as nn.ParameterList)._size),
+    load: (m, key, value) => {
+      if (key !== '_size') return false;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad('ParameterList._size must be a non-negative int');
+      defineInternal(m, '_size', value);
+      return true;
+    },
+  }],
+  [nn.ParameterDict, {
+    save: (m, attrs) => attrs.set('_keys', new Map([...(m as nn.ParameterDict)._keys].map((k) => [k, null]))),
+    load: (m, key, value) => {
+      if (key !== '_keys') return false;
+      if (!(value instanceof Map) || ![...value.keys()].every((k) => typeof k === 'string')) bad('ParameterDict._keys must be a dict of str');
+      defineInternal(m, '_keys', new Set(value.keys()));
+      return true;
+    },
+  }],
+];
+const specialsOf = (m: Module): Special[] => SPECIAL.filter(([cls]) => m instanceof cls).map(([, s]) => s);
+
+// ---- saving --------------------------------------------------------------------------------------
+
+function orderedDict(): Map<unknown, unknown> {
+  const m = new Map<unknown, unknown>();
+  setPyClass(m, 'collections.OrderedDict');
+  return m;
+}
+
+/** The Python global a module's class is written as: its table entry, else `__main__.<ClassName>`. */
+function classGlobal(m: Module): PyGlobal {
+  const cls = m.constructor as ModuleClass;
+  const name = pythonNames.get(cls) ?? `__main__.${cls.name}`;
+  const dot = name.lastIndexOf('.');
+  return new PyGlobal(name.slice(0, dot), name.slice(dot + 1));
+}
+
+function attrValue(key: string, value: unknown, owner: string): unknown {
+  if (typeof value === 'function') {
+    const g = functionGlobals.get(value);
+    if (g === undefined) throw new Error(`torch.save: attribute '${key}' of ${owner} is a function torchnode cannot name in Python (only torch.nn.functional functions can be saved)`);
+    return g;
+  }
+  if (Array.isArray(value) && !(value instanceof Tuple)) {
+    const items = value.map((v) => attrValue(key, v, owner));
+    return LISTS.has(key) || listValues.has(value) ? items : new Tuple(...items);
+  }
+  return value;
+}
+
+/** Python's `copyreg.__reduce_ex__(module, 2)`: NEWOBJ of the class, then BUILD with its __dict__. */
+export function reduceModule(m: Module): Reduced {
+  const owner = m._getName();
+  const state = new Map<unknown, unknown>([
+    ['training', m.training],
+    ['_parameters', new Map(m._parameters)],
+    ['_buffers', new Map(m._buffers)],
+    ['_non_persistent_buffers_set', new Set(m._nonPersistentBuffersSet)],
+  ]);
+  // Hooks are JavaScript functions: they are not saved.
+  for (const k of HOOK_DICTS) state.set(k, k === '_is_full_backward_hook' ? null : orderedDict());
+  state.set('_modules', new Map(m._modules));
+  const attrs = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(m._target)) {
+    if (value === undefined || m._parameters.has(key) || m._buffers.has(key) || m._modules.has(key)) continue;
+    attrs.set(camelToSnake(key), value);
+  }
+  for (const s of specialsOf(m)) s.save(m, attrs);
+  for (const [key, value] of attrs) {
+    if (BASE_KEYS.has(key)) continue;
+    state.set(key, attrValue(key, value, owner));
+    if (typeof value === 'number' && FLOATS.has(key)) markFloat(state, key);
+  }
+  return { func: classGlobal(m), args: new Tuple(), newobj: true, state };
+}
+
+// ---- loading -------------------------------------------------------------------------------------
+
+function bad(what: string): never {
+  throw new UnpicklingError(what);
+}
+
+/** Tuples become arrays (nested too). */
+function plain(value: unknown): unknown {
+  return Array.isArray(value) ? value.map(plain) : value;
+}
+
+function stringKeyed(x: unknown, what: string): Map<string, unknown> {
+  if (!(x instanceof Map) || ![...x.keys()].every((k) => typeof k === 'string')) bad(`${what} must be a dict with str keys`);
+  return x as Map<string, unknown>;
+}
+
+/** Names a file may not set on a module: internals, and anything the class defines (methods, accessors). */
+function forbidden(m: Module, name: string): boolean {
+  if (name === '__proto__' || name === 'constructor' || name === '_target') return true;
+  for (let p = Object.getPrototypeOf(m._target); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    if (Object.prototype.hasOwnProperty.call(p, name)) return true;
+  }
+  return Object.getOwnPropertyDescriptor(m._target, name)?.enumerable === false;
+}
+
+/** BUILD: fills a module made by NEWOBJ from the __dict__ Python pickled. */
+function buildModule(m: Module, stateArg: unknown): void {
+  const owner = m._getName();
+  const state = stringKeyed(stateArg, `the state of ${owner}`);
+  const training = state.get('training') ?? true;
+  if (typeof training !== 'boolean') bad(`${owner}.training must be a bool`);
+  m.training = training;
+  const nonPersistent = state.get('_non_persistent_buffers_set') ?? new Set();
+  if (!(nonPersistent instanceof Set)) bad(`${owner}._non_persistent_buffers_set must be a set`);
+  for (const [name, p] of stringKeyed(state.get('_parameters') ?? new Map(), `${owner}._parameters`)) {
+    if (p !== null && !(p instanceof Parameter)) bad(`${owner}._parameters['${safeName(name)}'] must be a Parameter or None`);
+    m.registerParameter(name, p);
+  }
+  for (const [name, t] of stringKeyed(state.get('_buffers') ?? new Map(), `${owner}._buffers`)) {
+    if (t !== null && !(t instanceof Tensor)) bad(`${owner}._buffers['${safeName(name)}'] must be a Tensor or None`);
+    m.registerBuffer(name, t, { persistent: !nonPersistent.has(name) });
+  }
+  for (const [name, child] of stringKeyed(state.get('_modules') ?? new Map(), `${owner}._modules`)) {
+    if (child !== null && !(child instanceof Module)) bad(`${owner}._modules['${safeName(name)}'] must be a Module or None`);
+    m.addModule(name, child);
+  }
+  const specials = specialsOf(m);
+  for (const [key, value] of state) {
+    if (BASE_KEYS.has(key) || specials.some((s) => s.load(m, key, value))) continue;
+    const name = VERBATIM.has(key) ? key : snakeToCamel(key);
+    if (forbidden(m, name)) bad(`the file sets attribute '${safeName(key)}' of ${owner}, which its class defines`);
+    m._setAttribute(name, plain(value));
+  }
+}
+
+function moduleGlobal(cls: ModuleClass): GlobalImpl {
+  const impl: GlobalImpl = {
+    newobj: (args) => {
+      if (args.length !== 0) bad(`${cls.name}.__new__ takes no arguments`);
+      // Python's cls.__new__(cls): Module's own constructor only, with cls's prototype.
+      return madeBy(Reflect.construct(Module, [], cls) as Module, impl);
+    },
+    build: (inst, state) => {
+      if (!(inst instanceof cls)) return false;
+      buildModule(inst, state);
+      return true;
+    },
+  };
+  return impl;
+}
+
+/**
+ * Registers the TypeScript class that implements the Python class `pythonName`
+ * (`'__main__.Net'`, `'mypackage.models.Net'`), so that torch.load rebuilds saved instances of it
+ * and torch.save writes instances of `cls` under that name. Loading does not run the constructor:
+ * the instance gets its parameters, buffers, sub-modules and other attributes from the file (snake_case
+ * names become camelCase), then `forward` is the class's.
+ */
+export function registerModule(pythonName: string, cls: ModuleClass): void {
+  if (typeof pythonName !== 'string' || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(pythonName)) {
+    throw new TypeError(`registerModule: '${String(pythonName)}' is not a qualified Python name such as '__main__.Net'`);
+  }
+  if (typeof cls !== 'function' || (cls !== Module && !(cls.prototype instanceof Module))) {
+    throw new TypeError('registerModule: the class must be an nn.Module subclass');
+  }
+  pythonNames.set(cls, pythonName);
+  registerGlobal(pythonName, moduleGlobal(cls));
+}
+
+for (const [pyModule, classes] of BUILTIN) for (const cls of classes) registerModule(`${pyModule}.${cls.name}`, cls);
+
+/** The end of the error for a global that is not allowed: how to allow a module class. */
+export function registerHint(globalName: string): string {
+  const cls = globalName.slice(globalName.lastIndexOf('.') + 1) || 'Net';
+  return ` If it is an nn.Module subclass, register the TypeScript class that implements it: torch.serialization.registerModule('${globalName}', ${cls}).`;
+}
