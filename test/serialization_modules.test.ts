@@ -300,6 +300,10 @@ describe('a file cannot', () => {
     expect(() => torch.load(f)).toThrow(/sets attribute 'to_string' of Linear, which its class defines/);
   });
 
+  test('make a module that contains itself', () => {
+    expect(() => torch.load(path.join(FX, 'cycle.pt'))).toThrow(/Sequential cannot contain itself/);
+  });
+
   test('put a non-Parameter in _parameters', () => {
     const m = new nn.Linear(2, 2);
     m._parameters.set('weight', torch.zeros(2, 2) as torch.nn.Parameter);

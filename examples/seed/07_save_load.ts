@@ -1,4 +1,5 @@
-// torch.save / torch.load of a state dict, and loadStateDict into a freshly built model.
+// torch.save / torch.load of a state dict, and loadStateDict into a freshly built model; then the
+// whole model, whose class is saved by its Python name (__main__.Net) and registered for loading.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -36,4 +37,12 @@ console.log(model2.bn.num_batches_tracked);
 params.delete('fc.bias');
 params.set('fc.extra', torch.zeros(1));
 console.log(model2.loadStateDict(params, { strict: false }));
+
+// The whole model: torch.load rebuilds torch.nn classes by itself and user classes once registered.
+torch.serialization.registerModule('__main__.Net', Net);
+torch.save(model, file);
+const model3 = torch.load(file) as Net;
+console.log(model3);
+model3.eval();
+torch.noGrad(() => console.log(model3.call(torch.ones(1, 3, 6, 6))));
 fs.rmSync(folder, { recursive: true });

@@ -230,6 +230,7 @@ function buildModule(m: Module, stateArg: unknown): void {
   }
   for (const [name, child] of stringKeyed(state.get('_modules') ?? new Map(), `${owner}._modules`)) {
     if (child !== null && !(child instanceof Module)) bad(`${owner}._modules['${safeName(name)}'] must be a Module or None`);
+    if (child !== null) for (const d of child.modules()) if (d === m) bad(`${owner} cannot contain itself`);
     m.addModule(name, child);
   }
   const specials = specialsOf(m);

@@ -39,3 +39,11 @@ print(model2.bn.num_batches_tracked)
 del params["fc.bias"]
 params["fc.extra"] = torch.zeros(1)
 print(model2.load_state_dict(params, strict=False))
+
+# The whole model: its class is pickled by name (__main__.Net), so loading needs weights_only=False.
+torch.save(model, path)
+model3 = torch.load(path, weights_only=False)
+print(model3)
+model3.eval()
+with torch.no_grad():
+    print(model3(torch.ones(1, 3, 6, 6)))
