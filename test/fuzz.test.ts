@@ -1,17 +1,7 @@
 // Thousands of malformed calls against the API: every one must end as a JS Error (or, by chance,
 // a valid result), never as a crash, an abort or a non-Error throw. Seeded, so a failure replays.
 import * as torch from '../lib';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './helpers';
 
 const METHODS = [
   'add', 'sub', 'mul', 'div', 'matmul', 'sum', 'mean', 'reshape', 'view', 'to', 'item', 'size', 'stride', 'expand',

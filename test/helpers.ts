@@ -65,3 +65,15 @@ export function expectError(fn: () => unknown, message?: string, name?: string):
   if (name !== undefined) expect(err.name).toBe(name);
   if (message !== undefined) expect(err.message).toContain(message);
 }
+
+/** A seeded uniform [0, 1) generator (mulberry32), so that a failing fuzz case replays. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

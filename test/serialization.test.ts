@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as torch from '../lib';
 import { Complex, PY_CLASS, PY_FLOATS, Tuple, markFloat } from '../lib/serialization';
 import { ZipReader, BufferSource } from '../lib/serialization/zip';
-import { fixture } from './helpers';
+import { fixture, rng } from './helpers';
 
 const root = path.join(__dirname, '..');
 const FX = path.join(__dirname, 'fixtures', 'generated', 'serialization');
@@ -396,17 +396,6 @@ describe('hostile files are refused, and nothing in them runs', () => {
 });
 
 // ---- fuzz -------------------------------------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function disposeAll(x: unknown, seen = new Set<unknown>()): void {
   if (x === null || typeof x !== 'object' || seen.has(x)) return;
