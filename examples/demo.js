@@ -28,3 +28,17 @@ for (let i = 0; i < 100; i++) {
   prev.dispose();
 }
 console.log('100 scoped steps: x[0,0] =', x.sum(null, { dtype: torch.float64 }).item() / 1e6, 'live tensors:', torch.memory().liveTensors);
+
+// torch.nn: PyTorch's modules, printed as PyTorch prints them; state dicts as real .pth files.
+const { nn } = torch;
+torch.manualSeed(0);
+const model = new nn.Sequential(new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(true),
+  new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 2));
+console.log(model);
+const logits = model.call(torch.randn(4, 3, 16, 16));
+console.log('logits:', logits);
+const file = require('path').join(require('os').tmpdir(), 'torchnode-demo.pth');
+torch.save(model.stateDict(), file); // Python's torch.load(file) reads it
+const copy = new nn.Sequential(new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(true),
+  new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 2));
+console.log('loadStateDict:', String(copy.loadStateDict(torch.load(file))), '-', [...copy.stateDict().keys()].length, 'tensors');
