@@ -23,12 +23,22 @@ const smallOp = (fn) => (n) => {
   for (let i = 0; i < n; i++) fn().dispose();
 };
 
+// A small MLP through nn.Module calls: what the Module machinery (Proxy, call(), hooks check) costs.
+torch.manualSeed(0);
+const mlp = new torch.nn.Sequential(...Array.from({ length: 4 }, () => [new torch.nn.Linear(64, 64), new torch.nn.ReLU()]).flat());
+const x64 = torch.randn(1, 64);
+
 const results = {
   'add 1-element (µs)': perOp(smallOp(() => small[0].add(small[1])), 100000),
   'mul 1-element (µs)': perOp(smallOp(() => small[0].mul(small[1])), 100000),
   'matmul 4x4 (µs)': perOp(smallOp(() => a4.matmul(b4)), 100000),
   'relu 16 (µs)': perOp(smallOp(() => v.relu()), 100000),
   'sum 16 (µs)': perOp(smallOp(() => v.sum()), 100000),
+  'MLP 4x(Linear 64, ReLU) forward, no grad (µs)': perOp((n) => {
+    torch.noGrad(() => {
+      for (let i = 0; i < n; i++) torch.tidy(() => mlp.call(x64));
+    });
+  }, 20000),
   'chained add 1000x1000 (µs)': perOp((n) => {
     let x = torch.zeros(1000, 1000);
     for (let i = 0; i < n; i++) {

@@ -48,4 +48,17 @@ torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_t
 results = {"add 1-element (µs)": per_op(add_small, 100000)}
 results.update({k: per_op(f, 100000) for k, f in SMALL.items()})
 results["chained add 1000x1000 (µs)"] = per_op(add_big, 300)
+
+torch.manual_seed(0)
+mlp = torch.nn.Sequential(*[m for _ in range(4) for m in (torch.nn.Linear(64, 64), torch.nn.ReLU())])
+x64 = torch.randn(1, 64)
+
+
+def mlp_forward(n):
+    with torch.no_grad():
+        for _ in range(n):
+            mlp(x64)
+
+
+results["MLP 4x(Linear 64, ReLU) forward, no grad (µs)"] = per_op(mlp_forward, 20000)
 print(json.dumps(results))
