@@ -40,7 +40,7 @@ export interface Native {
   readInto(h: Handle, fd: number, position: number, length: number): void;
   copyInto(h: Handle, bytes: Uint8Array): void;
   writeFrom(h: Handle, fd: number, position: number): void;
-  crc32(data: Handle | Uint8Array, initial?: number): number;
+  crc32(data: Handle | Uint8Array): number;
   /** [id shared by every tensor over the same storage, storage bytes, device] */
   storageInfo(h: Handle): [string, number, string];
   storageBytes(h: Handle): Handle;

@@ -3,6 +3,7 @@
 // Mechanical on purpose: every offset and size is checked by lib/serialization/ before it gets
 // here; the checks below only guard this layer's own memory safety.
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <unistd.h>
 
@@ -15,6 +16,12 @@ static int64_t IntArg(Napi::Env env, Napi::Value v, const char* what) {
   if (!std::isfinite(d) || std::trunc(d) != d || d < 0 || d > 9007199254740991.0)
     throw Napi::TypeError::New(env, std::string(what) + " must be a non-negative integer");
   return static_cast<int64_t>(d);
+}
+
+static int FdArg(Napi::Env env, Napi::Value v) {
+  int64_t fd = IntArg(env, v, "fd");
+  if (fd > INT_MAX) throw Napi::RangeError::New(env, "fd is out of range");
+  return static_cast<int>(fd);
 }
 
 static std::vector<int64_t> IntList(Napi::Env env, Napi::Value v, const char* what) {
@@ -38,7 +45,7 @@ static uint8_t* DenseBytes(Napi::Env env, const at::Tensor& t, const char* fn) {
 static Napi::Value ReadInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor& t = Unwrap(env, info[0]);
-  int64_t fd = IntArg(env, info[1], "fd");
+  int fd = FdArg(env, info[1]);
   int64_t position = IntArg(env, info[2], "position");
   int64_t length = IntArg(env, info[3], "length");
   uint8_t* dst = DenseBytes(env, t, "readInto");
@@ -46,7 +53,7 @@ static Napi::Value ReadInto(const Napi::CallbackInfo& info) {
   int64_t done = 0;
   while (done < length) {
     size_t want = static_cast<size_t>(std::min<int64_t>(length - done, int64_t{1} << 30));
-    ssize_t n = ::pread(static_cast<int>(fd), dst + done, want, static_cast<off_t>(position + done));
+    ssize_t n = ::pread(fd, dst + done, want, static_cast<off_t>(position + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       throw Napi::Error::New(env, std::string("read failed: ") + std::strerror(errno));
@@ -73,18 +80,19 @@ static Napi::Value CopyInto(const Napi::CallbackInfo& info) {
 static Napi::Value WriteFrom(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor& t = Unwrap(env, info[0]);
-  int64_t fd = IntArg(env, info[1], "fd");
+  int fd = FdArg(env, info[1]);
   int64_t position = IntArg(env, info[2], "position");
   const uint8_t* src = DenseBytes(env, t, "writeFrom");
   int64_t length = static_cast<int64_t>(t.nbytes());
   int64_t done = 0;
   while (done < length) {
     size_t want = static_cast<size_t>(std::min<int64_t>(length - done, int64_t{1} << 30));
-    ssize_t n = ::pwrite(static_cast<int>(fd), src + done, want, static_cast<off_t>(position + done));
+    ssize_t n = ::pwrite(fd, src + done, want, static_cast<off_t>(position + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       throw Napi::Error::New(env, std::string("write failed: ") + std::strerror(errno));
     }
+    if (n == 0) throw Napi::Error::New(env, "write failed: no bytes written");
     done += n;
   }
   return env.Undefined();
@@ -122,18 +130,17 @@ static uint32_t Crc32(uint32_t crc, const uint8_t* p, size_t n) {
   return ~crc;
 }
 
-// crc32(h | view, initial = 0) -> the CRC-32 of the tensor's (or the view's) bytes.
+// crc32(h | view) -> the CRC-32 of the tensor's (or the view's) bytes.
 static Napi::Value Crc32Of(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t initial = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0;
   if (info[0].IsTypedArray()) {
     auto ta = info[0].As<Napi::TypedArray>();
     const uint8_t* p = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-    return Napi::Number::New(env, Crc32(initial, p, ta.ByteLength()));
+    return Napi::Number::New(env, Crc32(0, p, ta.ByteLength()));
   }
   at::Tensor& t = Unwrap(env, info[0]);
   const uint8_t* p = DenseBytes(env, t, "crc32");
-  return Napi::Number::New(env, Crc32(initial, p, t.nbytes()));
+  return Napi::Number::New(env, Crc32(0, p, t.nbytes()));
 }
 
 // storageInfo(h) -> [id, nbytes, device]: id is the same string for every tensor that shares
@@ -164,8 +171,21 @@ static Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(bytes));
 }
 
+// Whether every element a view can reach lies in a storage of `elements` elements (an empty view
+// only needs its offset inside). Checked here because set_ grows a resizable storage to fit the
+// view instead of refusing it.
+static bool ViewFits(int64_t offset, const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides, int64_t elements) {
+  int64_t last = offset;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] == 0) return offset <= elements;
+    int64_t step = 0;
+    if (__builtin_mul_overflow(sizes[i] - 1, strides[i], &step) || __builtin_add_overflow(last, step, &last)) return false;
+  }
+  return last < elements;
+}
+
 // fromStorage(h, dtype, storageOffset, sizes, strides) -> a tensor of `dtype` over the storage
-// of h (as PyTorch's _rebuild_tensor does with set_); ATen checks the extent once more.
+// of h (as PyTorch's _rebuild_tensor does with set_).
 static Napi::Value FromStorage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor& base = Unwrap(env, info[0]);
@@ -177,6 +197,8 @@ static Napi::Value FromStorage(const Napi::CallbackInfo& info) {
   if (sizes.size() != strides.size()) throw Napi::RangeError::New(env, "fromStorage(): sizes and strides differ in length");
   if (!base.has_storage()) throw Napi::Error::New(env, "this tensor has no storage");
   at::Tensor t = at::empty({0}, at::TensorOptions().dtype(static_cast<at::ScalarType>(code)).device(base.device()));
+  int64_t elements = static_cast<int64_t>(base.storage().nbytes() / t.dtype().itemsize());
+  if (!ViewFits(offset, sizes, strides, elements)) throw Napi::RangeError::New(env, "fromStorage(): the view reaches outside the storage");
   t.set_(base.storage(), offset, sizes, strides);
   return Wrap(env, std::move(t));
 }
