@@ -23,7 +23,7 @@ function alive(pid: number): boolean {
 }
 
 /** Removes temporary files of earlier saves of `base` in `dir` whose process has died. */
-export function removeStaleTemporaries(dir: string, base: string): void {
+function removeStaleTemporaries(dir: string, base: string): void {
   const pattern = new RegExp(`^\\.${escapeRegExp(base)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
   let names: string[];
   try {
@@ -45,7 +45,7 @@ export function removeStaleTemporaries(dir: string, base: string): void {
 }
 
 /** The temporary name a save of `target` by this process uses. */
-export function temporaryName(target: string): string {
+function temporaryName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
 }
 

@@ -12,6 +12,7 @@
 // A float whose value is integral (1.0) would come back as an int, so the container holding it
 // records which of its keys (Map) or indices (Array) hold such floats, under PY_FLOATS; the
 // Pickler writes those back as floats. Users just see numbers.
+import { isUtf8 } from 'buffer';
 
 /** The Python class of a Map read from a pickle ('collections.OrderedDict', 'collections.Counter'; absent for dict). */
 export const PY_CLASS: unique symbol = Symbol.for('torchnode.pyClass') as never;
@@ -44,7 +45,7 @@ export function markFloat(container: Map<unknown, unknown> | unknown[], key: unk
   c[PY_FLOATS]!.add(key);
 }
 
-export function isMarkedFloat(container: object, key: unknown): boolean {
+function isMarkedFloat(container: object, key: unknown): boolean {
   const s = (container as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS];
   return s !== undefined && s.has(key);
 }
@@ -126,7 +127,7 @@ export interface UnpicklerLimits {
   maxExpanded: number;
 }
 
-export const DEFAULT_LIMITS: UnpicklerLimits = { maxMemo: 1 << 22, maxItems: 1 << 24, maxDepth: 1000, maxExpanded: 1e8 };
+const DEFAULT_LIMITS: UnpicklerLimits = { maxMemo: 1 << 22, maxItems: 1 << 24, maxDepth: 1000, maxExpanded: 1e8 };
 
 export interface UnpicklerOptions {
   /** Resolves `module.name` to its implementation; undefined when it is not allowed. */
@@ -141,7 +142,6 @@ class IntegralFloat {
   constructor(readonly value: number) {}
 }
 
-import { isUtf8 } from 'buffer';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Quotes a name from a file for an error message: printable ASCII only, bounded length. */
@@ -169,10 +169,6 @@ function describeType(x: unknown): string {
   return `<class '${typeof name === 'string' ? safeName(name) : typeof x}'>`;
 }
 
-/**
- * Reads the GLOBAL names of a pickle without building anything, and returns the offset just past
- * its STOP (pickletools-style scan, as torch's get_globals_in_pkl). Refuses unknown opcodes.
- */
 // Bytes of argument after each opcode: >= 0 fixed, -1 unknown opcode, -2 handled in scanPickle.
 const ARG_BYTES = new Int8Array(256).fill(-1);
 for (const op of [OP.NEWOBJ, OP.REDUCE, OP.BUILD, OP.APPEND, OP.APPENDS, OP.SETITEM, OP.SETITEMS, OP.MARK, OP.TUPLE, OP.TUPLE1,
@@ -245,7 +241,7 @@ function readGlobal(data: Uint8Array, p: number): [string, string, number] {
 }
 
 /** Checks a GLOBAL against the blocklist and the registry; throws PyTorch's message. */
-export function checkGlobal(fullName: string, module: string, resolve: (n: string) => GlobalImpl | undefined): GlobalImpl {
+function checkGlobal(fullName: string, module: string, resolve: (n: string) => GlobalImpl | undefined): GlobalImpl {
   if (BLOCKED_MODULES.has(module)) {
     throw new UnpicklingError(`Trying to load unsupported GLOBAL ${safeName(fullName)} whose module ${safeName(module)} is blocked.`);
   }
@@ -435,11 +431,7 @@ export class Unpickler {
         case OP.NEWTRUE: push(true); break;
         case OP.EMPTY_TUPLE: push(new Tuple()); break;
         case OP.EMPTY_LIST: push([]); break;
-        case OP.EMPTY_DICT: {
-          const m = new Map();
-          push(m);
-          break;
-        }
+        case OP.EMPTY_DICT: push(new Map()); break;
         case OP.EMPTY_SET: push(new Set()); break;
         case OP.BININT: need(4); push((data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16) | (data[p + 3]! << 24))); p += 4; break;
         case OP.BININT1: need(1); push(data[p]!); p += 1; break;
@@ -553,7 +545,7 @@ export function madeBy<T>(obj: T, impl: GlobalImpl): T {
 
 function buildInstance(inst: unknown, state: unknown): boolean {
   if (inst instanceof Map && pyClassOf(inst) === 'collections.OrderedDict') {
-    if (!(inst instanceof Map) || !(state instanceof Map) || pyClassOf(state) !== undefined && pyClassOf(state) !== 'collections.OrderedDict') {
+    if (!(state instanceof Map) || pyClassOf(state) !== undefined && pyClassOf(state) !== 'collections.OrderedDict') {
       throw new UnpicklingError('OrderedDict BUILD state must be a dict');
     }
     for (const [k, v] of state) {
@@ -850,7 +842,7 @@ export class Pickler {
     if (Array.isArray(obj)) {
       out.byte(OP.EMPTY_LIST);
       this.put(obj);
-      this.batched(obj.length, (i) => this.save(obj[i], isMarkedFloat(obj, i), depth + 1), OP.APPEND, OP.APPENDS, 1);
+      this.batched(obj.length, (i) => this.save(obj[i], isMarkedFloat(obj, i), depth + 1), OP.APPEND, OP.APPENDS);
       return;
     }
     if (obj instanceof Set) {
@@ -864,7 +856,7 @@ export class Pickler {
       this.batched(keys.length, (i) => {
         this.saveString(keys[i]!);
         this.save(obj[keys[i]!], false, depth + 1);
-      }, OP.SETITEM, OP.SETITEMS, 2);
+      }, OP.SETITEM, OP.SETITEMS);
       return;
     }
     const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'object';
@@ -938,11 +930,11 @@ export class Pickler {
       const [k, v] = entries[i]!;
       this.save(k, false, depth + 1);
       this.save(v, isMarkedFloat(m, k), depth + 1);
-    }, OP.SETITEM, OP.SETITEMS, 2);
+    }, OP.SETITEM, OP.SETITEMS);
   }
 
   // pickle.py's _batch_appends / _batch_setitems: batches of 1000, a lone item without MARK.
-  private batched(n: number, item: (i: number) => void, single: number, many: number, _arity: number): void {
+  private batched(n: number, item: (i: number) => void, single: number, many: number): void {
     for (let start = 0; start < n; start += 1000) {
       const end = Math.min(n, start + 1000);
       if (end - start === 1) {

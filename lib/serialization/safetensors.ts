@@ -19,7 +19,7 @@ const ops = {
 };
 
 /** The header size cap of the reference implementation (100 MB). */
-export const MAX_HEADER_SIZE = 100_000_000;
+const MAX_HEADER_SIZE = 100_000_000;
 
 const DTYPES: Record<string, DType> = {
   BOOL: dtypes.bool, U8: dtypes.uint8, I8: dtypes.int8, I16: dtypes.int16, I32: dtypes.int32, I64: dtypes.int64,

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { native, type Handle } from '../native';
+import { safeName } from './pickle';
 
 /** Random access to the bytes being loaded: an open file or a Buffer. */
 export interface Source {
@@ -179,11 +180,11 @@ export class ZipReader {
         }
         if (!found) throw zipError('missing ZIP64 extra field');
       }
-      if (flags & 1) throw zipError(`record ${JSON.stringify(safe(name))} is encrypted`);
-      if (method !== 0 && method !== 8) throw zipError(`record ${JSON.stringify(safe(name))} uses compression method ${method}; only stored and deflate records can be read`);
+      if (flags & 1) throw zipError(`record ${JSON.stringify(safeName(name))} is encrypted`);
+      if (method !== 0 && method !== 8) throw zipError(`record ${JSON.stringify(safeName(name))} uses compression method ${method}; only stored and deflate records can be read`);
       if (method === 0 && compressedSize !== uncompressed) throw zipError('a stored record has different compressed and uncompressed sizes');
       if (localHeaderOffset + 30 + compressedSize > cdOffset) throw zipError('a record lies outside the file');
-      if (this.entries.has(name)) throw zipError(`duplicate record ${JSON.stringify(safe(name))}`);
+      if (this.entries.has(name)) throw zipError(`duplicate record ${JSON.stringify(safeName(name))}`);
       const entry = { name, method, flags, crc, compressedSize, size: uncompressed, localHeaderOffset };
       this.entries.set(name, entry);
       this.names.push(name);
@@ -194,9 +195,9 @@ export class ZipReader {
   /** Where the record's data starts: after its local header (whose lengths may differ from the central one). */
   dataOffset(e: ZipEntry): number {
     const h = this.source.read(e.localHeaderOffset, 30);
-    if (h.readUInt32LE(0) !== SIG_LOCAL) throw zipError(`invalid local header for ${JSON.stringify(safe(e.name))}`);
+    if (h.readUInt32LE(0) !== SIG_LOCAL) throw zipError(`invalid local header for ${JSON.stringify(safeName(e.name))}`);
     const start = e.localHeaderOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
-    if (start + e.compressedSize > this.cdOffset) throw zipError(`record ${JSON.stringify(safe(e.name))} lies outside the file`);
+    if (start + e.compressedSize > this.cdOffset) throw zipError(`record ${JSON.stringify(safeName(e.name))} lies outside the file`);
     return start;
   }
 
@@ -206,7 +207,7 @@ export class ZipReader {
 
   /** The whole record as a Buffer (for small records: data.pkl, version, byteorder). */
   read(e: ZipEntry, maxSize = this.source.size): Buffer {
-    if (e.size > maxSize) throw zipError(`record ${JSON.stringify(safe(e.name))} is too large`);
+    if (e.size > maxSize) throw zipError(`record ${JSON.stringify(safeName(e.name))} is too large`);
     const raw = this.source.read(this.dataOffset(e), e.compressedSize);
     if (e.method === 0) return raw;
     return inflate(raw, e);
@@ -227,15 +228,10 @@ function inflate(raw: Buffer, e: ZipEntry): Buffer {
   try {
     out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
   } catch {
-    throw zipError(`record ${JSON.stringify(safe(e.name))} does not inflate to its declared size`);
+    throw zipError(`record ${JSON.stringify(safeName(e.name))} does not inflate to its declared size`);
   }
-  if (out.length !== e.size) throw zipError(`record ${JSON.stringify(safe(e.name))} does not inflate to its declared size`);
+  if (out.length !== e.size) throw zipError(`record ${JSON.stringify(safeName(e.name))} does not inflate to its declared size`);
   return out;
-}
-
-function safe(s: string): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 
 // ---- writer ---------------------------------------------------------------------------------
