@@ -11,7 +11,7 @@ import { Parameter } from '../nn/parameter';
 import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
-import { PY_FLOATS, PY_REDUCE, PyCallable, PyGlobal, Tuple, UnpicklingError, madeBy, pyClassOf, setPyClass, type GlobalImpl, type Reduced } from './pickle';
+import { PY_FLOATS, PY_REDUCE, PyCallable, PyGlobal, Tuple, UnpicklingError, setPyClass, type GlobalImpl, type Reduced } from './pickle';
 
 const ops = {
   requiresGrad_: op('aten::requires_grad_'),
@@ -40,11 +40,10 @@ export class StorageType {
  */
 export class StorageRef {
   constructor(
-    public base: Tensor,
+    readonly base: Tensor,
     readonly dtype: DType,
     readonly byteOffset: number,
     readonly nbytes: number,
-    readonly key: string,
   ) {}
 }
 
@@ -87,7 +86,8 @@ function dtypeArg(x: unknown): DType {
   return x;
 }
 
-function newMap(cls: string | undefined): Map<unknown, unknown> {
+/** A new Map that pickles as the Python class `cls` (a plain dict when undefined). */
+export function newMap(cls: string | undefined): Map<unknown, unknown> {
   const m = new Map<unknown, unknown>();
   if (cls !== undefined) setPyClass(m, cls);
   return m;
@@ -222,18 +222,13 @@ registerGlobal('torch._tensor._rebuild_from_type_v2', {
   },
 });
 
-registerGlobal('torch.nn.parameter.Parameter', {
-  newobj: (a) => {
-    const data = a[0] ?? null;
-    if (data !== null && !(data instanceof Tensor)) bad('Parameter needs a tensor');
-    return new Parameter(data ?? undefined, a.length > 1 ? boolArg(a[1], 'requires_grad') : true);
-  },
-  call: (a) => {
-    const data = a[0] ?? null;
-    if (data !== null && !(data instanceof Tensor)) bad('Parameter needs a tensor');
-    return new Parameter(data ?? undefined, a.length > 1 ? boolArg(a[1], 'requires_grad') : true);
-  },
-});
+// Parameter(data=None, requires_grad=True), called or made with NEWOBJ.
+function newParameter(a: Tuple<unknown>): Parameter {
+  const data = a[0] ?? null;
+  if (data !== null && !(data instanceof Tensor)) bad('Parameter needs a tensor');
+  return new Parameter(data ?? undefined, a.length > 1 ? boolArg(a[1], 'requires_grad') : true);
+}
+registerGlobal('torch.nn.parameter.Parameter', { newobj: newParameter, call: newParameter });
 registerGlobal('torch.Tensor', TENSOR_CLASS);
 
 // ---- containers and plain values ---------------------------------------------------------------
@@ -378,15 +373,3 @@ for (const name of Object.values(TENSOR_NAMES)) registerGlobal(`torch.${name}`, 
 for (const q of ['per_tensor_affine', 'per_tensor_symmetric', 'per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams']) {
   registerGlobal(`torch.${q}`, { value: `torch.${q}` });
 }
-
-/** The Python global a dtype is pickled as (`torch.float32`). */
-export function dtypeGlobal(d: DType): PyGlobal {
-  return new PyGlobal('torch', d.name);
-}
-
-/** For registry users: whether `m` was a Python OrderedDict. */
-export function isOrderedDict(m: Map<unknown, unknown>): boolean {
-  return pyClassOf(m) === 'collections.OrderedDict';
-}
-
-export { madeBy };

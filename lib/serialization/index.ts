@@ -2,7 +2,6 @@
 // (pre-1.6) format and bare safetensors files for reading. Loading accepts what PyTorch's
 // torch.load(weights_only=True) accepts, plus whole models whose classes are torch.nn built-ins or
 // registered with registerModule (modules.ts); nothing in a file is ever executed.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Device } from '../device';
@@ -15,10 +14,10 @@ import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
 import { atomicWrite } from './atomic';
-import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, dtypeGlobal, resolveGlobal } from './globals';
+import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, newMap, resolveGlobal } from './globals';
 import { reduceModule, registerHint } from './modules';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
-import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, scanPickle, setPyClass, type Reduced } from './pickle';
+import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, scanPickle, type Reduced } from './pickle';
 import { BufferSource, FileSource, ZipReader, ZipWriter, type Source } from './zip';
 
 export { Tuple, PY_CLASS, PY_FLOATS, PY_ATTRS, PY_REDUCE, PyGlobal, UnpicklingError, markFloat, type Reduced, type GlobalImpl } from './pickle';
@@ -58,12 +57,11 @@ const UNSAFE_MESSAGE =
 /** Python's torch.serialization wording for a refused pickle. */
 function weightsOnlyError(e: UnpicklingError): Error {
   const unsupported = /GLOBAL (\S+) was not an allowed global by default/.exec(e.message);
-  const err = new UnpicklingError(
+  return new UnpicklingError(
     unsupported !== null
       ? `Weights only load failed. ${UNSAFE_MESSAGE}\n\tWeightsUnpickler error: ${e.message}${registerHint(unsupported[1]!)}`
       : `Weights only load failed. ${UNSAFE_MESSAGE}\n WeightsUnpickler error: ${e.message}`,
   );
-  return err;
 }
 
 function emptyBytes(nbytes: number): Tensor {
@@ -79,11 +77,6 @@ function byteswap(bytes: Tensor, width: number): void {
   native.callOp(ops.copy_, grid, flipped, false);
   native.dispose(flipped);
   native.dispose(grid);
-}
-
-/** Element width for byte swapping (complex numbers swap each half). */
-function swapWidth(d: DType): number {
-  return d.itemsize;
 }
 
 // torch/serialization.py default_restore_location + _get_restore_location.
@@ -144,13 +137,13 @@ function storagePid(pid: unknown, length: number): [StorageType, string, string,
   return [type, key, location, numel];
 }
 
-function unpickle(data: Uint8Array, start: number, persistentLoad: (pid: unknown) => unknown, plain = false): { value: unknown; end: number } {
+/** One pickle from `start`; without `persistentLoad`, one that may name no globals and no storages. */
+function unpickle(data: Uint8Array, start: number, persistentLoad?: (pid: unknown) => unknown): unknown {
   const u = new Unpickler(data, {
-    resolveGlobal: plain ? () => undefined : resolveGlobal,
-    persistentLoad: plain ? () => { throw new UnpicklingError('unsupported persistent id encountered'); } : persistentLoad,
+    resolveGlobal: persistentLoad === undefined ? () => undefined : resolveGlobal,
+    persistentLoad: persistentLoad ?? (() => { throw new UnpicklingError('unsupported persistent id encountered'); }),
   }, start);
-  const value = u.load();
-  return { value, end: u.end };
+  return u.load();
 }
 
 function loadZip(source: Source, options: LoadOptions): unknown {
@@ -197,14 +190,14 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
     const bytes = emptyBytes(nbytes);
     zip.readInto(rec, bytes._h);
-    if (bigEndian) byteswap(bytes, swapWidth(type.dtype));
+    if (bigEndian) byteswap(bytes, type.dtype.itemsize);
     const placed = place(bytes, options.mapLocation, location);
     if (placed !== bytes) bytes.dispose();
-    const ref = new StorageRef(placed, type.dtype, 0, nbytes, key);
+    const ref = new StorageRef(placed, type.dtype, 0, nbytes);
     storages.set(key, ref);
     return ref;
   };
-  const { value } = unpickle(data, 0, persistentLoad);
+  const value = unpickle(data, 0, persistentLoad);
   releaseBases(storages.values());
   return value;
 }
@@ -236,11 +229,11 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
       throw e;
     }
   }
-  const magic = unpickle(chunk, 0, () => null, true).value;
+  const magic = unpickle(chunk, 0);
   if (BigInt(typeof magic === 'number' || typeof magic === 'bigint' ? magic : -1) !== MAGIC_NUMBER) throw new Error('Invalid magic number; corrupt file?');
-  const protocol = unpickle(chunk, ends[0]!, () => null, true).value;
+  const protocol = unpickle(chunk, ends[0]!);
   if (protocol !== PROTOCOL_VERSION) throw new Error(`Invalid protocol version: ${typeof protocol === 'number' ? protocol : typeof protocol}`);
-  const sysInfo = unpickle(chunk, ends[1]!, () => null, true).value;
+  const sysInfo = unpickle(chunk, ends[1]!);
   const littleEndian = !(sysInfo instanceof Map) || sysInfo.get('little_endian') !== false;
   const dataStart = ends[4]!;
   const budget = source.size - dataStart;
@@ -260,7 +253,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
     if (root === undefined) {
       allocated += nbytes + 8;
       if (!Number.isSafeInteger(nbytes) || allocated > budget) throw new Error('the storages declared in the file are larger than the file');
-      root = new StorageRef(emptyBytes(nbytes), type.dtype, 0, nbytes, rootKey);
+      root = new StorageRef(emptyBytes(nbytes), type.dtype, 0, nbytes);
       roots.set(rootKey, root);
     } else if (root.dtype !== type.dtype) {
       throw new UnpicklingError('a storage is used with two dtypes');
@@ -276,12 +269,12 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
     const byteOffset = offset * type.dtype.itemsize;
     const viewBytes = viewSize * type.dtype.itemsize;
     if (byteOffset + viewBytes > root.nbytes) throw new UnpicklingError('a storage view lies outside its storage');
-    const view = new StorageRef(root.base, type.dtype, byteOffset, viewBytes, viewKey);
+    const view = new StorageRef(root.base, type.dtype, byteOffset, viewBytes);
     views.set(viewKey, view);
     return view;
   };
-  const { value } = unpickle(chunk, ends[2]!, persistentLoad);
-  const keys = unpickle(chunk, ends[3]!, () => null, true).value;
+  const value = unpickle(chunk, ends[2]!, persistentLoad);
+  const keys = unpickle(chunk, ends[3]!);
   if (!Array.isArray(keys)) throw new Error('the legacy storage key list is not a list');
   let pos = dataStart;
   const filled = new Set<string>();
@@ -297,7 +290,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
       throw new Error(`storage has wrong byte size: expected ${root.nbytes} got ${count * BigInt(root.dtype.itemsize)}`);
     }
     source.readInto(root.base._h, pos + 8, root.nbytes);
-    if (!littleEndian) byteswap(root.base, swapWidth(root.dtype));
+    if (!littleEndian) byteswap(root.base, root.dtype.itemsize);
     pos += 8 + root.nbytes;
   }
   for (const key of roots.keys()) if (!filled.has(key)) throw new Error('a storage has no data in the file');
@@ -370,12 +363,6 @@ class TensorData {
   constructor(readonly tensor: Tensor) {}
 }
 
-function orderedDict(): Map<unknown, unknown> {
-  const m = new Map<unknown, unknown>();
-  setPyClass(m, 'collections.OrderedDict');
-  return m;
-}
-
 class SaveContext {
   readonly storages = new Map<string, SavedStorage>();
   private readonly tokens = new Map<string, StorageToken>();
@@ -397,8 +384,7 @@ class SaveContext {
       }
       saved = { key: String(this.storages.size), bytes, dtype };
       this.storages.set(id, saved);
-      const location = device === 'cpu' ? 'cpu' : device;
-      this.tokens.set(id, new StorageToken(new Tuple<unknown>('storage', new PyGlobal('torch', storageName), saved.key, location, nbytes / dtype.itemsize)));
+      this.tokens.set(id, new StorageToken(new Tuple<unknown>('storage', new PyGlobal('torch', storageName), saved.key, device, nbytes / dtype.itemsize)));
     } else if (saved.dtype !== dtype) {
       throw new Error('Cannot save multiple tensors or storages that view the same data as different types');
     }
@@ -409,14 +395,14 @@ class SaveContext {
     if (t.isDisposed) throw new Error('torch.save: a tensor has been disposed');
     return {
       func: new PyGlobal('torch._utils', '_rebuild_tensor_v2'),
-      args: new Tuple<unknown>(this.storageOf(t), t.storageOffset(), new Tuple(...t.shape), new Tuple(...t.stride()), requiresGrad, orderedDict()),
+      args: new Tuple<unknown>(this.storageOf(t), t.storageOffset(), new Tuple(...t.shape), new Tuple(...t.stride()), requiresGrad, newMap('collections.OrderedDict')),
     };
   }
 
   reducerFor(obj: unknown): Reduced | undefined {
     if (obj instanceof Module) return reduceModule(obj);
     if (obj instanceof Parameter) {
-      return { func: new PyGlobal('torch._utils', '_rebuild_parameter'), args: new Tuple<unknown>(new TensorData(obj), obj.requiresGrad, orderedDict()) };
+      return { func: new PyGlobal('torch._utils', '_rebuild_parameter'), args: new Tuple<unknown>(new TensorData(obj), obj.requiresGrad, newMap('collections.OrderedDict')) };
     }
     if (obj instanceof TensorData) return this.tensorReduce(obj.tensor, false);
     if (obj instanceof Tensor) return this.tensorReduce(obj, obj.requiresGrad);
@@ -435,7 +421,7 @@ function writeZip(obj: unknown, fd: number, archiveName: string): void {
     const pickler = new Pickler({
       persistentId: (o) => (o instanceof StorageToken ? o.pid : undefined),
       reducerFor: (o) => (o instanceof DType ? undefined : ctx.reducerFor(o)),
-      globalFor: (o) => (o instanceof DType ? dtypeGlobal(o) : undefined),
+      globalFor: (o) => (o instanceof DType ? new PyGlobal('torch', o.name) : undefined),
     });
     const data = pickler.dump(obj);
     const zip = new ZipWriter(fd, archiveName);
@@ -461,23 +447,6 @@ export function save(obj: unknown, f: string): void {
   const base = path.basename(f);
   const dot = base.lastIndexOf('.');
   const stem = dot > 0 ? base.slice(0, dot) : base;
-  const archiveName = /^[\x20-\x7e]+$/.test(stem) && !stem.includes('/') ? stem : 'archive';
-  atomicWrite(f, (fd) => writeZip(obj, fd, archiveName || 'archive'));
-}
-
-/** torch.save into memory (a Buffer holding exactly what save() would write to a file). */
-export function saveToBuffer(obj: unknown, archiveName = 'archive'): Buffer {
-  const tmp = path.join(require('os').tmpdir(), `torchnode-${process.pid}-${crypto.randomBytes(6).toString('hex')}.pt`);
-  const fd = fs.openSync(tmp, 'wx+');
-  try {
-    fs.unlinkSync(tmp);
-    writeZip(obj, fd, archiveName);
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) done += fs.readSync(fd, buf, done, size - done, done);
-    return buf;
-  } finally {
-    fs.closeSync(fd);
-  }
+  const archiveName = /^[\x20-\x7e]+$/.test(stem) ? stem : 'archive';
+  atomicWrite(f, (fd) => writeZip(obj, fd, archiveName));
 }

@@ -16,8 +16,8 @@ import * as nn from '../nn';
 import { defineInternal, Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
-import { registerGlobal } from './globals';
-import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, setPyClass, type GlobalImpl, type Reduced } from './pickle';
+import { newMap, registerGlobal } from './globals';
+import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, type GlobalImpl, type Reduced } from './pickle';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ModuleClass = abstract new (...args: any[]) => Module;
@@ -45,12 +45,12 @@ const BUILTIN: [string, ModuleClass[]][] = [
 const pythonNames = new Map<ModuleClass, string>();
 
 /** `inFeatures` -> `in_features`, `in1Features` -> `in1_features`. */
-export function camelToSnake(name: string): string {
+function camelToSnake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** `in_features` -> `inFeatures`, `_qkv_same_embed_dim` -> `_qkvSameEmbedDim` (leading underscores stay). */
-export function snakeToCamel(name: string): string {
+function snakeToCamel(name: string): string {
   return name.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
@@ -133,12 +133,6 @@ const specialsOf = (m: Module): Special[] => SPECIAL.filter(([cls]) => m instanc
 
 // ---- saving --------------------------------------------------------------------------------------
 
-function orderedDict(): Map<unknown, unknown> {
-  const m = new Map<unknown, unknown>();
-  setPyClass(m, 'collections.OrderedDict');
-  return m;
-}
-
 /** The Python global a module's class is written as: its table entry, else `__main__.<ClassName>`. */
 function classGlobal(m: Module): PyGlobal {
   const cls = m.constructor as ModuleClass;
@@ -170,7 +164,7 @@ export function reduceModule(m: Module): Reduced {
     ['_non_persistent_buffers_set', new Set(m._nonPersistentBuffersSet)],
   ]);
   // Hooks are JavaScript functions: they are not saved.
-  for (const k of HOOK_DICTS) state.set(k, k === '_is_full_backward_hook' ? null : orderedDict());
+  for (const k of HOOK_DICTS) state.set(k, k === '_is_full_backward_hook' ? null : newMap('collections.OrderedDict'));
   state.set('_modules', new Map(m._modules));
   const attrs = new Map<string, unknown>();
   for (const [key, value] of Object.entries(m._target)) {
