@@ -11,7 +11,7 @@ import { Parameter } from '../nn/parameter';
 import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
-import { PY_FLOATS, PY_REDUCE, PyCallable, PyGlobal, Tuple, UnpicklingError, setPyClass, type GlobalImpl, type Reduced } from './pickle';
+import { PY_FLOATS, PY_REDUCE, PyCallable, PyGlobal, Tuple, UnpicklingError, safeName, setPyClass, type GlobalImpl, type Reduced } from './pickle';
 
 const ops = {
   requiresGrad_: op('aten::requires_grad_'),
@@ -280,7 +280,7 @@ registerGlobal('torch.device', {
     try {
       return a.length === 2 && a[1] !== null ? new Device(a[0], intArg(a[1], 'device index')) : new Device(a[0]);
     } catch (e) {
-      return bad(`invalid device: ${(e as Error).message.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`);
+      return bad(`invalid device: ${safeName((e as Error).message)}`);
     }
   },
 });

@@ -17,7 +17,7 @@ import { atomicWrite } from './atomic';
 import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, newMap, resolveGlobal } from './globals';
 import { reduceModule, registerHint } from './modules';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
-import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, scanPickle, type Reduced } from './pickle';
+import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, safeName, scanPickle, type Reduced } from './pickle';
 import { BufferSource, FileSource, ZipReader, ZipWriter, type Source } from './zip';
 
 export { Tuple, PY_CLASS, PY_FLOATS, PY_ATTRS, PY_REDUCE, PyGlobal, UnpicklingError, markFloat, type Reduced, type GlobalImpl } from './pickle';
@@ -101,7 +101,7 @@ function placeOn(t: Tensor, location: string): Tensor {
   try {
     d = new Device(location);
   } catch {
-    throw new Error(`don't know how to restore data location of torch.storage.UntypedStorage (tagged with ${location.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)})`);
+    throw new Error(`don't know how to restore data location of torch.storage.UntypedStorage (tagged with ${safeName(location)})`);
   }
   if (d.type === 'cpu') return t;
   if (d.type === 'cuda') {
@@ -151,7 +151,7 @@ function loadZip(source: Source, options: LoadOptions): unknown {
   if (zip.names.length === 0) throw new Error('PytorchStreamReader failed reading zip archive: archive does not contain any files');
   const first = zip.names[0]!;
   const slash = first.indexOf('/');
-  if (slash < 0) throw new Error(`PytorchStreamReader failed reading zip archive: file in archive is not in a subdirectory: ${JSON.stringify(first.replace(/[^\x20-\x7e]/g, '?').slice(0, 200))}`);
+  if (slash < 0) throw new Error(`PytorchStreamReader failed reading zip archive: file in archive is not in a subdirectory: ${JSON.stringify(safeName(first))}`);
   const prefix = first.slice(0, slash + 1);
   const record = (name: string) => zip.get(prefix + name);
   if (record('constants.pkl') !== undefined || zip.names.some((n) => n.startsWith(`${prefix}code/`))) {
@@ -163,13 +163,13 @@ function loadZip(source: Source, options: LoadOptions): unknown {
   if (versionRecord === undefined) throw new Error('PytorchStreamReader failed locating file version: file not found');
   const versionText = zip.read(versionRecord, 64).toString('latin1').trim();
   if (!/^\d{1,3}$/.test(versionText) || Number(versionText) < 1) {
-    throw new Error(`PytorchStreamReader failed reading file version: Couldn't parse the version ${JSON.stringify(versionText.replace(/[^\x20-\x7e]/g, '?').slice(0, 20))} as Long Long.`);
+    throw new Error(`PytorchStreamReader failed reading file version: Couldn't parse the version ${JSON.stringify(safeName(versionText))} as Long Long.`);
   }
   let bigEndian = false;
   const byteorder = record('byteorder');
   if (byteorder !== undefined) {
     const text = zip.read(byteorder, 16).toString('latin1');
-    if (text !== 'little' && text !== 'big') throw new Error(`Unknown endianness type: ${JSON.stringify(text.replace(/[^\x20-\x7e]/g, '?'))}`);
+    if (text !== 'little' && text !== 'big') throw new Error(`Unknown endianness type: ${JSON.stringify(safeName(text))}`);
     bigEndian = text === 'big';
   }
   const pkl = record('data.pkl');
@@ -181,12 +181,12 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     const [type, key, location, numel] = storagePid(pid, 5);
     const cached = storages.get(key);
     if (cached !== undefined) {
-      if (cached.dtype !== type.dtype) throw new UnpicklingError(`storage ${JSON.stringify(key.replace(/[^\x20-\x7e]/g, '?'))} is used with two dtypes`);
+      if (cached.dtype !== type.dtype) throw new UnpicklingError(`storage ${JSON.stringify(safeName(key))} is used with two dtypes`);
       return cached;
     }
     const nbytes = numel * type.dtype.itemsize;
     const rec = record(`data/${key}`);
-    if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${key.replace(/[^\x20-\x7e]/g, '?')}: file not found`);
+    if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${safeName(key)}: file not found`);
     if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
     const bytes = emptyBytes(nbytes);
     zip.readInto(rec, bytes._h);
@@ -246,7 +246,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
     // The data comes after the pickle, so views are made over CPU storages filled later.
     const target = restoreLocation(options.mapLocation, location);
     if (typeof target === 'function' || target.replace(/:.*/, '') !== 'cpu') {
-      throw new Error(`torch.load: torchnode loads legacy-format files onto the CPU only (this storage is tagged ${JSON.stringify(location.replace(/[^\x20-\x7e]/g, '?'))}); pass mapLocation: 'cpu' and move the tensors afterwards`);
+      throw new Error(`torch.load: torchnode loads legacy-format files onto the CPU only (this storage is tagged ${JSON.stringify(safeName(location))}); pass mapLocation: 'cpu' and move the tensors afterwards`);
     }
     const nbytes = numel * type.dtype.itemsize;
     let root = roots.get(rootKey);
@@ -281,7 +281,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
   for (const key of keys) {
     if (typeof key !== 'string') throw new Error('a legacy storage key is not a str');
     const root = roots.get(key);
-    if (root === undefined) throw new Error(`storage key ${JSON.stringify(key.replace(/[^\x20-\x7e]/g, '?').slice(0, 64))} not found in deserialized_objects`);
+    if (root === undefined) throw new Error(`storage key ${JSON.stringify(safeName(key))} not found in deserialized_objects`);
     if (filled.has(key)) throw new Error('a legacy storage key is listed twice');
     filled.add(key);
     const head = source.read(pos, 8);
@@ -329,7 +329,12 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
         }
         const loaded = loadSafetensorsFrom(source);
         const device = options.mapLocation === undefined || options.mapLocation === null ? 'cpu' : String(options.mapLocation);
-        if (device !== 'cpu') for (const [k, t] of loaded) loaded.set(k, new Tensor(native.callOp(ops.toDevice, t._h, device, t.dtype.code, false, false) as Handle));
+        if (device !== 'cpu') {
+          for (const [k, t] of loaded) {
+            loaded.set(k, new Tensor(native.callOp(ops.toDevice, t._h, device, t.dtype.code, false, false) as Handle));
+            t.dispose();
+          }
+        }
         return loaded;
       }
       if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {

@@ -10,6 +10,7 @@ import { native, type Handle } from '../native';
 import { op } from '../ops';
 import { Tensor } from '../tensor';
 import { atomicWrite } from './atomic';
+import { safeName } from './pickle';
 import { BufferSource, FileSource, type Source } from './zip';
 
 const ops = {
@@ -82,7 +83,7 @@ function parseHeader(source: Source): { entries: Entry[]; metadata: Record<strin
       }
       continue;
     }
-    const shown = JSON.stringify(name.replace(/[^\x20-\x7e]/g, '?').slice(0, 100));
+    const shown = JSON.stringify(safeName(name));
     if (typeof info !== 'object' || info === null) fail(`InvalidHeaderDeserialization: tensor ${shown} has no description`);
     const { dtype, shape, data_offsets: offsets } = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof dtype !== 'string') fail(`InvalidHeaderDeserialization: tensor ${shown} has no dtype`);
@@ -106,7 +107,7 @@ function parseHeader(source: Source): { entries: Entry[]; metadata: Record<strin
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;
   for (const e of sorted) {
-    if (e.begin !== at) fail(`InvalidOffset: tensor ${JSON.stringify(e.name.replace(/[^\x20-\x7e]/g, '?').slice(0, 100))} does not start where the previous one ends`);
+    if (e.begin !== at) fail(`InvalidOffset: tensor ${JSON.stringify(safeName(e.name))} does not start where the previous one ends`);
     at = e.end;
   }
   const dataStart = 8 + n;
