@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as torch from '../lib';
 import { Complex, PY_CLASS, PY_FLOATS, Tuple, markFloat } from '../lib/serialization';
 import { ZipReader, BufferSource } from '../lib/serialization/zip';
-import { fixture, rng } from './helpers';
+import { expectError, fixture, rng } from './helpers';
 
 const root = path.join(__dirname, '..');
 const FX = path.join(__dirname, 'fixtures', 'generated', 'serialization');
@@ -539,4 +539,24 @@ describe('torch.save replaces files atomically', () => {
     expect(fs.readdirSync(dir)).toEqual(['checkpoint.pth']);
     expect((torch.load(target) as Map<string, number>).get('step')).toBe(-1);
   }, 120000);
+});
+
+describe('the native storage layer refuses what the TypeScript checks should already have refused', () => {
+  test('fromStorage: a view outside its storage is an Error, and the storage does not grow', () => {
+    const base = torch.zeros(4, { dtype: torch.uint8 });
+    const f32 = torch.float32.code;
+    for (const [offset, sizes, strides] of [
+      [0, [1000000], [1]],
+      [1, [1], [1]],
+      [0, [2, 2], [1, 1]],
+      [-1, [1], [1]],
+      [0, [2 ** 52], [2 ** 52]],
+    ] as [number, number[], number[]][]) {
+      expectError(() => torch.native.fromStorage(base._h, f32, offset, sizes, strides));
+    }
+    expect(torch.native.storageInfo(base._h)[1]).toBe(4);
+    // In bounds: one float32 over the 4 bytes, and an empty view at the end.
+    expect(new torch.Tensor(torch.native.fromStorage(base._h, f32, 0, [1], [1])).item()).toBe(0);
+    expect(new torch.Tensor(torch.native.fromStorage(base._h, f32, 1, [0], [1])).numel()).toBe(0);
+  });
 });
