@@ -44,6 +44,8 @@ export interface Native {
   /** [id shared by every tensor over the same storage, storage bytes, device] */
   storageInfo(h: Handle): [string, number, string];
   storageBytes(h: Handle): Handle;
+  /** A uint8 CPU tensor over file bytes [position, position + length), mapped copy-on-write. */
+  mapRegion(fd: number, position: number, length: number): Handle;
   fromStorage(h: Handle, dtype: number, storageOffset: number, sizes: readonly number[], strides: readonly number[]): Handle;
   /** Moves the storage bytes `from` reports to V8 over to `to` (see native/tensor.cc). */
   transferCharge(from: Handle, to: Handle): void;

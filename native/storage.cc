@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "torchnode.h"
@@ -62,6 +64,30 @@ static Napi::Value ReadInto(const Napi::CallbackInfo& info) {
     done += n;
   }
   return env.Undefined();
+}
+
+// mapRegion(fd, position, length): a uint8 CPU tensor over bytes [position, position + length)
+// of the file, mapped copy-on-write (MAP_PRIVATE): pages load when first read, and writes to the
+// tensor never reach the file. The mapping lives as long as the storage (munmap in its deleter,
+// which needs no JS and so may run from GC). As with PyTorch's torch.load(mmap=True), a file
+// truncated by someone else while mapped makes reads fault; callers opt in.
+static Napi::Value MapRegion(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(env, info[0]);
+  int64_t position = IntArg(env, info[1], "position");
+  int64_t length = IntArg(env, info[2], "length");
+  struct stat st;
+  if (::fstat(fd, &st) != 0) throw Napi::Error::New(env, std::string("mapRegion(): ") + std::strerror(errno));
+  if (position > st.st_size || length > st.st_size - position) throw Napi::RangeError::New(env, "mapRegion(): the region lies outside the file");
+  auto options = at::TensorOptions().dtype(at::kByte);
+  if (length == 0) return Wrap(env, at::empty({0}, options));
+  const int64_t page = ::sysconf(_SC_PAGESIZE);
+  const int64_t start = position - position % page;
+  const size_t span = static_cast<size_t>(length + (position - start));
+  void* base = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, static_cast<off_t>(start));
+  if (base == MAP_FAILED) throw Napi::Error::New(env, std::string("mmap failed: ") + std::strerror(errno));
+  auto unmap = [base, span](void*) { ::munmap(base, span); };
+  return Wrap(env, at::from_blob(static_cast<uint8_t*>(base) + (position - start), {length}, unmap, options));
 }
 
 // copyInto(h, view): copies the view's bytes into the tensor's memory (sizes must be equal).
@@ -206,6 +232,7 @@ static Napi::Value FromStorage(const Napi::CallbackInfo& info) {
 void InitStorage(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "readInto", ReadInto);
   TN_EXPORT(exports, "copyInto", CopyInto);
+  TN_EXPORT(exports, "mapRegion", MapRegion);
   TN_EXPORT(exports, "writeFrom", WriteFrom);
   TN_EXPORT(exports, "crc32", Crc32Of);
   TN_EXPORT(exports, "storageInfo", StorageInfo);

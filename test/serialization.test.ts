@@ -128,6 +128,32 @@ describe('torch.load of files written by PyTorch', () => {
     expect(describeJs(fromBuffer, new Map())).toEqual(withoutRepr(spec.expect[name]));
   });
 
+  test.each(PTH.filter((n) => !n.startsWith('legacy')))('%s with mmap: the same values, layout and sharing', (name) => {
+    expect(describeJs(torch.load(fx(name), { mmap: true }), new Map())).toEqual(withoutRepr(spec.expect[name]));
+  });
+
+  test('mmap maps copy-on-write: writing to loaded tensors leaves the file as it was', () => {
+    const before = fs.readFileSync(fx('views.pth'));
+    const v = torch.load(fx('views.pth'), { mmap: true }) as Map<string, torch.Tensor>;
+    // Really mapped, not read (Linux shows file mappings in /proc/self/maps).
+    if (fs.existsSync('/proc/self/maps')) expect(fs.readFileSync('/proc/self/maps', 'utf8')).toContain(fs.realpathSync(fx('views.pth')));
+    v.get('base')!.select(0, 1).select(0, 2).mul_(0).add_(-100);
+    expect((v.get('row')!.tolist() as number[])[2]).toBe(-100);
+    expect(fs.readFileSync(fx('views.pth')).equals(before)).toBe(true);
+    const st = torch.loadSafetensors(fx('tensors.safetensors'), { mmap: true });
+    const copy = torch.loadSafetensors(fx('tensors.safetensors'));
+    expect([...st.keys()]).toEqual([...copy.keys()]);
+    for (const [k, t] of st) {
+      expect(t.dtype).toBe(copy.get(k)!.dtype);
+      expect(torch.equal(t, copy.get(k)!)).toBe(true);
+    }
+  });
+
+  test('mmap needs a path and the zip format, as in PyTorch', () => {
+    expect(thrown(() => torch.load(fs.readFileSync(fx('tensor.pth')), { mmap: true })).message).toBe('f must be a file path in order to use the mmap argument');
+    expect(thrown(() => torch.load(fx('legacy.pth'), { mmap: true })).message).toContain('mmap can only be used with files saved with');
+  });
+
   test('views of one storage stay views after loading: writing through one shows in the others', () => {
     const v = torch.load(fx('views.pth')) as Map<string, torch.Tensor>;
     v.get('base')!.select(0, 1).select(0, 2).mul_(0).add_(-100);

@@ -18,7 +18,7 @@ import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, newMap, resolveGl
 import { reduceModule, registerHint } from './modules';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
 import { Pickler, PyGlobal, Tuple, Unpickler, UnpicklingError, safeName, scanPickle, type Reduced } from './pickle';
-import { BufferSource, FileSource, ZipReader, ZipWriter, type Source } from './zip';
+import { BufferSource, FileSource, ZipReader, ZipWriter, emptyBytes, type Source } from './zip';
 
 export { Tuple, PY_CLASS, PY_FLOATS, PY_ATTRS, PY_REDUCE, PyGlobal, UnpicklingError, markFloat, type Reduced, type GlobalImpl } from './pickle';
 export { registerGlobal, StorageType, Complex } from './globals';
@@ -27,7 +27,6 @@ export { atomicWrite } from './atomic';
 export { registerModule } from './modules';
 
 const ops = {
-  empty: op('aten::empty.memory_format'),
   view: op('aten::view'),
   flip: op('aten::flip'),
   copy_: op('aten::copy_'),
@@ -47,6 +46,12 @@ export interface LoadOptions {
   mapLocation?: MapLocation;
   /** Only `true` (the default) exists: torchnode never runs code from a file. */
   weightsOnly?: true;
+  /**
+   * Python's mmap=True (zip-format and safetensors files, given by path): storages are mapped
+   * from the file copy-on-write instead of read, so their pages load when first touched and
+   * writes to the tensors never reach the file. The file must not be truncated while mapped.
+   */
+  mmap?: boolean;
 }
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
@@ -64,9 +69,6 @@ function weightsOnlyError(e: UnpicklingError): Error {
   );
 }
 
-function emptyBytes(nbytes: number): Tensor {
-  return new Tensor(native.callOp(ops.empty, [nbytes], dtypes.uint8.code, undefined, undefined, undefined, undefined) as Handle);
-}
 
 /** Reverses the byte order of each `width`-byte element of a 1-D uint8 tensor, in place. */
 function byteswap(bytes: Tensor, width: number): void {
@@ -188,8 +190,7 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     const rec = record(`data/${key}`);
     if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${safeName(key)}: file not found`);
     if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
-    const bytes = emptyBytes(nbytes);
-    zip.readInto(rec, bytes._h);
+    const bytes = zip.bytes(rec, type.dtype.itemsize);
     if (bigEndian) byteswap(bytes, type.dtype.itemsize);
     const placed = place(bytes, options.mapLocation, location);
     if (placed !== bytes) bytes.dispose();
@@ -310,10 +311,12 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
   let fd: number | undefined;
   try {
     let source: Source;
+    const mmap = options.mmap ?? false;
     if (typeof f === 'string') {
       fd = fs.openSync(f, 'r');
-      source = new FileSource(fd);
+      source = new FileSource(fd, mmap);
     } else if (f instanceof Uint8Array) {
+      if (mmap) throw new Error('f must be a file path in order to use the mmap argument');
       source = new BufferSource(f);
     } else {
       throw new TypeError('torch.load expects a path or a Buffer');
@@ -322,7 +325,14 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     const head = source.read(0, Math.min(source.size, 512));
     try {
       if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) return loadZip(source, options);
-      if (head[0] === 0x80 && head.length >= 2 && head[1] === 2) return loadLegacy(source, options);
+      if (head[0] === 0x80 && head.length >= 2 && head[1] === 2) {
+        if (mmap) {
+          throw new Error(
+            'mmap can only be used with files saved with `torch.save(_use_new_zipfile_serialization=True), please torch.save your checkpoint with this option in order to use mmap.',
+          );
+        }
+        return loadLegacy(source, options);
+      }
       if ((typeof f === 'string' && f.endsWith('.safetensors')) || looksLikeSafetensors(head, source.size)) {
         if (typeof options.mapLocation === 'function' || (options.mapLocation !== null && typeof options.mapLocation === 'object' && !(options.mapLocation instanceof Device))) {
           throw new Error('Loading safetensors file with dict or callable map_location is not supported. Use a device string or torch.device instead.');

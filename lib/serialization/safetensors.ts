@@ -115,30 +115,37 @@ function parseHeader(source: Source): { entries: Entry[]; metadata: Record<strin
   return { entries: sorted, metadata, dataStart };
 }
 
-/** Reads a safetensors file from an open source; each tensor gets its own storage. */
+/** Reads a safetensors file from an open source; each tensor gets its own storage (mapped when the source maps). */
 export function loadSafetensorsFrom(source: Source): SafetensorsDict {
   const { entries, metadata, dataStart } = parseHeader(source);
   const out = new Map<string, Tensor>() as SafetensorsDict;
   for (const e of entries) {
-    const t = new Tensor(native.callOp(ops.empty, e.shape, e.dtype.code, undefined, undefined, undefined, undefined) as Handle);
-    if (e.end > e.begin) source.readInto(t._h, dataStart + e.begin, e.end - e.begin);
+    const bytes = source.bytes(dataStart + e.begin, e.end - e.begin, e.dtype.itemsize);
+    const strides = e.shape.map((_, i) => e.shape.slice(i + 1).reduce((a, d) => a * d, 1));
+    const t = new Tensor(native.fromStorage(bytes._h, e.dtype.code, 0, e.shape, strides));
+    native.transferCharge(bytes._h, t._h);
+    bytes.dispose();
     out.set(e.name, t);
   }
   Object.defineProperty(out, 'metadata', { value: metadata, enumerable: false, writable: true, configurable: true });
   return out;
 }
 
-/** Loads a .safetensors file (path or bytes): a Map of name to tensor, with `.metadata`. */
-export function loadSafetensors(f: string | Uint8Array): SafetensorsDict {
+/**
+ * Loads a .safetensors file (path or bytes): a Map of name to tensor, with `.metadata`. With
+ * `mmap` (a path only), tensors are mapped from the file copy-on-write instead of read.
+ */
+export function loadSafetensors(f: string | Uint8Array, options: { mmap?: boolean } = {}): SafetensorsDict {
   if (typeof f === 'string') {
     const fd = fs.openSync(f, 'r');
     try {
-      return loadSafetensorsFrom(new FileSource(fd));
+      return loadSafetensorsFrom(new FileSource(fd, options.mmap ?? false));
     } finally {
       fs.closeSync(fd);
     }
   }
   if (!(f instanceof Uint8Array)) throw new TypeError('loadSafetensors expects a path or a Buffer');
+  if (options.mmap) throw new Error('f must be a file path in order to use the mmap argument');
   return loadSafetensorsFrom(new BufferSource(f));
 }
 

@@ -5,8 +5,18 @@
 // Every offset and size read from the file is checked against the file before it is used.
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import * as dtypes from '../dtype';
 import { native, type Handle } from '../native';
+import { op } from '../ops';
+import { Tensor } from '../tensor';
 import { safeName } from './pickle';
+
+const emptyOp = op('aten::empty.memory_format');
+
+/** A fresh uint8 CPU tensor of `nbytes` bytes. */
+export function emptyBytes(nbytes: number): Tensor {
+  return new Tensor(native.callOp(emptyOp, [nbytes], dtypes.uint8.code, undefined, undefined, undefined, undefined) as Handle);
+}
 
 /** Random access to the bytes being loaded: an open file or a Buffer. */
 export interface Source {
@@ -15,6 +25,17 @@ export interface Source {
   read(position: number, length: number): Buffer;
   /** Reads [position, position + length) straight into a contiguous CPU tensor of that size. */
   readInto(h: Handle, position: number, length: number): void;
+  /**
+   * [position, position + length) as a uint8 CPU tensor of its own: mapped from the file when the
+   * source maps and `position` is a multiple of `align` (so elements stay aligned), else read.
+   */
+  bytes(position: number, length: number, align: number): Tensor;
+}
+
+function readBytes(source: Source, position: number, length: number): Tensor {
+  const t = emptyBytes(length);
+  source.readInto(t._h, position, length);
+  return t;
 }
 
 export class BufferSource implements Source {
@@ -30,11 +51,15 @@ export class BufferSource implements Source {
     checkRange(this.size, position, length);
     native.copyInto(h, this.buf.subarray(position, position + length));
   }
+  bytes(position: number, length: number): Tensor {
+    return readBytes(this, position, length);
+  }
 }
 
 export class FileSource implements Source {
   readonly size: number;
-  constructor(readonly fd: number) {
+  /** `mmap`: `bytes()` maps the file copy-on-write instead of reading it (torch.load's mmap=True). */
+  constructor(readonly fd: number, readonly mmap = false) {
     this.size = fs.fstatSync(fd).size;
   }
   read(position: number, length: number): Buffer {
@@ -51,6 +76,11 @@ export class FileSource implements Source {
   readInto(h: Handle, position: number, length: number): void {
     checkRange(this.size, position, length);
     native.readInto(h, this.fd, position, length);
+  }
+  bytes(position: number, length: number, align: number): Tensor {
+    if (!this.mmap || position % align !== 0) return readBytes(this, position, length);
+    checkRange(this.size, position, length);
+    return new Tensor(native.mapRegion(this.fd, position, length));
   }
 }
 
@@ -213,13 +243,12 @@ export class ZipReader {
     return inflate(raw, e);
   }
 
-  /** The record's bytes straight into a contiguous CPU tensor of exactly e.size bytes. */
-  readInto(e: ZipEntry, h: Handle): void {
-    if (e.method === 0) {
-      this.source.readInto(h, this.dataOffset(e), e.size);
-    } else {
-      native.copyInto(h, this.read(e));
-    }
+  /** The record's bytes as a uint8 CPU tensor (mapped when the source maps; see Source.bytes). */
+  bytes(e: ZipEntry, align: number): Tensor {
+    if (e.method === 0) return this.source.bytes(this.dataOffset(e), e.size, align);
+    const t = emptyBytes(e.size);
+    native.copyInto(t._h, this.read(e));
+    return t;
   }
 }
 
