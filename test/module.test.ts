@@ -60,26 +60,6 @@ describe('a failed loadStateDict changes nothing', () => {
 });
 
 describe('registration by assignment', () => {
-  test('class fields, constructor assignments and null slots register in definition order', () => {
-    class Net extends torch.nn.Module {
-      a = new torch.nn.Linear(1, 1);
-      declare b: torch.nn.Module | null;
-      c = new torch.nn.Parameter(torch.ones(1));
-      constructor() {
-        super();
-        this.addModule('b', null);
-      }
-    }
-    const n = new Net();
-    expect([...n._modules.keys()]).toEqual(['a', 'b']);
-    expect(n.b).toBeNull();
-    n.b = new torch.nn.ReLU();
-    expect([...n._modules.keys()]).toEqual(['a', 'b']);
-    expect(String(n)).toBe('Net(\n  (a): Linear(in_features=1, out_features=1, bias=True)\n  (b): ReLU()\n)');
-    delete (n as { a?: unknown }).a;
-    expect([...n.namedParameters()].map(([k]) => k)).toEqual(['c']);
-  });
-
   test('reading an unknown name fails like PyTorch and names it', () => {
     const m = new torch.nn.Sequential(new torch.nn.ReLU());
     expectError(() => (m as unknown as { conv3: unknown }).conv3, "'Sequential' object has no attribute 'conv3'");

@@ -582,7 +582,6 @@ export function multiHeadAttentionForward(
   if (needWeights) {
     const E = q.size(2);
     const qScaled = q.mul(Math.sqrt(1.0 / E));
-    if (isCausal && attnMask === null) throw new Error('FIXME: is_causal not implemented for need_weights');
     let weights = attnMask !== null
       ? wrap(native.callOp(attnOps.baddbmm, attnMask._h, qScaled._h, k.transpose(-2, -1)._h, 1, 1))
       : qScaled.bmm(k.transpose(-2, -1));

@@ -9,7 +9,8 @@ import { native, type Handle } from '../native';
 import { op } from '../ops';
 import { randperm } from '../random';
 import { Tensor, wrap, wrapAll } from '../tensor';
-import { isOptions } from './utils';
+import { pyStr } from './repr';
+import { bindArgs, type Args } from './utils';
 
 const ops = {
   uniform_: op('aten::uniform_'),
@@ -69,38 +70,15 @@ export type GeneratorArg = unknown;
 
 // ---- arguments: positional as in Python, then an optional trailing options object ----------
 
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
-/** Any leading run of P's positional arguments, then optionally the options object. */
-type Args<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? [...Q, O?] : never) : never;
-
 const PY_NAMES: Record<string, string> = {
   calculateGain: 'calculate_gain', uniform_: 'uniform_', normal_: 'normal_', truncNormal_: 'trunc_normal_',
   constant_: 'constant_', dirac_: 'dirac_', xavierUniform_: 'xavier_uniform_', xavierNormal_: 'xavier_normal_',
   kaimingUniform_: 'kaiming_uniform_', kaimingNormal_: 'kaiming_normal_', orthogonal_: 'orthogonal_', sparse_: 'sparse_',
 };
 
-/**
- * Python's binding of positional and keyword arguments: `names` are the positional-or-keyword
- * parameters after the tensor, `keywordOnly` those that only the options object may give.
- */
-function bind(fn: string, names: readonly string[], args: readonly unknown[], keywordOnly: readonly string[] = ['generator']): Record<string, unknown> {
-  const last = args[args.length - 1];
-  const options = isOptions(last) ? last : undefined;
-  const positional = options === undefined ? args : args.slice(0, -1);
-  const py = PY_NAMES[fn] ?? fn;
-  if (positional.length > names.length) {
-    throw new TypeError(`${py}() takes at most ${names.length + 1} positional arguments (${positional.length + 1} given)`);
-  }
-  const out: Record<string, unknown> = {};
-  positional.forEach((v, i) => (out[names[i]!] = v));
-  if (options !== undefined) {
-    for (const [key, value] of Object.entries(options)) {
-      if (!names.includes(key) && !keywordOnly.includes(key)) throw new TypeError(`${py}() got an unexpected keyword argument '${key}'`);
-      if (out[key] !== undefined && value !== undefined) throw new TypeError(`${py}() got multiple values for argument '${key}'`);
-      if (value !== undefined) out[key] = value;
-    }
-  }
-  return out;
+/** Python's binding of the arguments after the tensor (see bindArgs); `generator` is keyword-only. */
+function bind(fn: string, names: readonly string[], args: readonly unknown[], keywordOnly: readonly string[] = ['generator'], required = 0): Record<string, unknown> {
+  return bindArgs(PY_NAMES[fn] ?? fn, names, required, args, keywordOnly);
 }
 
 function requireTensor(fn: string, t: unknown): asserts t is Tensor {
@@ -116,13 +94,6 @@ function gen(g: unknown): unknown {
 /** Python's warnings.warn, as a Node process warning. */
 function warn(message: string, category = 'UserWarning'): void {
   process.emitWarning(message, category);
-}
-
-function pyRepr(x: unknown): string {
-  if (x === true) return 'True';
-  if (x === false) return 'False';
-  if (x === null || x === undefined) return 'None';
-  return String(x);
 }
 
 // Runs an initializer's tensor work: no autograd recording, temporaries freed on the way out.
@@ -151,12 +122,12 @@ export function calculateGain(nonlinearity: Nonlinearity, param: number | null =
     let negativeSlope: number;
     if (param === null || param === undefined) negativeSlope = 0.01;
     else if (typeof param === 'number') negativeSlope = param;
-    else throw new Error(`negative_slope ${pyRepr(param)} not a valid number`);
+    else throw new Error(`negative_slope ${pyStr(param)} not a valid number`);
     // Python's `slope ** 2` is C pow(slope, 2): the correctly rounded square, as slope * slope is.
     return Math.sqrt(2.0 / (1 + negativeSlope * negativeSlope));
   }
   if (nonlinearity === 'selu') return 3.0 / 4;
-  throw new Error(`Unsupported nonlinearity ${pyRepr(nonlinearity)}`);
+  throw new Error(`Unsupported nonlinearity ${pyStr(nonlinearity)}`);
 }
 
 // ---- plain fills ----------------------------------------------------------------------------
@@ -169,7 +140,7 @@ export interface UniformOptions extends GeneratorOptions {
   b?: number;
 }
 /** Fills with values drawn from U(a, b) (torch.nn.init.uniform_). */
-export function uniform_(tensor: Tensor, ...args: Args<[a: number, b: number], UniformOptions>): Tensor {
+export function uniform_(tensor: Tensor, ...args: Args<[], [a: number, b: number], UniformOptions>): Tensor {
   requireTensor('uniform_', tensor);
   const o = bind('uniform_', ['a', 'b'], args);
   return run(() => {
@@ -183,7 +154,7 @@ export interface NormalOptions extends GeneratorOptions {
   std?: number;
 }
 /** Fills with values drawn from N(mean, std²) (torch.nn.init.normal_). */
-export function normal_(tensor: Tensor, ...args: Args<[mean: number, std: number], NormalOptions>): Tensor {
+export function normal_(tensor: Tensor, ...args: Args<[], [mean: number, std: number], NormalOptions>): Tensor {
   requireTensor('normal_', tensor);
   const o = bind('normal_', ['mean', 'std'], args);
   return run(() => {
@@ -211,7 +182,7 @@ const normCdf = (x: number): number => (1.0 + erf(x / Math.sqrt(2.0))) / 2.0;
  * [a, b] holds more than 30% of the mass, normal draws with out-of-range values redrawn;
  * otherwise uniform proposals on [a, b] accepted against the normal density.
  */
-export function truncNormal_(tensor: Tensor, ...args: Args<[mean: number, std: number, a: number, b: number], TruncNormalOptions>): Tensor {
+export function truncNormal_(tensor: Tensor, ...args: Args<[], [mean: number, std: number, a: number, b: number], TruncNormalOptions>): Tensor {
   requireTensor('truncNormal_', tensor);
   const o = bind('truncNormal_', ['mean', 'std', 'a', 'b'], args);
   const mean = (o.mean ?? 0.0) as number;
@@ -326,7 +297,7 @@ export function eye_(tensor: Tensor): Tensor {
  * Fills a {3, 4, 5}-D convolution weight with the Dirac delta, so the convolution preserves as
  * many input channels as it can (per group when groups > 1) (torch.nn.init.dirac_).
  */
-export function dirac_(tensor: Tensor, ...args: Args<[groups: number], { groups?: number }>): Tensor {
+export function dirac_(tensor: Tensor, ...args: Args<[], [groups: number], { groups?: number }>): Tensor {
   requireTensor('dirac_', tensor);
   const groups = (bind('dirac_', ['groups'], args, []).groups ?? 1) as number;
   const sizes = native.shape(tensor._h);
@@ -379,7 +350,7 @@ function xavierStd(tensor: Tensor, gain: number): number {
   return gain * Math.sqrt(2.0 / (fanIn + fanOut));
 }
 /** Glorot uniform: U(-a, a) with a = gain·√(6 / (fan_in + fan_out)) (torch.nn.init.xavier_uniform_). */
-export function xavierUniform_(tensor: Tensor, ...args: Args<[gain: number], XavierOptions>): Tensor {
+export function xavierUniform_(tensor: Tensor, ...args: Args<[], [gain: number], XavierOptions>): Tensor {
   requireTensor('xavierUniform_', tensor);
   const o = bind('xavierUniform_', ['gain'], args);
   const std = xavierStd(tensor, (o.gain ?? 1.0) as number);
@@ -390,7 +361,7 @@ export function xavierUniform_(tensor: Tensor, ...args: Args<[gain: number], Xav
   });
 }
 /** Glorot normal: N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (torch.nn.init.xavier_normal_). */
-export function xavierNormal_(tensor: Tensor, ...args: Args<[gain: number], XavierOptions>): Tensor {
+export function xavierNormal_(tensor: Tensor, ...args: Args<[], [gain: number], XavierOptions>): Tensor {
   requireTensor('xavierNormal_', tensor);
   const o = bind('xavierNormal_', ['gain'], args);
   const std = xavierStd(tensor, (o.gain ?? 1.0) as number);
@@ -406,7 +377,7 @@ export interface KaimingOptions extends GeneratorOptions {
   mode?: FanMode;
   nonlinearity?: Nonlinearity;
 }
-type KaimingArgs = Args<[a: number | null, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>;
+type KaimingArgs = Args<[], [a: number | null, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>;
 
 // std = gain / √fan, or null (after PyTorch's warning) for a tensor with no elements.
 function kaimingStd(fn: string, tensor: Tensor, args: readonly unknown[]): [number | null, unknown] {
@@ -447,7 +418,7 @@ export interface OrthogonalOptions extends GeneratorOptions {
  * A (semi-)orthogonal matrix, trailing dims flattened: the Q of a QR factorisation of a normal
  * matrix, signs fixed by R's diagonal, times gain (torch.nn.init.orthogonal_).
  */
-export function orthogonal_(tensor: Tensor, ...args: Args<[gain: number], OrthogonalOptions>): Tensor {
+export function orthogonal_(tensor: Tensor, ...args: Args<[], [gain: number], OrthogonalOptions>): Tensor {
   requireTensor('orthogonal_', tensor);
   const o = bind('orthogonal_', ['gain'], args);
   const gain = (o.gain ?? 1) as number;
@@ -480,10 +451,9 @@ export interface SparseOptions extends GeneratorOptions {
  * A 2-D sparse matrix: N(0, std²) values with ceil(sparsity·rows) zeros per column, their rows
  * picked by torch.randperm (torch.nn.init.sparse_).
  */
-export function sparse_(tensor: Tensor, ...args: Args<[sparsity: number, std: number], SparseOptions>): Tensor {
+export function sparse_(tensor: Tensor, ...args: Args<[], [sparsity: number, std: number], SparseOptions>): Tensor {
   requireTensor('sparse_', tensor);
-  const o = bind('sparse_', ['sparsity', 'std'], args);
-  if (o.sparsity === undefined) throw new TypeError("sparse_() missing 1 required positional argument: 'sparsity'");
+  const o = bind('sparse_', ['sparsity', 'std'], args, ['generator'], 1);
   const shape = native.shape(tensor._h);
   if (shape.length !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   if (tensor.device.type === 'meta') return tensor;

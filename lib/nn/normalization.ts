@@ -9,6 +9,27 @@ import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { bindArgs, type Args } from './utils';
 
+/**
+ * What LayerNorm and GroupNorm share: a weight and (optionally) a bias of `shape` when `affine`,
+ * else both registered as null, initialised to ones and zeros.
+ */
+function affineParameters(m: LayerNorm | GroupNorm, affine: boolean, bias: boolean, shape: number[], factory: FactoryOptions): void {
+  if (affine) {
+    m.weight = new Parameter(empty(shape, factory));
+    if (bias) m.bias = new Parameter(empty(shape, factory));
+    else m.registerParameter('bias', null);
+  } else {
+    m.registerParameter('weight', null);
+    m.registerParameter('bias', null);
+  }
+  resetAffine(m);
+}
+
+function resetAffine(m: LayerNorm | GroupNorm): void {
+  if (m.weight !== null) init.ones_(m.weight);
+  if (m.bias !== null) init.zeros_(m.bias);
+}
+
 export interface LayerNormOptions extends FactoryOptions {
   eps?: number;
   elementwiseAffine?: boolean;
@@ -30,22 +51,11 @@ export class LayerNorm extends Module {
     this.normalizedShape = typeof o.normalizedShape === 'number' ? [o.normalizedShape] : [...o.normalizedShape];
     this.eps = o.eps ?? 1e-5;
     this.elementwiseAffine = o.elementwiseAffine ?? true;
-    if (this.elementwiseAffine) {
-      this.weight = new Parameter(empty(this.normalizedShape, factory));
-      if (o.bias ?? true) this.bias = new Parameter(empty(this.normalizedShape, factory));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
-    this.resetParameters();
+    affineParameters(this, this.elementwiseAffine, o.bias ?? true, this.normalizedShape, factory);
   }
 
   resetParameters(): void {
-    if (this.elementwiseAffine) {
-      init.ones_(this.weight!);
-      if (this.bias !== null) init.zeros_(this.bias);
-    }
+    resetAffine(this);
   }
 
   override forward(input: Tensor): Tensor {
@@ -83,22 +93,11 @@ export class GroupNorm extends Module {
     this.numChannels = o.numChannels;
     this.eps = o.eps ?? 1e-5;
     this.affine = o.affine ?? true;
-    if (this.affine) {
-      this.weight = new Parameter(empty([o.numChannels], factory));
-      if (o.bias ?? true) this.bias = new Parameter(empty([o.numChannels], factory));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
-    this.resetParameters();
+    affineParameters(this, this.affine, o.bias ?? true, [o.numChannels], factory);
   }
 
   resetParameters(): void {
-    if (this.affine) {
-      init.ones_(this.weight!);
-      if (this.bias !== null) init.zeros_(this.bias);
-    }
+    resetAffine(this);
   }
 
   override forward(input: Tensor): Tensor {

@@ -33,7 +33,15 @@ export function isOptions(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** PyTorch's name for a camelCase one: `inFeatures` -> `in_features`, `in1Features` -> `in1_features`. */
+export function camelToSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** `in_features` -> `inFeatures`, `_qkv_same_embed_dim` -> `_qkvSameEmbedDim` (leading underscores stay). */
+export function snakeToCamel(name: string): string {
+  return name.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
 /**
  * Python's binding of a call's arguments: `names` are the positional-or-keyword parameters in
@@ -61,13 +69,13 @@ export function bindArgs<T = Record<string, unknown>>(
     for (const [key, value] of Object.entries(options)) {
       if (!names.includes(key) && !keywordOnly.includes(key)) throw new TypeError(`${fn}() got an unexpected keyword argument '${key}'`);
       if (value === undefined) continue;
-      if (out[key] !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${snake(key)}'`);
+      if (out[key] !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${camelToSnake(key)}'`);
       out[key] = value;
     }
   }
   const missing = names.slice(0, required).filter((n) => out[n] === undefined);
   if (missing.length > 0) {
-    const quoted = missing.map((n) => `'${snake(n)}'`);
+    const quoted = missing.map((n) => `'${camelToSnake(n)}'`);
     const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
     throw new TypeError(`${fn}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
   }

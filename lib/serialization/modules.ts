@@ -15,6 +15,7 @@ import * as F from '../nn/functional';
 import * as nn from '../nn';
 import { defineInternal, Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
+import { camelToSnake, snakeToCamel } from '../nn/utils';
 import { Tensor } from '../tensor';
 import { newMap, registerGlobal } from './globals';
 import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, type GlobalImpl, type Reduced } from './pickle';
@@ -44,15 +45,6 @@ const BUILTIN: [string, ModuleClass[]][] = [
 /** Python name of each class that has one (built-ins and registered classes). */
 const pythonNames = new Map<ModuleClass, string>();
 
-/** `inFeatures` -> `in_features`, `in1Features` -> `in1_features`. */
-function camelToSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** `in_features` -> `inFeatures`, `_qkv_same_embed_dim` -> `_qkvSameEmbedDim` (leading underscores stay). */
-function snakeToCamel(name: string): string {
-  return name.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
 
 // ---- functions held as attributes (TransformerEncoderLayer.activation = F.relu) -----------------
 
