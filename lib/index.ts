@@ -5,20 +5,37 @@ export { Size } from './size';
 export { Device, type DeviceLike } from './device';
 export {
   DType, uint8, int8, int16, int32, int64, float16, float32, float64, bool, bfloat16,
-  float, double, half, long, int, short, getDefaultDtype, type TypedArray,
+  float, double, half, long, int, short, getDefaultDtype, setDefaultDtype, type TypedArray,
+  complex32, complex64, complex128, chalf, cfloat, cdouble, uint16, uint32, uint64,
+  float8_e5m2, float8_e4m3fn, float8_e5m2fnuz, float8_e4m3fnuz, float8_e8m0fnu, float4_e2m1fn_x2,
+  Complex, finfo, iinfo, FInfo, IInfo,
 } from './dtype';
-export {
-  tensor, zeros, ones, empty, full, arange, linspace, eye,
-  zerosLike, onesLike, emptyLike, fullLike, randLike, randnLike, type TensorOptions,
-} from './creation';
+export { tensor, type TensorOptions } from './creation';
+export { slice, Slice, type Index, type IndexList, type IndexValue } from './indexing';
 export * as cuda from './cuda';
+export { pyFloat, PyFloat, type IntLike, type FloatLike, type ScalarLike, type IntList } from './scalar';
+export { Layout, MemoryFormat, strided, sparseCoo, sparseCsr, contiguousFormat, preserveFormat, channelsLast, channelsLast3d } from './layout';
+export * from './generated/torch';
+// torch/functional.py and torch/_tensor.py (these names override the generated ones).
+import './tensor_python';
+export {
+  split, unique, uniqueConsecutive, norm, meshgrid, tensordot, einsum, broadcastTensors, broadcastShapes,
+  atleast1d, atleast2d, atleast3d, cdist, blockDiag, cartesianProd, chainMatmul, stft, unravelIndex, lu, isTensor,
+  svdLowrank, pcaLowrank, nonzero, type SvdLowrankResult,
+  type StftOptions, type IstftOptions, type NormOptions, type LuResult, type LuWithInfo,
+} from './functional';
+export * as linalg from './generated/linalg';
+export * as fft from './generated/fft';
+export * as special from './generated/special';
+export * as signal from './signal';
+export * as masked from './masked';
 export * as nn from './nn';
 export { tidy, keep, dispose, memory, setGcInterval, type MemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
-export { cat, stack, where, equal, allclose } from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';
-export { manualSeed, rand, randn, randint, randperm } from './random';
+export { manualSeed } from './random';
+export { setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads } from './threads';
 
 import { native } from './native';
 /** The libtorch version the addon runs on. */

@@ -34,6 +34,13 @@ export interface Native {
   isInference(h: Handle): boolean;
   lookupOp(name: string, overload: string): number;
   opSchema(id: number): string;
+  opArgNames(id: number): string[];
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  setNumInteropThreads(n: number): void;
+  getNumInteropThreads(): number;
+  setDefaultDtype(code: number): void;
+  getDefaultDtype(): number;
   callOp(id: number, ...args: unknown[]): unknown;
   // Storage primitives for lib/serialization/ (native/storage.cc). Byte ranges are validated by
   // the caller; the tensor arguments must be contiguous CPU tensors of exactly the right size.

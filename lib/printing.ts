@@ -1,5 +1,10 @@
 // repr(tensor) as PyTorch writes it (torch/_tensor_str.py) with the default print options.
+import { Complex } from './complex';
+import { bool, complex128, complex64, float4_e2m1fn_x2, float64, getDefaultDtype, int64, uint8, type DType } from './dtype';
+import { formatFixed, formatSci } from './pyformat';
 import type { Scalar, NestedArray, Tensor } from './tensor';
+
+export { formatFixed, formatSci, formatG } from './pyformat';
 
 const PRECISION = 4;
 const THRESHOLD = 1000;
@@ -7,80 +12,21 @@ const EDGEITEMS = 3;
 const LINEWIDTH = 80;
 const PREFIX = 'tensor(';
 
-// ---- Python's float formatting ---------------------------------------------------------------
-// Python formats from the exact binary value and rounds half to even; JS's toFixed rounds ties
-// up and toExponential writes `e+5`. So both are done here on exact decimals.
-
-/** |x| exactly as digits / 10^scale (every finite double is such a decimal). */
-function exactDecimal(x: number): [bigint, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const biased = Number(bits >> 52n);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exp = -1074; // subnormal
-  if (biased !== 0) {
-    mantissa |= 1n << 52n;
-    exp = biased - 1075;
-  }
-  if (exp >= 0) return [mantissa << BigInt(exp), 0];
-  // m / 2^k = m * 5^k / 10^k
-  return [mantissa * 5n ** BigInt(-exp), -exp];
-}
-
-/** n / 10^k rounded half to even. */
-function roundShift(n: bigint, k: number): bigint {
-  if (k <= 0) return n * 10n ** BigInt(-k);
-  const d = 10n ** BigInt(k);
-  const q = n / d;
-  const twice = 2n * (n % d);
-  return twice > d || (twice === d && q % 2n === 1n) ? q + 1n : q;
-}
-
-function nonFinite(x: number): string | null {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  return null;
-}
-
-// Python keeps the sign of negative values that round to zero, and of -0.0.
-const sign = (x: number): string => (x < 0 || Object.is(x, -0) ? '-' : '');
-
-/** Python's `'{:.<p>f}'.format(x)`. */
-export function formatFixed(x: number, p: number): string {
-  const special = nonFinite(x);
-  if (special !== null) return special;
-  const [n, scale] = exactDecimal(x);
-  const digits = roundShift(n, scale - p).toString().padStart(p + 1, '0');
-  const body = p === 0 ? digits : `${digits.slice(0, -p)}.${digits.slice(-p)}`;
-  return sign(x) + body;
-}
-
-/** Python's `'{:.<p>e}'.format(x)`: p digits after the point, a two-digit minimum exponent. */
-export function formatSci(x: number, p: number): string {
-  const special = nonFinite(x);
-  if (special !== null) return special;
-  const [n, scale] = exactDecimal(x);
-  let digits = '0'.repeat(p + 1);
-  let exp = 0;
-  if (n !== 0n) {
-    const length = n.toString().length;
-    exp = length - 1 - scale;
-    digits = roundShift(n, length - (p + 1)).toString();
-    if (digits.length > p + 1) {
-      // Rounded up to the next power of ten (9.99995 -> 10.0000).
-      digits = digits.slice(0, p + 1);
-      exp += 1;
-    }
-  }
-  const mantissa = p === 0 ? digits : `${digits[0]}.${digits.slice(1)}`;
-  return `${sign(x)}${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
+/** One element as tolist() gives it: a number, bigint or boolean, or a Complex. */
+type Element = Scalar | Complex;
+/** Nested arrays of elements (tolist() of any dtype). */
+type Values = Element | Values[];
 
 // ---- the element formatter (torch._tensor_str._Formatter) -------------------------------------
 
+interface ElementFormat {
+  /** The characters one element takes (without the ", " between elements). */
+  readonly elementWidth: number;
+  format(v: Element): string;
+}
+
 /** One width and one style for every element of a tensor, chosen from the values shown. */
-class Formatter {
+class Formatter implements ElementFormat {
   private intMode = true;
   private sciMode = false;
   private width = 1;
@@ -111,9 +57,9 @@ class Formatter {
     return this.width;
   }
 
-  format(v: Scalar): string {
+  format(v: Element): string {
     let s: string;
-    if (!this.floating) s = pyStr(v);
+    if (!this.floating) s = pyStr(v as Scalar);
     else if (this.sciMode) s = formatSci(v as number, PRECISION);
     else if (this.intMode) s = formatFixed(v as number, 0) + (Number.isFinite(v) ? '.' : '');
     else s = formatFixed(v as number, PRECISION);
@@ -121,11 +67,39 @@ class Formatter {
   }
 }
 
+/**
+ * Complex elements: the real parts share one formatter and the imaginary parts another, each
+ * chosen from its own values; the real part is padded, the imaginary part is not
+ * (`_vector_str`'s `_val_formatter`).
+ */
+class ComplexFormatter implements ElementFormat {
+  private readonly re: Formatter;
+  private readonly im: Formatter;
+
+  constructor(values: Complex[]) {
+    this.re = new Formatter(true, values.map((z) => z.real));
+    this.im = new Formatter(true, values.map((z) => z.imag));
+  }
+
+  get elementWidth(): number {
+    // PyTorch counts the imaginary width plus one for the `j`.
+    return this.re.elementWidth + this.im.elementWidth + 1;
+  }
+
+  format(v: Element): string {
+    const z = v as Complex;
+    const re = this.re.format(z.real);
+    const im = `${this.im.format(z.imag)}j`.trimStart();
+    // A sign of its own (negative values, -0.) or a `+`.
+    return im[0] === '+' || im[0] === '-' ? re + im : `${re}+${im}`;
+  }
+}
+
 /** str() of an integer or bool element, as Python writes it. */
 function pyStr(v: Scalar): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  // tolist() leaves int64 values beyond 2^53 as numbers when exact; String() would round them.
-  return typeof v === 'number' && !Number.isSafeInteger(v) ? BigInt(v).toString() : String(v);
+  // An integral number beyond 2^53 would print rounded by String(); tolist() gives those as bigint.
+  return typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? BigInt(v).toString() : String(v);
 }
 
 // ---- layout -----------------------------------------------------------------------------------
@@ -134,32 +108,33 @@ function pyStr(v: Scalar): string {
  * The values PyTorch looks at: everything, or when summarizing, only the first and last
  * EDGEITEMS entries of every longer dimension (so only those are copied out of the tensor).
  */
-function shownValues(t: Tensor, shape: number[], summarize: boolean): NestedArray {
-  if (!summarize) return t.tolist();
+function shownValues(t: Tensor, shape: number[], summarize: boolean): Values {
+  const all = (x: Tensor): Values => x.tolist() as Values;
+  if (!summarize) return all(t);
   const n = shape[0]!;
   const long = n > 2 * EDGEITEMS;
   if (shape.length === 1) {
-    if (!long) return t.tolist();
-    return [...(t.narrow(0, 0, EDGEITEMS).tolist() as NestedArray[]), ...(t.narrow(0, n - EDGEITEMS, EDGEITEMS).tolist() as NestedArray[])];
+    if (!long) return all(t);
+    return [...(all(t.narrow(0, 0, EDGEITEMS)) as Values[]), ...(all(t.narrow(0, n - EDGEITEMS, EDGEITEMS)) as Values[])];
   }
-  const all = Array.from({ length: n }, (_, i) => i);
-  const rows = long ? [...all.slice(0, EDGEITEMS), ...all.slice(n - EDGEITEMS)] : all;
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const rows = long ? [...indices.slice(0, EDGEITEMS), ...indices.slice(n - EDGEITEMS)] : indices;
   return rows.map((i) => shownValues(t.select(0, i), shape.slice(1), summarize));
 }
 
-function leaves(values: NestedArray, out: Scalar[] = []): Scalar[] {
+function leaves(values: Values, out: Element[] = []): Element[] {
   if (Array.isArray(values)) for (const v of values) leaves(v, out);
   else out.push(values);
   return out;
 }
 
 /** The bracketed body; `values` holds only the shown rows when a dimension is summarized. */
-function layout(values: NestedArray, shape: number[], indent: number, summarize: boolean, fmt: Formatter): string {
-  if (shape.length === 0) return fmt.format(values as Scalar);
+function layout(values: Values, shape: number[], indent: number, summarize: boolean, fmt: ElementFormat): string {
+  if (shape.length === 0) return fmt.format(values as Element);
   const cut = summarize && shape[0]! > 2 * EDGEITEMS;
-  const items = values as NestedArray[];
+  const items = values as Values[];
   if (shape.length === 1) {
-    const cells = items.map((v) => fmt.format(v as Scalar));
+    const cells = items.map((v) => fmt.format(v as Element));
     if (cut) cells.splice(EDGEITEMS, 0, ' ...');
     // Each cell takes its width plus ", "; rows wrap to stay within the line width.
     const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (fmt.elementWidth + 2)));
@@ -188,6 +163,14 @@ function addSuffixes(text: string, suffixes: string[]): string {
   return text + ')';
 }
 
+/** The dtypes a non-empty tensor prints without a `dtype=` suffix. */
+function hasDefaultDtype(dtype: DType): boolean {
+  const dflt = getDefaultDtype();
+  // _str_intern's default complex dtype: complex128 under a float64 default, else complex64.
+  const complex = dflt === float64 ? complex128 : complex64;
+  return dtype === dflt || dtype === complex || dtype === int64 || dtype === bool;
+}
+
 /** repr(t) as PyTorch prints it; `info.gradFn` is the name of t's grad_fn, e.g. 'AddBackward0'. */
 export function formatTensor(t: Tensor, info: { gradFn: string | null }): string {
   const shape = [...t.shape];
@@ -200,15 +183,23 @@ export function formatTensor(t: Tensor, info: { gradFn: string | null }): string
   if (numel === 0) {
     body = '[]';
     if (shape.length !== 1) suffixes.push(`size=(${shape.join(', ')})`);
-    // With no elements to show, only float32 (the default dtype) goes without saying.
-    if (dtype.name !== 'float32') suffixes.push(`dtype=${String(dtype)}`);
+    // With no elements to show, only the default dtype goes without saying.
+    if (dtype !== getDefaultDtype()) suffixes.push(`dtype=${String(dtype)}`);
   } else {
-    if (!['float32', 'int64', 'bool'].includes(dtype.name)) suffixes.push(`dtype=${String(dtype)}`);
+    if (!hasDefaultDtype(dtype)) suffixes.push(`dtype=${String(dtype)}`);
     const summarize = numel > THRESHOLD;
-    // tolist() gives float16/bfloat16 as their float values, which is what PyTorch formats.
-    const values = shownValues(t, shape, summarize);
-    const fmt = new Formatter(dtype.isFloatingPoint, leaves(values));
-    body = layout(values, shape, PREFIX.length, summarize, fmt);
+    // tolist() gives float16, bfloat16 and the float8 types as their exact float values, which is
+    // what PyTorch formats. float4_e2m1fn_x2 has no conversions: PyTorch shows its bytes as uint8.
+    let shown = t;
+    if (dtype === float4_e2m1fn_x2) shown = t.view(uint8);
+    try {
+      const values = shownValues(shown, shape, summarize);
+      const elements = leaves(values);
+      const fmt = dtype.isComplex ? new ComplexFormatter(elements as Complex[]) : new Formatter(dtype.isFloatingPoint, elements as Scalar[]);
+      body = layout(values, shape, PREFIX.length, summarize, fmt);
+    } finally {
+      if (shown !== t) shown.dispose();
+    }
   }
 
   if (info.gradFn !== null) suffixes.push(`grad_fn=<${info.gradFn}>`);

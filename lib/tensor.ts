@@ -2,98 +2,43 @@
 import { inspect } from 'util';
 import { checkedDevice } from './cuda';
 import { Device, type DeviceLike } from './device';
+import { MemoryFormat, preserveFormat } from './layout';
 import * as dtypes from './dtype';
 import { DType, dtypeFromCode, type TypedArray } from './dtype';
 import { pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
+import { installTensorMethods } from './arg_parser';
+import type { TensorMethods } from './generated/types';
 import { op } from './ops';
 import { formatTensor } from './printing';
+import type { Complex } from './complex';
+import { itemOf, listOf, typedArrayOf } from './tensor_list';
 import { Size } from './size';
 
 /** What an op accepts where PyTorch accepts a tensor or a Python number. */
 export type TensorOrScalar = Tensor | number | boolean | bigint;
 export type Scalar = number | boolean | bigint;
-/** Nested arrays of numbers or booleans (what tolist() returns and tensor() accepts). */
-export type NestedArray = Scalar | NestedArray[];
+/** Nested arrays of numbers, booleans or complex numbers (what tolist() returns and tensor() accepts). */
+export type NestedArray = Scalar | Complex | NestedArray[];
 
+// The ATen ops behind the methods PyTorch writes by hand (python_variable_methods.cpp and
+// torch/_tensor.py); every other method is generated (lib/arg_parser.ts).
 const ops = {
-  add: op('aten::add.Tensor'),
-  add_: op('aten::add_.Tensor'),
-  sub: op('aten::sub.Tensor'),
-  sub_: op('aten::sub_.Tensor'),
-  mul: op('aten::mul.Tensor'),
-  mul_: op('aten::mul_.Tensor'),
-  div: op('aten::div.Tensor'),
-  divMode: op('aten::div.Tensor_mode'),
-  div_: op('aten::div_.Tensor'),
-  neg: op('aten::neg'),
-  matmul: op('aten::matmul'),
-  sum: op('aten::sum'),
-  sumDim: op('aten::sum.dim_IntList'),
-  mean: op('aten::mean'),
-  meanDim: op('aten::mean.dim'),
-  reshape: op('aten::reshape'),
-  t: op('aten::t'),
-  transpose: op('aten::transpose.int'),
-  permute: op('aten::permute'),
-  flatten: op('aten::flatten.using_ints'),
-  squeeze: op('aten::squeeze'),
-  squeezeDim: op('aten::squeeze.dim'),
-  unsqueeze: op('aten::unsqueeze'),
-  expand: op('aten::expand'),
-  select: op('aten::select.int'),
-  narrow: op('aten::narrow'),
   slice: op('aten::slice.Tensor'),
   index: op('aten::index.Tensor'),
-  indexSelect: op('aten::index_select'),
-  gather: op('aten::gather'),
-  scatterSrc_: op('aten::scatter_.src'),
-  scatterValue_: op('aten::scatter_.value'),
-  maskedFill: op('aten::masked_fill.Tensor'),
-  maskedFill_: op('aten::masked_fill_.Tensor'),
-  split: op('aten::split.Tensor'),
-  splitSizes: op('aten::split_with_sizes'),
-  chunk: op('aten::chunk'),
-  max: op('aten::max'),
-  maxDim: op('aten::max.dim'),
-  min: op('aten::min'),
-  minDim: op('aten::min.dim'),
-  argmax: op('aten::argmax'),
-  argmin: op('aten::argmin'),
-  var: op('aten::var.correction'),
-  std: op('aten::std.correction'),
-  norm: op('aten::norm.ScalarOpt_dim'),
-  normAll: op('aten::norm.Scalar'),
-  logsumexp: op('aten::logsumexp'),
-  mm: op('aten::mm'),
-  bmm: op('aten::bmm'),
-  addmm: op('aten::addmm'),
-  clamp: op('aten::clamp'),
-  clamp_: op('aten::clamp_'),
-  softmax: op('aten::softmax.int'),
-  logSoftmax: op('aten::log_softmax.int'),
-  view: op('aten::view'),
   item: op('aten::item'),
   toDtype: op('aten::to.dtype'),
   toDevice: op('aten::to.device'),
   requiresGrad_: op('aten::requires_grad_'),
   backward: op('aten::_backward'),
-  detach: op('aten::detach'),
   setData: op('aten::set_data'),
   copy_: op('aten::copy_'),
-  zero_: op('aten::zero_'),
-  fill_: op('aten::fill_.Scalar'),
-  fillTensor_: op('aten::fill_.Tensor'),
-  detach_: op('aten::detach_'),
-  retainGrad: op('aten::retain_grad'),
   isLeaf: op('aten::is_leaf'),
-  normal_: op('aten::normal_'),
-  uniform_: op('aten::uniform_'),
-  clone: op('aten::clone'),
   contiguous: op('aten::contiguous'),
   isContiguous: op('aten::is_contiguous'),
   numel: op('aten::numel'),
   dim: op('aten::dim'),
+  detach: op('aten::detach'),
 };
 
 /** The handle to pass for an op argument: tensors by handle, everything else as it is. */
@@ -119,20 +64,89 @@ export function wrapAll(result: unknown): Tensor[] {
   return (result as Handle[]).map((r) => new Tensor(r));
 }
 
+/** A named tuple (torch.return_types): an array whose elements also have names. */
+export type NamedTuple = unknown[] & Record<string, unknown>;
 /** What max(dim) / min(dim) return: destructure it (`const [values, indices] = ...`) or use the names. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
-function valuesIndices(result: unknown): ValuesIndices {
-  const [values, indices] = wrapAll(result) as [Tensor, Tensor];
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
-}
 
-type Dims = number | readonly number[];
-const dimList = (dim: Dims | null | undefined): readonly number[] | null | undefined => (typeof dim === 'number' ? [dim] : dim);
 
 /** Accepts `f(2, 3)` or `f([2, 3])`, as PyTorch's size arguments do. */
 export function sizeArgs(args: readonly (number | readonly number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
   return args as number[];
+}
+
+type ToOptions = { device?: DeviceLike | null; dtype?: DType | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null };
+type ToArgs =
+  | [options?: ToOptions]
+  | [dtype: DType, nonBlocking?: boolean, copy?: boolean, options?: ToOptions]
+  | [device: DeviceLike | null, dtype?: DType | null, nonBlocking?: boolean, copy?: boolean, options?: ToOptions]
+  | [device: DeviceLike | null, options: ToOptions]
+  | [dtype: DType, options: ToOptions]
+  | [other: Tensor, nonBlocking?: boolean, copy?: boolean, options?: ToOptions];
+
+const TO_SIGNATURES =
+  ' * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n' +
+  ' * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n' +
+  ' * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n';
+
+// torch/csrc/utils/python_arg_parsing.h's parse_to_conversion, over the three signatures.
+function toConversion(args: readonly unknown[]): { device?: string; dtype?: DType; nonBlocking: boolean; copy: boolean; memoryFormat?: MemoryFormat } {
+  const last = args[args.length - 1];
+  const opts = isOptionsObject(last) ? (last as Record<string, unknown>) : undefined;
+  const pos = opts === undefined ? args : args.slice(0, -1);
+  const invalid = (): TypeError => new TypeError(`to() received an invalid combination of arguments - got (${args.map(typeNameOf).join(', ')}), but expected one of:\n${TO_SIGNATURES}`);
+  let names: string[];
+  if (pos[0] instanceof DType) names = ['dtype', 'nonBlocking', 'copy'];
+  else if (pos[0] instanceof Tensor) names = ['tensor', 'nonBlocking', 'copy'];
+  else names = ['device', 'dtype', 'nonBlocking', 'copy'];
+  if (pos.length > names.length) throw invalid();
+  const v: Record<string, unknown> = {};
+  pos.forEach((x, i) => (v[names[i]!] = x));
+  for (const [k, x] of Object.entries(opts ?? {})) {
+    if (![...names, 'memoryFormat'].includes(k) || v[k] !== undefined) throw invalid();
+    v[k] = x;
+  }
+  const out: { device?: string; dtype?: DType; nonBlocking: boolean; copy: boolean; memoryFormat?: MemoryFormat } = { nonBlocking: false, copy: false };
+  if (v.tensor !== undefined) {
+    const other = v.tensor as Tensor;
+    out.device = native.device(other._h);
+    out.dtype = other.dtype;
+  }
+  if (v.device != null) {
+    if (typeof v.device !== 'string' && !(v.device instanceof Device)) throw invalid();
+    out.device = checkedDevice(v.device);
+  }
+  if (v.dtype != null) {
+    if (!(v.dtype instanceof DType)) throw invalid();
+    out.dtype = v.dtype;
+  }
+  for (const k of ['nonBlocking', 'copy'] as const) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== 'boolean') throw invalid();
+    out[k] = v[k] as boolean;
+  }
+  if (v.memoryFormat != null) {
+    if (!(v.memoryFormat instanceof MemoryFormat)) throw invalid();
+    out.memoryFormat = v.memoryFormat;
+  }
+  return out;
+}
+
+function isOptionsObject(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+function typeNameOf(x: unknown): string {
+  if (x instanceof Tensor) return 'Tensor';
+  if (x instanceof DType) return 'torch.dtype';
+  if (x === null) return 'NoneType';
+  if (typeof x === 'string') return 'str';
+  if (typeof x === 'boolean') return 'bool';
+  if (typeof x === 'number') return Number.isSafeInteger(x) ? 'int' : 'float';
+  return typeof x === 'object' ? 'dict' : typeof x;
 }
 
 export class Tensor implements Disposable {
@@ -208,219 +222,26 @@ export class Tensor implements Disposable {
     return native.callOp(ops.isContiguous, this._h) as boolean;
   }
 
-  // ---- arithmetic (broadcasting, scalars and type promotion are ATen's) -----------------
+  // ---- what PyTorch writes by hand (torch/_tensor.py and python_variable_methods.cpp) --------
+  // Every other method is generated from ATen's schemas (lib/generated/, lib/arg_parser.ts).
 
-  add(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
-    return wrap(native.callOp(ops.add, this._h, h(other), options?.alpha));
-  }
-  add_(other: TensorOrScalar, options?: { alpha?: Scalar }): this {
-    native.callOp(ops.add_, this._h, h(other), options?.alpha);
-    return this;
-  }
-  sub(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
-    return wrap(native.callOp(ops.sub, this._h, h(other), options?.alpha));
-  }
-  sub_(other: TensorOrScalar, options?: { alpha?: Scalar }): this {
-    native.callOp(ops.sub_, this._h, h(other), options?.alpha);
-    return this;
-  }
-  mul(other: TensorOrScalar): Tensor {
-    return wrap(native.callOp(ops.mul, this._h, h(other)));
-  }
-  mul_(other: TensorOrScalar): this {
-    native.callOp(ops.mul_, this._h, h(other));
-    return this;
-  }
-  /** True division; `roundingMode` 'trunc' or 'floor' as in PyTorch. */
-  div(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
-    if (options?.roundingMode != null) return wrap(native.callOp(ops.divMode, this._h, h(other), options.roundingMode));
-    return wrap(native.callOp(ops.div, this._h, h(other)));
-  }
-  div_(other: TensorOrScalar): this {
-    native.callOp(ops.div_, this._h, h(other));
-    return this;
-  }
-  neg(): Tensor {
-    return wrap(native.callOp(ops.neg, this._h));
-  }
-  matmul(other: Tensor): Tensor {
-    return wrap(native.callOp(ops.matmul, this._h, h(other)));
-  }
-
-  // ---- reductions ------------------------------------------------------------------------
-
-  /** sum() of all elements, or over `dim` (an int or a list of ints). */
-  sum(dim?: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType }): Tensor {
-    if (dim === undefined || dim === null) {
-      if (options?.keepdim) return wrap(native.callOp(ops.sumDim, this._h, null, true, options.dtype?.code));
-      return wrap(native.callOp(ops.sum, this._h, options?.dtype?.code));
-    }
-    return wrap(native.callOp(ops.sumDim, this._h, typeof dim === 'number' ? [dim] : dim, options?.keepdim, options?.dtype?.code));
-  }
-  mean(dim?: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType }): Tensor {
-    if (dim === undefined || dim === null) {
-      if (options?.keepdim) return wrap(native.callOp(ops.meanDim, this._h, null, true, options.dtype?.code));
-      return wrap(native.callOp(ops.mean, this._h, options?.dtype?.code));
-    }
-    return wrap(native.callOp(ops.meanDim, this._h, typeof dim === 'number' ? [dim] : dim, options?.keepdim, options?.dtype?.code));
-  }
-
-  // ---- shape -----------------------------------------------------------------------------
-
-  reshape(...shape: (number | readonly number[])[]): Tensor {
-    return wrap(native.callOp(ops.reshape, this._h, sizeArgs(shape)));
-  }
-  view(...shape: (number | readonly number[])[]): Tensor {
-    return wrap(native.callOp(ops.view, this._h, sizeArgs(shape)));
-  }
-  /** Transpose of a tensor with at most 2 dimensions. */
-  t(): Tensor {
-    return wrap(native.callOp(ops.t, this._h));
-  }
-  transpose(dim0: number, dim1: number): Tensor {
-    return wrap(native.callOp(ops.transpose, this._h, dim0, dim1));
-  }
-  permute(...dims: (number | readonly number[])[]): Tensor {
-    return wrap(native.callOp(ops.permute, this._h, sizeArgs(dims)));
-  }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return wrap(native.callOp(ops.flatten, this._h, startDim, endDim));
-  }
-  squeeze(dim?: number): Tensor {
-    return wrap(dim === undefined ? native.callOp(ops.squeeze, this._h) : native.callOp(ops.squeezeDim, this._h, dim));
-  }
-  unsqueeze(dim: number): Tensor {
-    return wrap(native.callOp(ops.unsqueeze, this._h, dim));
-  }
-  expand(...sizes: (number | readonly number[])[]): Tensor {
-    return wrap(native.callOp(ops.expand, this._h, sizeArgs(sizes)));
-  }
-
-  // ---- indexing ----------------------------------------------------------------------------
-
-  /** The slice at `index` along `dim` (one dimension fewer), as `t[:, index]`. */
-  select(dim: number, index: number): Tensor {
-    return wrap(native.callOp(ops.select, this._h, dim, index));
-  }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return wrap(native.callOp(ops.narrow, this._h, dim, start, length));
-  }
   /** `t[start:end:step]` along `dim` (null bounds are open), a view. */
   slice(dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
     return wrap(native.callOp(ops.slice, this._h, dim, start, end, step));
   }
-  /** Advanced indexing `t[i0, i1, ...]` with integer or boolean tensors (null keeps a dimension whole). */
+  /** `aten::index`: advanced indexing with integer or boolean tensors, one per leading dimension
+   * (null keeps a dimension whole). Python's `x[...]` in full is `x.get(...)` (lib/indexing.ts). */
   index(indices: readonly (Tensor | null)[]): Tensor {
     return wrap(native.callOp(ops.index, this._h, indices.map((t) => (t === null ? null : t._h))));
   }
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return wrap(native.callOp(ops.indexSelect, this._h, dim, index._h));
-  }
-  gather(dim: number, index: Tensor): Tensor {
-    return wrap(native.callOp(ops.gather, this._h, dim, index._h));
-  }
-  scatter_(dim: number, index: Tensor, src: Tensor | number): this {
-    if (src instanceof Tensor) native.callOp(ops.scatterSrc_, this._h, dim, index._h, src._h);
-    else native.callOp(ops.scatterValue_, this._h, dim, index._h, src);
-    return this;
-  }
-  maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
-    return wrap(native.callOp(ops.maskedFill, this._h, mask._h, h(value)));
-  }
-  maskedFill_(mask: Tensor, value: TensorOrScalar): this {
-    native.callOp(ops.maskedFill_, this._h, mask._h, h(value));
-    return this;
-  }
-  /** Pieces of `splitSize` along dim, or of the given sizes. */
-  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
-    if (typeof splitSize === 'number') return wrapAll(native.callOp(ops.split, this._h, splitSize, dim));
-    return wrapAll(native.callOp(ops.splitSizes, this._h, splitSize, dim));
-  }
-  chunk(chunks: number, dim = 0): Tensor[] {
-    return wrapAll(native.callOp(ops.chunk, this._h, chunks, dim));
-  }
-
-  // ---- more reductions -----------------------------------------------------------------------
-
-  /** max() of all elements, or max(dim) as [values, indices]. */
-  max(): Tensor;
-  max(dim: number, options?: { keepdim?: boolean }): ValuesIndices;
-  max(dim?: number, options?: { keepdim?: boolean }): Tensor | ValuesIndices {
-    if (dim === undefined) return wrap(native.callOp(ops.max, this._h));
-    return valuesIndices(native.callOp(ops.maxDim, this._h, dim, options?.keepdim));
-  }
-  min(): Tensor;
-  min(dim: number, options?: { keepdim?: boolean }): ValuesIndices;
-  min(dim?: number, options?: { keepdim?: boolean }): Tensor | ValuesIndices {
-    if (dim === undefined) return wrap(native.callOp(ops.min, this._h));
-    return valuesIndices(native.callOp(ops.minDim, this._h, dim, options?.keepdim));
-  }
-  argmax(dim: number | null = null, options?: { keepdim?: boolean }): Tensor {
-    return wrap(native.callOp(ops.argmax, this._h, dim, options?.keepdim));
-  }
-  argmin(dim: number | null = null, options?: { keepdim?: boolean }): Tensor {
-    return wrap(native.callOp(ops.argmin, this._h, dim, options?.keepdim));
-  }
-  /** Variance with Bessel's correction by default (correction=1), as torch.var. */
-  var(dim: Dims | null = null, options?: { correction?: number; keepdim?: boolean }): Tensor {
-    return wrap(native.callOp(ops.var, this._h, dimList(dim), options?.correction, options?.keepdim));
-  }
-  std(dim: Dims | null = null, options?: { correction?: number; keepdim?: boolean }): Tensor {
-    return wrap(native.callOp(ops.std, this._h, dimList(dim), options?.correction, options?.keepdim));
-  }
-  norm(p: number = 2, dim: Dims | null = null, options?: { keepdim?: boolean }): Tensor {
-    if (dim === null) return wrap(native.callOp(ops.normAll, this._h, p));
-    return wrap(native.callOp(ops.norm, this._h, p, dimList(dim), options?.keepdim));
-  }
-  logsumexp(dim: Dims, options?: { keepdim?: boolean }): Tensor {
-    return wrap(native.callOp(ops.logsumexp, this._h, dimList(dim), options?.keepdim));
-  }
-
-  // ---- linear algebra and activations --------------------------------------------------------
-
-  mm(other: Tensor): Tensor {
-    return wrap(native.callOp(ops.mm, this._h, other._h));
-  }
-  bmm(other: Tensor): Tensor {
-    return wrap(native.callOp(ops.bmm, this._h, other._h));
-  }
-  /** beta * this + alpha * (mat1 @ mat2) */
-  addmm(mat1: Tensor, mat2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor {
-    return wrap(native.callOp(ops.addmm, this._h, mat1._h, mat2._h, options?.beta, options?.alpha));
-  }
-  clamp(min: number | null = null, max: number | null = null): Tensor {
-    return wrap(native.callOp(ops.clamp, this._h, min, max));
-  }
-  clamp_(min: number | null = null, max: number | null = null): this {
-    native.callOp(ops.clamp_, this._h, min, max);
-    return this;
-  }
-  softmax(dim: number, options?: { dtype?: DType }): Tensor {
-    return wrap(native.callOp(ops.softmax, this._h, dim, options?.dtype?.code));
-  }
-  logSoftmax(dim: number, options?: { dtype?: DType }): Tensor {
-    return wrap(native.callOp(ops.logSoftmax, this._h, dim, options?.dtype?.code));
-  }
-
+  // split and norm (torch/_tensor.py) are in lib/tensor_python.ts.
   /** Copies `src`'s values into this tensor (broadcasting, converting dtype and device). */
   copy_(src: Tensor, nonBlocking = false): this {
     native.callOp(ops.copy_, this._h, src._h, nonBlocking);
     return this;
   }
-  zero_(): this {
-    native.callOp(ops.zero_, this._h);
-    return this;
-  }
-  fill_(value: Scalar | Tensor): this {
-    if (value instanceof Tensor) native.callOp(ops.fillTensor_, this._h, value._h);
-    else native.callOp(ops.fill_, this._h, value);
-    return this;
-  }
   contiguous(): Tensor {
     return wrap(native.callOp(ops.contiguous, this._h));
-  }
-  clone(): Tensor {
-    return wrap(native.callOp(ops.clone, this._h));
   }
 
   // ---- autograd --------------------------------------------------------------------------
@@ -443,10 +264,6 @@ export class Tensor implements Disposable {
   get gradFn(): string | null {
     return native.gradFnName(this._h);
   }
-  /** Whether this tensor was made in inference mode. */
-  isInference(): boolean {
-    return native.isInference(this._h);
-  }
   get isLeaf(): boolean {
     return native.callOp(ops.isLeaf, this._h) as boolean;
   }
@@ -456,55 +273,26 @@ export class Tensor implements Disposable {
   }
   /** The tensor's data without autograd history (a view sharing storage, like `detach()`). */
   get data(): Tensor {
-    return this.detach();
+    return wrap(native.callOp(ops.detach, this._h));
   }
   /** Swaps in another tensor's storage, shape and dtype, keeping this object (PyTorch's `t.data = x`). */
   set data(t: Tensor) {
     native.callOp(ops.setData, this._h, t._h);
   }
-  /** A new tensor sharing storage, cut from the graph. */
-  detach(): Tensor {
-    return wrap(native.callOp(ops.detach, this._h));
-  }
-  detach_(): this {
-    native.callOp(ops.detach_, this._h);
-    return this;
-  }
-  /** Keeps .grad for this non-leaf tensor after backward(). */
-  retainGrad(): void {
-    native.callOp(ops.retainGrad, this._h);
-  }
-
-  // ---- random fills (the default generator; see torch.manualSeed) -------------------------
-
-  normal_(mean = 0, std = 1): this {
-    native.callOp(ops.normal_, this._h, mean, std);
-    return this;
-  }
-  uniform_(from = 0, to = 1): this {
-    native.callOp(ops.uniform_, this._h, from, to);
-    return this;
-  }
-
   // ---- conversion ------------------------------------------------------------------------
 
-  /** to(dtype), to(device) or to({ dtype, device }); returns this tensor itself when nothing
-   * changes, as PyTorch does. */
-  to(target: DType | DeviceLike | { dtype?: DType; device?: DeviceLike }, options?: { copy?: boolean }): Tensor {
-    const copy = options?.copy ?? false;
-    if (!(target instanceof DType) && !(target instanceof Device) && typeof target === 'object' && target !== null) {
-      const moved = target.device === undefined ? this : this.to(target.device, options);
-      const converted = target.dtype === undefined ? moved : moved.to(target.dtype, moved === this ? options : undefined);
-      if (moved !== this && converted !== moved) moved.dispose();
-      return converted;
-    }
-    if (target instanceof DType) {
-      if (!copy && target.code === native.dtype(this._h)) return this;
-      return wrap(native.callOp(ops.toDtype, this._h, target.code, false, copy));
-    }
-    const device = checkedDevice(target);
-    if (!copy && device === native.device(this._h)) return this;
-    return wrap(native.callOp(ops.toDevice, this._h, device, native.dtype(this._h), false, copy));
+  /**
+   * Python's three `Tensor.to` signatures (python_variable_methods.cpp):
+   * `to(dtype, nonBlocking?, copy?)`, `to(device?, dtype?, nonBlocking?, copy?)` and
+   * `to(other, nonBlocking?, copy?)`, each with a trailing `{ ..., memoryFormat }`. Returns this
+   * tensor itself when nothing changes, as PyTorch does.
+   */
+  to(...args: ToArgs): Tensor {
+    const { device, dtype, nonBlocking, copy, memoryFormat } = toConversion(args);
+    const sameDevice = device === undefined || device === native.device(this._h);
+    const sameDtype = dtype === undefined || dtype.code === native.dtype(this._h);
+    if (sameDevice && sameDtype && !copy && (memoryFormat === undefined || memoryFormat === preserveFormat)) return this;
+    return wrap(native.callOp(ops.toDevice, this._h, device ?? native.device(this._h), (dtype ?? this.dtype).code, nonBlocking, copy, memoryFormat?.code ?? null));
   }
 
   float(): Tensor { return this.to(dtypes.float32); }
@@ -517,6 +305,8 @@ export class Tensor implements Disposable {
   char(): Tensor { return this.to(dtypes.int8); }
   byte(): Tensor { return this.to(dtypes.uint8); }
   bool(): Tensor { return this.to(dtypes.bool); }
+  cfloat(): Tensor { return this.to(dtypes.complex64); }
+  cdouble(): Tensor { return this.to(dtypes.complex128); }
   cpu(): Tensor { return this.to('cpu'); }
   /** Moves to a GPU; a clear Error where this build or machine has none. */
   cuda(device: number | null = null): Tensor {
@@ -527,41 +317,19 @@ export class Tensor implements Disposable {
   }
 
   /** The value of a one-element tensor as a JS number (or boolean). */
-  item(): Scalar {
-    return native.callOp(ops.item, this._h) as Scalar;
+  item(): Scalar | Complex {
+    return itemOf(this);
   }
 
   /** A copy of the elements, in row-major order, in the TypedArray of this dtype
    * (float16 and bfloat16 as their raw 16-bit patterns in a Uint16Array). */
   toTypedArray(): TypedArray {
-    const d = this.dtype;
-    return new d.ArrayType(native.toBytes(this._h));
+    return typedArrayOf(this);
   }
 
   /** The elements as nested JS arrays (int64 beyond 2^53 as bigint), like PyTorch's tolist(). */
   tolist(): NestedArray {
-    const d = this.dtype;
-    let flat: ArrayLike<unknown>;
-    if (d.name === 'float16' || d.name === 'bfloat16') {
-      flat = new Float32Array(native.toBytes(native.callOp(ops.toDtype, this._h, 6) as Handle));
-    } else {
-      flat = this.toTypedArray();
-    }
-    const convert =
-      d.name === 'bool'
-        ? (v: unknown) => v !== 0
-        : d.name === 'int64'
-          ? (v: unknown) => (BigInt(Number(v)) === v ? Number(v) : (v as bigint))
-          : (v: unknown) => v as number;
-    const shape = native.shape(this._h);
-    let i = 0;
-    const build = (k: number): NestedArray => {
-      if (k === shape.length) return convert(flat[i++]) as Scalar;
-      const out: NestedArray[] = new Array(shape[k]);
-      for (let j = 0; j < shape[k]!; ++j) out[j] = build(k + 1);
-      return out;
-    };
-    return build(0);
+    return listOf(this) as NestedArray;
   }
 
   /** What PyTorch's print(t) shows. */
@@ -573,23 +341,8 @@ export class Tensor implements Disposable {
   }
 }
 
-// Element-wise ops, one line each: the name of the ATen op is the method's name, and every
-// unary op also gets its in-place twin `name_`. Python numbers are accepted wherever a tensor is.
-const UNARY = ['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'floor', 'ceil', 'round', 'reciprocal', 'sign', 'log1p', 'expm1', 'square'] as const;
-const BINARY = { pow: 'aten::pow.Tensor_Tensor', eq: 'aten::eq.Tensor', ne: 'aten::ne.Tensor', lt: 'aten::lt.Tensor', le: 'aten::le.Tensor', gt: 'aten::gt.Tensor', ge: 'aten::ge.Tensor', maximum: 'aten::maximum', minimum: 'aten::minimum', remainder: 'aten::remainder.Tensor', fmod: 'aten::fmod.Tensor' } as const;
-
-type UnaryMethods = { [K in (typeof UNARY)[number]]: () => Tensor } & { [K in `${(typeof UNARY)[number]}_`]: () => Tensor };
-type BinaryMethods = { [K in keyof typeof BINARY]: (other: TensorOrScalar) => Tensor };
+// The methods PyTorch binds from ATen, generated from their schemas (lib/generated/types.ts
+// types them; lib/arg_parser.ts parses their arguments as Python does).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface Tensor extends UnaryMethods, BinaryMethods {}
-
-for (const name of UNARY) {
-  const id = op(`aten::${name}`);
-  const inplace = op(`aten::${name}_`);
-  Object.defineProperty(Tensor.prototype, name, { value: function (this: Tensor) { return wrap(native.callOp(id, this._h)); }, writable: true, configurable: true });
-  Object.defineProperty(Tensor.prototype, `${name}_`, { value: function (this: Tensor) { native.callOp(inplace, this._h); return this; }, writable: true, configurable: true });
-}
-for (const [name, schema] of Object.entries(BINARY)) {
-  const id = op(schema);
-  Object.defineProperty(Tensor.prototype, name, { value: function (this: Tensor, other: TensorOrScalar) { return wrap(native.callOp(id, this._h, h(other))); }, writable: true, configurable: true });
-}
+export interface Tensor extends TensorMethods {}
+installTensorMethods(Tensor.prototype);

@@ -9,6 +9,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitDispatch(env, exports);
   InitAutograd(env, exports);
   InitStorage(env, exports);
+  InitRuntime(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   return exports;
 }

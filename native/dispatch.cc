@@ -1,6 +1,8 @@
 // One binding for every ATen operator: look the schema up once (lookupOp), then call it boxed
 // through the c10 dispatcher (callOp), converting each JS argument by its schema type.
 // Autograd, type promotion and every ATen check happen inside the dispatcher as in PyTorch.
+#include <regex>
+
 #include "torchnode.h"
 
 namespace torchnode {
@@ -36,6 +38,7 @@ static ArgKind KindOf(const c10::TypePtr& type, bool* optional) {
       if (e == ArgKind::Int) return ArgKind::IntList;
       if (e == ArgKind::Float) return ArgKind::FloatList;
       if (e == ArgKind::Bool) return ArgKind::BoolList;
+      if (e == ArgKind::Scalar) return ArgKind::ScalarList;
       return ArgKind::Unsupported;
     }
     default: return ArgKind::Unsupported;
@@ -54,6 +57,7 @@ static const char* KindName(ArgKind k) {
     case ArgKind::Bool: return "bool";
     case ArgKind::BoolList: return "tuple of bools";
     case ArgKind::Scalar: return "Number";
+    case ArgKind::ScalarList: return "tuple of Scalars";
     case ArgKind::Dtype: return "torch.dtype";
     case ArgKind::Layout: return "torch.layout";
     case ArgKind::MemoryFormat: return "torch.memory_format";
@@ -87,18 +91,46 @@ struct ArgError {
   std::string elementType;
 };
 
-static bool IsInteger(double d) { return std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= 9007199254740992.0; }
+// A Python int that does not fit the C++ argument: Python's ValueError/OverflowError texts,
+// which reach JS as RangeErrors.
+struct ArgOverflow {
+  std::string message;
+};
+
+// JS numbers follow one rule (README "Numbers"): an integral number within the safe-integer
+// range is a Python int; every other number is a Python float; a bigint is a Python int of any
+// size. lib/ passes a Python float whose value is integral (torch.pyFloat) as a 1-element
+// Float64Array, and a Python complex as a 2-element one.
+static constexpr double kMaxSafeInteger = 9007199254740991.0;
+static bool IsPyInt(double d) { return std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger; }
+
+static bool IsPyFloatBox(const Napi::Value& v, double* out) {
+  if (!v.IsTypedArray()) return false;
+  auto ta = v.As<Napi::TypedArray>();
+  if (ta.TypedArrayType() != napi_float64_array || ta.ElementLength() != 1) return false;
+  *out = v.As<Napi::Float64Array>()[0];
+  return true;
+}
+
+static bool IsPyComplexBox(const Napi::Value& v, c10::complex<double>* out) {
+  if (!v.IsTypedArray()) return false;
+  auto ta = v.As<Napi::TypedArray>();
+  if (ta.TypedArrayType() != napi_float64_array || ta.ElementLength() != 2) return false;
+  auto f = v.As<Napi::Float64Array>();
+  *out = c10::complex<double>(f[0], f[1]);
+  return true;
+}
 
 static int64_t ToInt(const Napi::Value& v) {
   if (v.IsNumber()) {
     double d = v.As<Napi::Number>().DoubleValue();
-    if (!IsInteger(d)) throw ArgError();
+    if (!IsPyInt(d)) throw ArgError();
     return static_cast<int64_t>(d);
   }
   if (v.IsBigInt()) {
     bool lossless = false;
     int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
-    if (!lossless) throw ArgError();
+    if (!lossless) throw ArgOverflow{"Overflow when unpacking long long"};
     return i;
   }
   throw ArgError();
@@ -106,7 +138,14 @@ static int64_t ToInt(const Napi::Value& v) {
 
 static double ToFloat(const Napi::Value& v) {
   if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
-  if (v.IsBigInt()) return static_cast<double>(ToInt(v));
+  double boxed;
+  if (IsPyFloatBox(v, &boxed)) return boxed;
+  if (v.IsBigInt()) {
+    bool lossless = false;
+    double d = static_cast<double>(v.As<Napi::BigInt>().Int64Value(&lossless));
+    if (!lossless) throw ArgOverflow{"Overflow when unpacking long long"};
+    return d;
+  }
   throw ArgError();
 }
 
@@ -115,13 +154,29 @@ static bool ToBool(const Napi::Value& v) {
   return v.As<Napi::Boolean>().Value();
 }
 
-// Python numbers: bool, int (an integral JS number or a bigint) or float.
+// Python numbers: bool, int or float. An int beyond int64 becomes a uint64 Scalar up to 2^64-1,
+// as PyTorch's does.
 static c10::Scalar ToScalar(const Napi::Value& v) {
   if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
-  if (v.IsBigInt()) return c10::Scalar(ToInt(v));
+  if (v.IsBigInt()) {
+    bool lossless = false;
+    int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
+    if (lossless) return c10::Scalar(i);
+    uint64_t u = v.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (lossless) return c10::Scalar(u);
+    int sign = 0;
+    uint64_t low = 0;
+    size_t words = 1;  // the sign is only reported when words are read
+    napi_get_value_bigint_words(v.Env(), v, &sign, &words, &low);
+    throw ArgOverflow{sign ? "can't convert negative int to unsigned" : "int too big to convert"};
+  }
+  double boxed;
+  if (IsPyFloatBox(v, &boxed)) return c10::Scalar(boxed);
+  c10::complex<double> z;
+  if (IsPyComplexBox(v, &z)) return c10::Scalar(z);
   if (!v.IsNumber()) throw ArgError();
   double d = v.As<Napi::Number>().DoubleValue();
-  return IsInteger(d) ? c10::Scalar(static_cast<int64_t>(d)) : c10::Scalar(d);
+  return IsPyInt(d) ? c10::Scalar(static_cast<int64_t>(d)) : c10::Scalar(d);
 }
 
 template <typename T, typename F>
@@ -151,7 +206,7 @@ static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& 
       if (IsHandle(env, v)) return Unwrap(env, v);
       // A Python number where a Tensor is expected becomes a wrapped-number tensor, which
       // takes part in type promotion as a scalar (as torch's argument parser does).
-      if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) throw ArgError();
+      if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt() && !v.IsTypedArray()) throw ArgError();
       at::Tensor t = c10::scalar_to_tensor(ToScalar(v));
       t.unsafeGetTensorImpl()->set_wrapped_number(true);
       return t;
@@ -180,6 +235,22 @@ static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& 
     case ArgKind::Bool: return ToBool(v);
     case ArgKind::BoolList: return ToList<bool>(v, ToBool);
     case ArgKind::Scalar: return ToScalar(v);
+    case ArgKind::ScalarList: {  // a list of Python numbers: a generic list of Number IValues
+      if (!v.IsArray()) throw ArgError();
+      auto arr = v.As<Napi::Array>();
+      c10::impl::GenericList out(c10::NumberType::get());
+      for (uint32_t i = 0; i < arr.Length(); ++i) {
+        Napi::Value e = arr.Get(i);
+        try {
+          out.push_back(c10::IValue(ToScalar(e)));
+        } catch (ArgError& err) {
+          err.element = i;
+          err.elementType = JsTypeName(env, e);
+          throw;
+        }
+      }
+      return out;
+    }
     case ArgKind::Dtype: {
       int64_t code = ToInt(v);
       if (code < 0 || code >= static_cast<int64_t>(at::ScalarType::NumOptions)) throw ArgError();
@@ -200,13 +271,21 @@ static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& 
   throw ArgError();
 }
 
+// A Python int comes back as a Number while it is exact (|v| <= 2^53 - 1), else as a bigint.
+static Napi::Value FromInt(Napi::Env env, int64_t i) {
+  if (static_cast<double>(i) <= kMaxSafeInteger && static_cast<double>(i) >= -kMaxSafeInteger)
+    return Napi::Number::New(env, static_cast<double>(i));
+  return Napi::BigInt::New(env, i);
+}
+
 static Napi::Value FromIValue(Napi::Env env, c10::IValue& v) {
   if (v.isTensor()) return Wrap(env, std::move(v).toTensor());
   if (v.isNone()) return env.Null();
   if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isInt()) return Napi::Number::New(env, static_cast<double>(v.toInt()));
+  if (v.isUnsigned() && !v.isInt()) return Napi::BigInt::New(env, v.toUInt());  // uint64 beyond int64
+  if (v.isInt()) return FromInt(env, v.toInt());
   if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
-  if (v.isSymInt()) return Napi::Number::New(env, static_cast<double>(v.toSymInt().guard_int(__FILE__, __LINE__)));
+  if (v.isSymInt()) return FromInt(env, v.toSymInt().guard_int(__FILE__, __LINE__));
   if (v.isTensorList()) {
     auto list = v.toTensorList();
     auto arr = Napi::Array::New(env, list.size());
@@ -216,15 +295,41 @@ static Napi::Value FromIValue(Napi::Env env, c10::IValue& v) {
   if (v.isIntList()) {
     auto list = v.toIntList();
     auto arr = Napi::Array::New(env, list.size());
-    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(list.get(i))));
+    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, FromInt(env, list.get(i)));
     return arr;
   }
   if (v.isString()) return Napi::String::New(env, v.toStringRef());
   if (v.isScalar()) {
     c10::Scalar s = v.toScalar();
     if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
-    if (s.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(s.toLong()));
+    if (s.type() == at::kUInt64) return Napi::BigInt::New(env, s.toUInt64());
+    if (s.isIntegral(false)) return FromInt(env, s.toLong());
+    if (s.isComplex()) {
+      c10::complex<double> c = s.toComplexDouble();
+      auto pair = Napi::Array::New(env, 2);
+      pair.Set(0u, Napi::Number::New(env, c.real()));
+      pair.Set(1u, Napi::Number::New(env, c.imag()));
+      return pair;
+    }
     return Napi::Number::New(env, s.toDouble());
+  }
+  if (v.isList()) {  // lists of other element types (bool[], float[], Tensor?[]...)
+    auto list = v.toListRef();
+    auto arr = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      c10::IValue e = list[i];
+      arr.Set(i, FromIValue(env, e));
+    }
+    return arr;
+  }
+  if (v.isTuple()) {
+    const auto& elems = v.toTupleRef().elements();
+    auto arr = Napi::Array::New(env, elems.size());
+    for (size_t i = 0; i < elems.size(); ++i) {
+      c10::IValue e = elems[i];
+      arr.Set(i, FromIValue(env, e));
+    }
+    return arr;
   }
   throw Napi::Error::New(env, "torchnode cannot return a value of type " + v.tagKind());
 }
@@ -249,6 +354,17 @@ static Napi::Value LookupOp(const Napi::CallbackInfo& info) {
   EnvState& st = State(env);
   st.ops.push_back(std::move(entry));
   return Napi::Number::New(env, static_cast<double>(st.ops.size() - 1));
+}
+
+// opArgNames(id) -> the names of the operator's arguments, in schema order.
+static Napi::Value OpArgNames(const Napi::CallbackInfo& info) {
+  EnvState& st = State(info.Env());
+  uint32_t id = info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : UINT32_MAX;
+  if (id >= st.ops.size()) throw Napi::RangeError::New(info.Env(), "no such operator id");
+  const auto& args = st.ops[id]->args;
+  auto arr = Napi::Array::New(info.Env(), args.size());
+  for (size_t i = 0; i < args.size(); ++i) arr.Set(i, Napi::String::New(info.Env(), args[i].name));
+  return arr;
 }
 
 // opSchema(id) -> the operator's schema string, as PyTorch prints it.
@@ -291,6 +407,9 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
     }
     try {
       stack.push_back(ToIValue(env, v, spec));
+    } catch (const ArgOverflow& err) {
+      stack.clear();
+      throw Napi::RangeError::New(env, err.message);
     } catch (const ArgError& err) {
       stack.clear();
       std::string what = op.name + "(): argument '" + spec.name + "' (position " + std::to_string(i) + ") must be " +
@@ -325,6 +444,22 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   return result;
 }
 
+std::string PythonMessage(const char* what) {
+  std::string msg(what);
+  if (msg.find("Type") == std::string::npos) return msg;
+  static const std::regex type(R"(\b(CPU|CUDA)([A-Z][A-Za-z0-9]*?)Type\b)");
+  std::string out;
+  auto last = msg.cbegin();
+  for (std::sregex_iterator it(msg.begin(), msg.end(), type), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    out.append(last, m[0].first);
+    out += (m[1] == "CUDA" ? "torch.cuda." : "torch.") + m[2].str() + "Tensor";
+    last = m[0].second;
+  }
+  out.append(last, msg.cend());
+  return out;
+}
+
 void FlushWarnings(Napi::Env env) {
   EnvState& st = State(env);
   std::vector<std::string> pending;
@@ -343,6 +478,7 @@ void InitDispatch(Napi::Env env, Napi::Object exports) {
   c10::WarningUtils::set_warning_handler(&State(env).warnings);
   TN_EXPORT(exports, "lookupOp", LookupOp);
   TN_EXPORT(exports, "opSchema", OpSchema);
+  TN_EXPORT(exports, "opArgNames", OpArgNames);
   TN_EXPORT(exports, "callOp", CallOp);
 }
 

@@ -39,6 +39,7 @@ static uint8_t* DenseBytes(Napi::Env env, const at::Tensor& t, const char* fn) {
   if (!t.device().is_cpu()) throw Napi::Error::New(env, std::string(fn) + "(): the tensor must be on the CPU");
   if (!t.is_contiguous()) throw Napi::Error::New(env, std::string(fn) + "(): the tensor must be contiguous");
   if (t.nbytes() == 0) return nullptr;
+  if (t._is_zerotensor() || t.data_ptr() == nullptr) throw Napi::Error::New(env, std::string(fn) + "(): the tensor has no memory");
   return static_cast<uint8_t*>(t.data_ptr());
 }
 

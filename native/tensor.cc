@@ -156,6 +156,8 @@ static Napi::Value FromBytes(const Napi::CallbackInfo& info) {
 static Napi::Value ToBytes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = Unwrap(env, info[0]).detach().to(at::kCPU).contiguous();
+  // Autograd's zero tensors (e.g. the gradient of sgn) have no storage to copy from.
+  if (t._is_zerotensor()) t = at::zeros(t.sizes(), t.options());
   auto buf = Napi::ArrayBuffer::New(env, t.nbytes());
   if (t.nbytes() != 0) std::memcpy(buf.Data(), t.data_ptr(), t.nbytes());
   return buf;

@@ -11,7 +11,7 @@ enum Stat : int { kBytesSinceReset = 0, kLiveHandles = 1, kLiveBytes = 2, kStatC
 // How callOp converts one JS argument (see dispatch.cc).
 enum class ArgKind : uint8_t {
   Tensor, TensorList, OptTensorList, Int, IntList, Float, FloatList, Bool, BoolList,
-  Scalar, Dtype, Layout, MemoryFormat, Device, String, Generator, Unsupported
+  Scalar, ScalarList, Dtype, Layout, MemoryFormat, Device, String, Generator, Unsupported
 };
 
 struct ArgSpec {
@@ -69,6 +69,10 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");
 bool IsHandle(Napi::Env env, Napi::Value value);
 
+// PyTorch's message as Python shows it: torch/csrc/Exceptions.cpp names tensor types the Python
+// way (CPUFloatType -> torch.FloatTensor, CUDALongType -> torch.cuda.LongTensor).
+std::string PythonMessage(const char* what);
+
 // Runs `body` and converts c10::Error / std::exception into a JS Error carrying PyTorch's
 // message without the C++ backtrace.
 template <Napi::Value (*Body)(const Napi::CallbackInfo&)>
@@ -78,11 +82,13 @@ Napi::Value Guarded(const Napi::CallbackInfo& info) {
   } catch (const Napi::Error&) {
     throw;
   } catch (const c10::IndexError& e) {
-    throw Napi::RangeError::New(info.Env(), e.what_without_backtrace());
+    throw Napi::RangeError::New(info.Env(), PythonMessage(e.what_without_backtrace()));
+  } catch (const c10::ValueError& e) {  // Python's ValueError; JS has RangeError for bad values
+    throw Napi::RangeError::New(info.Env(), PythonMessage(e.what_without_backtrace()));
   } catch (const c10::TypeError& e) {
-    throw Napi::TypeError::New(info.Env(), e.what_without_backtrace());
+    throw Napi::TypeError::New(info.Env(), PythonMessage(e.what_without_backtrace()));
   } catch (const c10::Error& e) {
-    throw Napi::Error::New(info.Env(), e.what_without_backtrace());
+    throw Napi::Error::New(info.Env(), PythonMessage(e.what_without_backtrace()));
   } catch (const std::exception& e) {
     throw Napi::Error::New(info.Env(), e.what());
   }
@@ -98,5 +104,6 @@ void InitTensor(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitStorage(Napi::Env env, Napi::Object exports);
+void InitRuntime(Napi::Env env, Napi::Object exports);
 
 }  // namespace torchnode

@@ -10,12 +10,14 @@ const { execFileSync } = require('child_process');
 const root = path.join(__dirname, '..');
 const venv = path.join(root, '.venv');
 const python = path.join(venv, 'bin', 'python');
-const REQUIREMENTS = ['torch==2.13.0'];
+// pyyaml: torchgen (scripts/generate-ops.py) parses native_functions.yaml with it; numpy:
+// PyTorch's OpInfo database (scripts/fixtures/opinfo.py) imports it.
+const REQUIREMENTS = ['torch==2.13.0', 'pyyaml', 'numpy'];
 const log = (m) => process.stderr.write(`pyenv: ${m}\n`);
 
 function hasTorch() {
   try {
-    const v = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const v = execFileSync(python, ['-c', 'import yaml, numpy, torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return v.startsWith('2.13.');
   } catch {
     return false;
@@ -25,7 +27,7 @@ function hasTorch() {
 function ensure() {
   if (fs.existsSync(python) && hasTorch()) return python;
   log(`creating ${venv} with ${REQUIREMENTS.join(' ')}`);
-  execFileSync(process.env.PYTHON || 'python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+  if (!fs.existsSync(python)) execFileSync(process.env.PYTHON || 'python3', ['-m', 'venv', venv], { stdio: 'inherit' });
   // --retries 0: an unreachable index fails fast instead of retrying for minutes.
   execFileSync(python, ['-m', 'pip', 'install', '-q', '--retries', '0', '--timeout', '10', ...REQUIREMENTS], { stdio: 'inherit' });
   if (!hasTorch()) throw new Error('the venv has no working torch 2.13');

@@ -30,6 +30,8 @@ export function expectClose(actual: unknown, expected: unknown, rtol = 1e-6, ato
     if (!(diff <= atol + rtol * Math.abs(expected))) throw new Error(`${where}: ${String(actual)} is not close to ${expected}`);
     return;
   }
+  // An int beyond 2^53 arrives as a bigint (README "Numbers"); JSON gives the expected one as a number.
+  if (typeof actual === 'bigint' && typeof expected === 'number' && Number.isInteger(expected) && actual === BigInt(expected)) return;
   if (actual !== expected) throw new Error(`${where}: ${String(actual)} !== ${String(expected)}`);
 }
 

@@ -1,6 +1,6 @@
 // Activation layers and MultiheadAttention (torch/nn/modules/activation.py).
 import { isGradEnabled } from '../autograd';
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import { native } from '../native';
 import { op } from '../ops';
 import { wrap, type Tensor } from '../tensor';
@@ -135,7 +135,7 @@ export class SiLU extends Module {
     this.inplace = inplaceArg(inplace);
   }
   override forward(input: Tensor): Tensor {
-    return this.inplace ? F.silu_(input) : F.silu(input);
+    return F.silu(input, this.inplace);
   }
   override extraRepr(): string {
     return this.inplace ? 'inplace=True' : '';

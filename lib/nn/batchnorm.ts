@@ -1,6 +1,7 @@
 // torch/nn/modules/batchnorm.py: _NormBase, _BatchNorm, BatchNorm1d, BatchNorm2d.
 import { noGrad } from '../autograd';
-import { empty, ones, tensor, zeros } from '../creation';
+import { tensor } from '../creation';
+import { empty, ones, zeros } from '../generated/torch';
 import { int64 } from '../dtype';
 import type { Tensor } from '../tensor';
 import * as F from './functional';

@@ -1,6 +1,6 @@
 // torch/nn/modules/conv.py: the shared _ConvNd base, Conv1d, Conv2d, ConvTranspose2d.
 import { noGrad } from '../autograd';
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import * as init from './init';
@@ -165,7 +165,10 @@ export class Conv1d extends _ConvNd {
       const padded = F.pad(input, this._reversedPaddingRepeatedTwice, this.paddingMode);
       return F.conv1d(padded, weight, bias, { stride: this.stride, padding: _single(0), dilation: this.dilation, groups: this.groups });
     }
-    return F.conv1d(input, weight, bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const { stride, padding, dilation, groups } = this;
+    return typeof padding === 'string'
+      ? F.conv1d(input, weight, bias, { stride, padding, dilation, groups })
+      : F.conv1d(input, weight, bias, { stride, padding, dilation, groups });
   }
   override forward(input: Tensor): Tensor {
     return this._convForward(input, this.weight, this.bias);
@@ -182,7 +185,10 @@ export class Conv2d extends _ConvNd {
       const padded = F.pad(input, this._reversedPaddingRepeatedTwice, this.paddingMode);
       return F.conv2d(padded, weight, bias, { stride: this.stride, padding: _pair(0), dilation: this.dilation, groups: this.groups });
     }
-    return F.conv2d(input, weight, bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const { stride, padding, dilation, groups } = this;
+    return typeof padding === 'string'
+      ? F.conv2d(input, weight, bias, { stride, padding, dilation, groups })
+      : F.conv2d(input, weight, bias, { stride, padding, dilation, groups });
   }
   override forward(input: Tensor): Tensor {
     return this._convForward(input, this.weight, this.bias);

@@ -7,7 +7,7 @@ import { noGrad } from '../autograd';
 import { tidy } from '../memory';
 import { native, type Handle } from '../native';
 import { op } from '../ops';
-import { randperm } from '../random';
+import { randperm } from '../generated/torch';
 import { Tensor, wrap, wrapAll } from '../tensor';
 import { pyStr } from './repr';
 import { bindArgs, type Args } from './utils';

@@ -1,5 +1,5 @@
 // torch/nn/modules/linear.py: Identity, Linear, Bilinear.
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import type { DeviceLike } from '../device';
 import type { DType } from '../dtype';
 import type { Tensor } from '../tensor';

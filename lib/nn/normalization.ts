@@ -1,5 +1,5 @@
 // torch/nn/modules/normalization.py: LayerNorm, GroupNorm.
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import * as init from './init';

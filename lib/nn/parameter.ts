@@ -1,6 +1,6 @@
 // torch.nn.Parameter (torch/nn/parameter.py): a tensor that a Module registers as a parameter
 // when it is assigned to one of the Module's properties.
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import { keep } from '../memory';
 import { native, type Handle } from '../native';
 import { op } from '../ops';

@@ -1,7 +1,7 @@
 // Recurrent layers: RNN, LSTM, GRU (torch/nn/modules/rnn.py). The recurrence itself is ATen's
 // `aten::lstm.input` / `aten::gru.input` / `aten::rnn_tanh.input` / `aten::rnn_relu.input`,
 // called with the flat weight list exactly as PyTorch's `_VF.lstm(...)`.
-import { zeros } from '../creation';
+import { zeros } from '../generated/torch';
 import { native } from '../native';
 import { op } from '../ops';
 import { Tensor, wrapAll } from '../tensor';

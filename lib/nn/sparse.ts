@@ -1,6 +1,6 @@
 // torch/nn/modules/sparse.py: Embedding.
 import { noGrad } from '../autograd';
-import { empty } from '../creation';
+import { empty } from '../generated/torch';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import * as init from './init';

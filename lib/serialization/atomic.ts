@@ -5,9 +5,12 @@
 // Temporary files are named `.<target name>.<pid>.<12 hex digits>.tmp` next to the target. An
 // error removes its own; a process killed mid-write (SIGKILL, power loss) leaves one behind,
 // which the next save of the same target removes once the process that made it is gone.
+//
+// The temporary file is an implementation detail: every error names the path the caller gave.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -49,8 +52,41 @@ function temporaryName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
 }
 
+/**
+ * PyTorchStreamWriter's check (caffe2/serialize/inline_container.cc), with its message: the
+ * folder before the last '/' (or '\\') of the path as given must be an existing directory.
+ */
+function checkParent(target: string): void {
+  let end = target.lastIndexOf('/');
+  if (end < 0) end = target.lastIndexOf('\\');
+  if (end <= 0) return;
+  const dir = target.slice(0, end);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    // missing, or not reachable: PyTorch says the same
+  }
+  if (!isDir) throw new Error(`Parent directory ${dir} does not exist.`);
+}
+
+/**
+ * A file-system error about the temporary file, retold about `target` as Node would tell it
+ * (`EACCES: permission denied, open 'out.pth'`), with the same code, errno and syscall.
+ */
+function aboutTarget(e: unknown, target: string, tmp: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code !== 'string' || typeof err.syscall !== 'string' || (err.path !== tmp && (err as { dest?: string }).dest !== tmp)) return e;
+  const known = typeof err.errno === 'number' ? util.getSystemErrorMap().get(err.errno) : undefined;
+  const description = known?.[1] ?? err.message.slice(err.code.length + 2).split(`, ${err.syscall}`)[0];
+  const out = new Error(`${err.code}: ${description}, ${err.syscall} '${target}'`) as NodeJS.ErrnoException;
+  Object.assign(out, { code: err.code, errno: err.errno, syscall: err.syscall, path: target });
+  return out;
+}
+
 /** Writes a file atomically: `write(fd)` fills a temporary file, which then replaces `target`. */
 export function atomicWrite(target: string, write: (fd: number) => void): void {
+  checkParent(target);
   let dest = path.resolve(target);
   let mode = 0o666;
   let existing = false;
@@ -65,7 +101,12 @@ export function atomicWrite(target: string, write: (fd: number) => void): void {
   const dir = path.dirname(dest);
   removeStaleTemporaries(dir, path.basename(dest));
   const tmp = temporaryName(dest);
-  const fd = fs.openSync(tmp, 'wx', mode);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', mode);
+  } catch (e) {
+    throw aboutTarget(e, target, tmp);
+  }
   let done = false;
   try {
     if (existing) fs.fchmodSync(fd, mode);
@@ -80,7 +121,7 @@ export function atomicWrite(target: string, write: (fd: number) => void): void {
     fs.renameSync(tmp, dest);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw e;
+    throw aboutTarget(e, target, tmp);
   }
   // The rename itself reaches the disk when the folder is flushed.
   try {

@@ -5,6 +5,7 @@
 // for a Python qualified name; whole-model loading builds on it).
 import { Device } from '../device';
 import * as dtypes from '../dtype';
+import { Complex } from '../complex';
 import { DType } from '../dtype';
 import { native, type Handle } from '../native';
 import { Parameter } from '../nn/parameter';
@@ -16,6 +17,8 @@ import { PY_FLOATS, PY_REDUCE, PyCallable, PyGlobal, Tuple, UnpicklingError, saf
 const ops = {
   requiresGrad_: op('aten::requires_grad_'),
   emptyStrided: op('aten::empty_strided'),
+  conjView: op('aten::_conj'),
+  negView: op('aten::_neg_view'),
 };
 
 const registry = new Map<string, GlobalImpl>();
@@ -47,18 +50,15 @@ export class StorageRef {
   ) {}
 }
 
-/** Python's complex number (builtins.complex). */
-export class Complex {
-  constructor(readonly real: number, readonly imag: number) {}
-  [PY_REDUCE](): Reduced {
+// Python's complex number (builtins.complex, lib/complex.ts) pickles as `complex(real, imag)`.
+export { Complex };
+Object.defineProperty(Complex.prototype, PY_REDUCE, {
+  value: function (this: Complex): Reduced {
     const args = new Tuple<unknown>(this.real, this.imag);
     Object.defineProperty(args, PY_FLOATS, { value: new Set([0, 1]) });
     return { func: new PyGlobal('builtins', 'complex'), args };
-  }
-  toString(): string {
-    return `(${this.real}${this.imag < 0 || Object.is(this.imag, -0) ? '-' : '+'}${Math.abs(this.imag)}j)`;
-  }
-}
+  },
+});
 
 // ---- argument checks (a file may put anything anywhere) -----------------------------------
 
@@ -136,9 +136,32 @@ function parameter(data: Tensor, requiresGrad: boolean): Parameter {
   return p;
 }
 
+/**
+ * torch._utils.set_tensor_metadata: a saved view's lazy negative and conjugate bits
+ * (`x.conj().imag`, `x.conj()`; the storage holds the values before them). Other keys are
+ * ignored, as PyTorch ignores them.
+ */
+function withMetadata(t: Tensor, metadata: unknown): Tensor {
+  if (metadata === undefined || metadata === null) return t;
+  if (!(metadata instanceof Map)) bad('tensor metadata must be a dict');
+  let out = t;
+  for (const key of ['neg', 'conj']) {
+    const on = metadata.get(key);
+    if (on === undefined || on === false) continue;
+    if (on !== true) bad(`tensor metadata ${key} must be a bool`);
+    if (key === 'conj' && !out.dtype.isComplex) bad(`the conj bit is only for complex tensors, not ${out.dtype}`);
+    const view = new Tensor(native.callOp(key === 'conj' ? ops.conjView : ops.negView, out._h) as Handle);
+    native.transferCharge(out._h, view._h);
+    if (out !== t) out.dispose();
+    out = view;
+  }
+  if (out !== t) t.dispose();
+  return out;
+}
+
 function withGrad(t: Tensor, requiresGrad: boolean): Tensor {
   if (requiresGrad) {
-    if (!t.dtype.isFloatingPoint) bad(`only Tensors of floating point dtype can require gradients, not ${t.dtype}`);
+    if (!t.dtype.isFloatingPoint && !t.dtype.isComplex) bad(`only Tensors of floating point and complex dtype can require gradients, not ${t.dtype}`);
     native.callOp(ops.requiresGrad_, t._h, true);
   }
   return t;
@@ -157,13 +180,13 @@ const rebuild: Record<string, (a: Tuple<unknown>) => unknown> = {
   _rebuild_tensor_v2: (a) => {
     if (a.length < 6 || a.length > 7) bad('_rebuild_tensor_v2 takes 6 or 7 arguments');
     hooksArg(a[5]);
-    return withGrad(tensorOver(a[0], null, a[1], a[2], a[3]), boolArg(a[4], 'requires_grad'));
+    return withGrad(withMetadata(tensorOver(a[0], null, a[1], a[2], a[3]), a[6]), boolArg(a[4], 'requires_grad'));
   },
   // (storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None)
   _rebuild_tensor_v3: (a) => {
     if (a.length < 7 || a.length > 8) bad('_rebuild_tensor_v3 takes 7 or 8 arguments');
     hooksArg(a[5]);
-    return withGrad(tensorOver(a[0], dtypeArg(a[6]), a[1], a[2], a[3]), boolArg(a[4], 'requires_grad'));
+    return withGrad(withMetadata(tensorOver(a[0], dtypeArg(a[6]), a[1], a[2], a[3]), a[7]), boolArg(a[4], 'requires_grad'));
   },
   // (data, requires_grad, backward_hooks)
   _rebuild_parameter: (a) => {
@@ -338,8 +361,8 @@ registerGlobal('torch.serialization._get_layout', {
 
 // ---- dtypes, storage types, tensor types -------------------------------------------------------
 
-const supported = [dtypes.uint8, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.float16, dtypes.float32, dtypes.float64, dtypes.bool, dtypes.bfloat16];
-const dtypeByName = new Map(supported.map((d) => [d.name, d]));
+// Every dtype torchnode models loads; the rest (quantized, bits, sub-byte ints) is refused by name.
+const dtypeByName = new Map(dtypes.ALL_DTYPES.map((d) => [d.name, d]));
 
 function unsupportedDtype(name: string): GlobalImpl {
   return {
@@ -349,22 +372,28 @@ function unsupportedDtype(name: string): GlobalImpl {
   };
 }
 
-for (const d of supported) registerGlobal(`torch.${d.name}`, { value: d });
-for (const name of ['complex32', 'complex64', 'complex128', 'uint16', 'uint32', 'uint64', 'float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu', 'float4_e2m1fn_x2', 'qint8', 'quint8', 'qint32', 'quint4x2', 'quint2x4', 'bits1x8', 'bits2x4', 'bits4x2', 'bits8', 'bits16', 'uint1', 'uint2', 'uint3', 'uint4', 'uint5', 'uint6', 'uint7', 'int1', 'int2', 'int3', 'int4', 'int5', 'int6', 'int7']) {
+for (const d of dtypes.ALL_DTYPES) registerGlobal(`torch.${d.name}`, { value: d });
+for (const name of ['qint8', 'quint8', 'qint32', 'quint4x2', 'quint2x4', 'bits1x8', 'bits2x4', 'bits4x2', 'bits8', 'bits16', 'uint1', 'uint2', 'uint3', 'uint4', 'uint5', 'uint6', 'uint7', 'int1', 'int2', 'int3', 'int4', 'int5', 'int6', 'int7']) {
   registerGlobal(`torch.${name}`, unsupportedDtype(`torch.${name}`));
 }
 
-/** Storage class name (torch.FloatStorage) of each dtype, as torch.save writes it. */
+/**
+ * Storage class name (torch.FloatStorage) of each dtype that has one (torch.storage's
+ * _dtype_to_storage_type_map). The dtypes added since (uint16/32/64, complex32, the float8 and
+ * float4 types) have none: torch.save writes their storages as torch.storage.UntypedStorage (bytes)
+ * and passes the dtype to torch._utils._rebuild_tensor_v3.
+ */
 export const STORAGE_NAMES: Record<string, string> = {
   uint8: 'ByteStorage', int8: 'CharStorage', int16: 'ShortStorage', int32: 'IntStorage', int64: 'LongStorage',
   float16: 'HalfStorage', float32: 'FloatStorage', float64: 'DoubleStorage', bool: 'BoolStorage', bfloat16: 'BFloat16Storage',
+  complex64: 'ComplexFloatStorage', complex128: 'ComplexDoubleStorage',
 };
 const TENSOR_NAMES: Record<string, string> = {
   uint8: 'ByteTensor', int8: 'CharTensor', int16: 'ShortTensor', int32: 'IntTensor', int64: 'LongTensor',
   float16: 'HalfTensor', float32: 'FloatTensor', float64: 'DoubleTensor', bool: 'BoolTensor', bfloat16: 'BFloat16Tensor',
 };
 for (const [dt, name] of Object.entries(STORAGE_NAMES)) registerGlobal(`torch.${name}`, { value: new StorageType(name, dtypeByName.get(dt)!) });
-for (const name of ['ComplexFloatStorage', 'ComplexDoubleStorage', 'QInt8Storage', 'QUInt8Storage', 'QInt32Storage', 'QUInt4x2Storage', 'QUInt2x4Storage']) {
+for (const name of ['QInt8Storage', 'QUInt8Storage', 'QInt32Storage', 'QUInt4x2Storage', 'QUInt2x4Storage']) {
   registerGlobal(`torch.${name}`, unsupportedDtype(`torch.${name}`));
 }
 registerGlobal('torch.storage.UntypedStorage', { value: new StorageType('UntypedStorage', dtypes.uint8) });

@@ -31,6 +31,8 @@ const ops = {
   flip: op('aten::flip'),
   copy_: op('aten::copy_'),
   toDevice: op('aten::to.device'),
+  isConj: op('aten::is_conj'),
+  isNeg: op('aten::is_neg'),
 };
 
 /** Where loaded storages go: a device for all, a map from saved location to device, or a function. */
@@ -70,8 +72,12 @@ function weightsOnlyError(e: UnpicklingError): Error {
 }
 
 
-/** Reverses the byte order of each `width`-byte element of a 1-D uint8 tensor, in place. */
-function byteswap(bytes: Tensor, width: number): void {
+/**
+ * Reverses the byte order of each element of `dtype` in a 1-D uint8 tensor, in place; a complex
+ * element's two parts are swapped each (torch.UntypedStorage.byteswap).
+ */
+function byteswap(bytes: Tensor, dtype: DType): void {
+  const width = dtype.isComplex ? dtype.itemsize / 2 : dtype.itemsize;
   const n = bytes.numel();
   if (width <= 1 || n === 0) return;
   const grid = native.callOp(ops.view, bytes._h, [n / width, width]) as Handle;
@@ -191,7 +197,7 @@ function loadZip(source: Source, options: LoadOptions): unknown {
     if (rec === undefined) throw new Error(`PytorchStreamReader failed locating file data/${safeName(key)}: file not found`);
     if (rec.size !== nbytes) throw new Error(`record size (${rec.size} bytes) does not match expected size (${nbytes} bytes = ${numel} elements * ${type.dtype.itemsize} bytes/element)`);
     const bytes = zip.bytes(rec, type.dtype.itemsize);
-    if (bigEndian) byteswap(bytes, type.dtype.itemsize);
+    if (bigEndian) byteswap(bytes, type.dtype);
     const placed = place(bytes, options.mapLocation, location);
     if (placed !== bytes) bytes.dispose();
     const ref = new StorageRef(placed, type.dtype, 0, nbytes);
@@ -291,7 +297,7 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
       throw new Error(`storage has wrong byte size: expected ${root.nbytes} got ${count * BigInt(root.dtype.itemsize)}`);
     }
     source.readInto(root.base._h, pos + 8, root.nbytes);
-    if (!littleEndian) byteswap(root.base, root.dtype.itemsize);
+    if (!littleEndian) byteswap(root.base, root.dtype);
     pos += 8 + root.nbytes;
   }
   for (const key of roots.keys()) if (!filled.has(key)) throw new Error('a storage has no data in the file');
@@ -384,9 +390,9 @@ class SaveContext {
   readonly temporaries: Tensor[] = [];
 
   storageOf(t: Tensor): StorageToken {
-    const dtype = t.dtype;
-    const storageName = STORAGE_NAMES[dtype.name];
-    if (storageName === undefined) throw new Error(`torch.save: cannot save ${dtype} tensors`);
+    // A dtype without a storage class is saved as an untyped (byte) storage, as torch.save does.
+    const storageName = STORAGE_NAMES[t.dtype.name];
+    const dtype = storageName === undefined ? dtypes.uint8 : t.dtype;
     const [id, nbytes, device] = native.storageInfo(t._h);
     let saved = this.storages.get(id);
     if (saved === undefined) {
@@ -399,7 +405,8 @@ class SaveContext {
       }
       saved = { key: String(this.storages.size), bytes, dtype };
       this.storages.set(id, saved);
-      this.tokens.set(id, new StorageToken(new Tuple<unknown>('storage', new PyGlobal('torch', storageName), saved.key, device, nbytes / dtype.itemsize)));
+      const type = storageName === undefined ? new PyGlobal('torch.storage', 'UntypedStorage') : new PyGlobal('torch', storageName);
+      this.tokens.set(id, new StorageToken(new Tuple<unknown>('storage', type, saved.key, device, nbytes / dtype.itemsize)));
     } else if (saved.dtype !== dtype) {
       throw new Error('Cannot save multiple tensors or storages that view the same data as different types');
     }
@@ -408,10 +415,17 @@ class SaveContext {
 
   tensorReduce(t: Tensor, requiresGrad: boolean): Reduced {
     if (t.isDisposed) throw new Error('torch.save: a tensor has been disposed');
-    return {
-      func: new PyGlobal('torch._utils', '_rebuild_tensor_v2'),
-      args: new Tuple<unknown>(this.storageOf(t), t.storageOffset(), new Tuple(...t.shape), new Tuple(...t.stride()), requiresGrad, newMap('collections.OrderedDict')),
-    };
+    const args = new Tuple<unknown>(this.storageOf(t), t.storageOffset(), new Tuple(...t.shape), new Tuple(...t.stride()), requiresGrad, newMap('collections.OrderedDict'));
+    // Over an untyped storage, the tensor's dtype follows (_rebuild_tensor_v3).
+    const v3 = STORAGE_NAMES[t.dtype.name] === undefined;
+    if (v3) args.push(t.dtype);
+    // torch._utils.get_tensor_metadata: the lazy negative / conjugate bits of a view, whose
+    // storage holds the values before them.
+    const metadata = newMap(undefined);
+    if (native.callOp(ops.isNeg, t._h)) metadata.set('neg', true);
+    if (native.callOp(ops.isConj, t._h)) metadata.set('conj', true);
+    if (metadata.size > 0) args.push(metadata);
+    return { func: new PyGlobal('torch._utils', v3 ? '_rebuild_tensor_v3' : '_rebuild_tensor_v2'), args };
   }
 
   reducerFor(obj: unknown): Reduced | undefined {

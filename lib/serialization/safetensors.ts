@@ -22,12 +22,24 @@ const ops = {
 /** The header size cap of the reference implementation (100 MB). */
 const MAX_HEADER_SIZE = 100_000_000;
 
-const DTYPES: Record<string, DType> = {
-  BOOL: dtypes.bool, U8: dtypes.uint8, I8: dtypes.int8, I16: dtypes.int16, I32: dtypes.int32, I64: dtypes.int64,
-  F16: dtypes.float16, BF16: dtypes.bfloat16, F32: dtypes.float32, F64: dtypes.float64,
-};
-const NAMES = new Map<DType, string>(Object.entries(DTYPES).map(([k, v]) => [v, k]));
-const KNOWN_UNSUPPORTED = new Set(['U16', 'U32', 'U64', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64', 'C128']);
+// The format's dtypes that have a torch dtype, in the reference implementation's order
+// (safetensors' `Dtype` enum, "increasing alignment order"): saving sorts by it, largest first.
+// F4 is float4_e2m1fn_x2, two values a byte: a header's shape counts the 4-bit values, so its
+// last dimension is twice the torch tensor's. C64 is complex64; the format has no other complex.
+const DTYPE_ORDER: [string, DType][] = [
+  ['BOOL', dtypes.bool], ['F4', dtypes.float4_e2m1fn_x2], ['U8', dtypes.uint8], ['I8', dtypes.int8],
+  ['F8_E5M2', dtypes.float8_e5m2], ['F8_E4M3', dtypes.float8_e4m3fn], ['F8_E8M0', dtypes.float8_e8m0fnu],
+  ['F8_E4M3FNUZ', dtypes.float8_e4m3fnuz], ['F8_E5M2FNUZ', dtypes.float8_e5m2fnuz],
+  ['I16', dtypes.int16], ['U16', dtypes.uint16], ['F16', dtypes.float16], ['BF16', dtypes.bfloat16],
+  ['I32', dtypes.int32], ['U32', dtypes.uint32], ['F32', dtypes.float32], ['C64', dtypes.complex64],
+  ['F64', dtypes.float64], ['I64', dtypes.int64], ['U64', dtypes.uint64],
+];
+const DTYPES: Record<string, DType> = Object.fromEntries(DTYPE_ORDER);
+const NAMES = new Map<DType, string>(DTYPE_ORDER.map(([k, v]) => [v, k]));
+const RANK = new Map<DType, number>(DTYPE_ORDER.map(([, v], i) => [v, i]));
+// In the format, without a torch dtype.
+const KNOWN_UNSUPPORTED = new Set(['F6_E2M3', 'F6_E3M2']);
+const F4 = dtypes.float4_e2m1fn_x2;
 
 /** What loadSafetensors returns: the tensors by name, in file order, and the `__metadata__`. */
 export type SafetensorsDict = Map<string, Tensor> & { metadata: Record<string, string> | null };
@@ -89,7 +101,7 @@ function parseHeader(source: Source): { entries: Entry[]; metadata: Record<strin
     if (typeof dtype !== 'string') fail(`InvalidHeaderDeserialization: tensor ${shown} has no dtype`);
     const dt = DTYPES[dtype];
     if (dt === undefined) {
-      fail(KNOWN_UNSUPPORTED.has(dtype) ? `tensor ${shown} has dtype ${dtype}, which torchnode does not support yet` : `InvalidHeaderDeserialization: tensor ${shown} has an unknown dtype`);
+      fail(KNOWN_UNSUPPORTED.has(dtype) ? `tensor ${shown} has dtype ${dtype}, which has no torch dtype` : `InvalidHeaderDeserialization: tensor ${shown} has an unknown dtype`);
     }
     if (!Array.isArray(shape) || shape.length > 64 || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
       fail(`InvalidHeaderDeserialization: tensor ${shown} has an invalid shape`);
@@ -98,10 +110,20 @@ function parseHeader(source: Source): { entries: Entry[]; metadata: Record<strin
       fail(`InvalidOffset: tensor ${shown} has invalid data_offsets`);
     }
     const numel = shape.reduce((a: bigint, d: number) => a * BigInt(d), 1n);
-    if (numel * BigInt(dt.itemsize) !== BigInt(offsets[1] - offsets[0])) {
-      fail(`TensorInvalidInfo: tensor ${shown}: its shape and dtype need ${numel * BigInt(dt.itemsize)} bytes, its data_offsets give ${offsets[1] - offsets[0]}`);
+    let torchShape = shape as number[];
+    let nbytes = numel * BigInt(dt.itemsize);
+    if (dt === F4) {
+      // 4-bit values, two a byte: a whole number of bytes, and a torch shape with the last
+      // dimension halved (the safetensors package's rule).
+      if (numel % 2n !== 0n) fail(`MisalignedSlice: tensor ${shown} has an odd number of F4 values`);
+      if (shape.length === 0 || (shape[shape.length - 1] as number) % 2 !== 0) fail(`tensor ${shown}: F4 needs a last dimension divisible by 2, got ${JSON.stringify(shape)}`);
+      torchShape = [...(shape as number[]).slice(0, -1), (shape[shape.length - 1] as number) / 2];
+      nbytes = numel / 2n;
     }
-    entries.push({ name, dtype: dt, shape: shape as number[], begin: offsets[0], end: offsets[1] });
+    if (nbytes !== BigInt(offsets[1] - offsets[0])) {
+      fail(`TensorInvalidInfo: tensor ${shown}: its shape and dtype need ${nbytes} bytes, its data_offsets give ${offsets[1] - offsets[0]}`);
+    }
+    entries.push({ name, dtype: dt, shape: torchShape, begin: offsets[0], end: offsets[1] });
   }
   // Sorted by offset, the tensors must tile the byte buffer exactly.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -173,9 +195,11 @@ export function saveSafetensors(
     if (seen.has(name)) throw new Error(`saveSafetensors: duplicate tensor name ${JSON.stringify(name)}`);
     seen.add(name);
     if (!(t instanceof Tensor)) throw new TypeError(`saveSafetensors: ${JSON.stringify(name)} is not a Tensor`);
-    if (!NAMES.has(t.dtype)) throw new Error(`saveSafetensors: cannot save ${t.dtype} tensors`);
+    if (!NAMES.has(t.dtype)) throw new Error(`saveSafetensors: cannot save ${t.dtype} tensors (the format has no such dtype)`);
+    if (t.dtype === F4 && t.dim() === 0) throw new Error(`saveSafetensors: ${JSON.stringify(name)}: a 0-dim ${t.dtype} tensor has no F4 shape`);
   }
-  list.sort(([an, a], [bn, b]) => b.dtype.itemsize - a.dtype.itemsize || (an < bn ? -1 : an > bn ? 1 : 0));
+  // The reference implementation's order: by dtype (its enum, largest first), then by name.
+  list.sort(([an, a], [bn, b]) => RANK.get(b.dtype)! - RANK.get(a.dtype)! || (an < bn ? -1 : an > bn ? 1 : 0));
   const temporaries: Tensor[] = [];
   try {
     const header: Record<string, unknown> = {};
@@ -193,7 +217,9 @@ export function saveSafetensors(
         temporaries.push(t);
       }
       const nbytes = t.numel() * t.dtype.itemsize;
-      header[name] = { dtype: NAMES.get(t.dtype), shape: [...t.shape], data_offsets: [offset, offset + nbytes] };
+      const shape = [...t.shape];
+      if (t.dtype === F4) shape[shape.length - 1] = shape[shape.length - 1]! * 2; // the header counts 4-bit values
+      header[name] = { dtype: NAMES.get(t.dtype), shape, data_offsets: [offset, offset + nbytes] };
       parts.push({ t, nbytes });
       offset += nbytes;
     }
