@@ -66,6 +66,8 @@ interface Signature {
   readonly display: string;
   /** The out= overload: its schema, its out arguments' names, and (once looked up) where they go. */
   readonly out: { schema: string; names: readonly string[]; id: number; positions: number[]; argIndex: number[] } | null;
+  /** The argument array calls reuse (one op call allocates as little as possible); null while in use. */
+  buffer: unknown[] | null;
 }
 
 interface Group {
@@ -73,7 +75,10 @@ interface Group {
   readonly method: boolean;
   readonly numbersAsTensors: boolean;
   readonly signatures: readonly Signature[];
+  /** Per count of positional arguments: a compiled binding of calls without an options object. */
+  readonly fast: (FastPath | null | undefined)[];
 }
+type FastPath = (self: Tensor | undefined, args: ArrayLike<unknown>) => unknown;
 
 const camel = (s: string): string => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -175,6 +180,7 @@ function compileSignature(name: string, o: readonly string[], method: boolean): 
     ret: r, retKinds, retNames, alias, requiresGrad,
     display: `(${shown.join(', ')})`,
     out,
+    buffer: new Array<unknown>(order.length),
   };
 }
 
@@ -332,50 +338,65 @@ export function isOptions(x: unknown): x is Record<string, unknown> {
 
 // Binds args[0..n) and `opts` to `s`; returns the schema-ordered argument array or null.
 function bind(g: Group, s: Signature, self: Tensor | undefined, args: ArrayLike<unknown>, n: number, opts: Record<string, unknown> | undefined): unknown[] | null {
-  const out = new Array<unknown>(s.nSchema);
+  let out = s.buffer;
+  if (out === null) out = new Array<unknown>(s.nSchema); // taken by an outer call
+  else s.buffer = null;
+  if (bindInto(g, s, self, args, n, opts, out)) return out;
+  release(s, out);
+  return null;
+}
+
+// Gives the argument array back for the next call, holding no handles.
+function release(s: Signature, out: unknown[]): void {
+  for (let i = 0; i < out.length; i++) out[i] = undefined;
+  s.buffer = out;
+}
+
+// Fills `out` (schema order) from args[0..n) and `opts`; false when they do not fit `s`.
+function bindInto(g: Group, s: Signature, self: Tensor | undefined, args: ArrayLike<unknown>, n: number, opts: Record<string, unknown> | undefined, out: unknown[]): boolean {
   if (s.selfIndex >= 0) out[s.selfIndex] = self!._h;
   const pos = s.positional;
   let usedKeys = 0;
   if (n > pos.length) {
-    if (!(s.varargs && n > 1)) return null;
+    if (!(s.varargs && n > 1)) return false;
     const list = convertList(Array.prototype.slice.call(args, 0, n), convertInt);
-    if (list === FAIL) return null;
+    if (list === FAIL) return false;
     out[pos[0]!.schemaIndex] = list;
   } else {
     for (let i = 0; i < pos.length; i++) {
       const p = pos[i]!;
       let v = i < n ? args[i] : undefined;
       if (opts !== undefined && p.key in opts) {
-        if (v !== undefined) return null;
+        if (v !== undefined) return false;
         v = opts[p.key];
         usedKeys++;
       }
       if (v === undefined) {
-        if (!p.hasDefault) return null;
+        if (!p.hasDefault) return false;
         continue;
       }
       if (s.varargs && i === 0 && (typeof v === 'number' || typeof v === 'bigint')) {
         const c = convertInt(v);
-        if (c === FAIL) return null;
+        if (c === FAIL) return false;
         out[p.schemaIndex] = [c];
         continue;
       }
       const c = convert(p, v, g.numbersAsTensors);
-      if (c === FAIL) return null;
+      if (c === FAIL) return false;
       if (p.schemaIndex >= 0) out[p.schemaIndex] = c;
     }
   }
   if (opts !== undefined) {
     for (const p of s.keywords) {
       if (!(p.key in opts)) {
-        if (!p.hasDefault) return null;
+        if (!p.hasDefault) return false;
         continue;
       }
       usedKeys++;
       const v = opts[p.key];
       if (v === undefined) continue;
       const c = convert(p, v, g.numbersAsTensors);
-      if (c === FAIL) return null;
+      if (c === FAIL) return false;
       if (p.schemaIndex >= 0) out[p.schemaIndex] = c;
     }
     if (s.out !== null && 'out' in opts) {
@@ -383,14 +404,27 @@ function bind(g: Group, s: Signature, self: Tensor | undefined, args: ArrayLike<
       const v = opts.out;
       if (v !== undefined && v !== null) {
         const outs = s.out.names.length === 1 ? [v] : v;
-        if (!Array.isArray(outs) || outs.length !== s.out.names.length || !outs.every((t) => t instanceof Tensor)) return null;
+        if (!Array.isArray(outs) || outs.length !== s.out.names.length || !outs.every((t) => t instanceof Tensor)) return false;
       }
     }
-    if (usedKeys !== Object.keys(opts).length) return null;
+    if (usedKeys !== Object.keys(opts).length) return false;
   } else {
-    for (const p of s.keywords) if (!p.hasDefault) return null;
+    for (const p of s.keywords) if (!p.hasDefault) return false;
   }
-  return out;
+  return true;
+}
+
+// native.callOp(id, ...a) without the spread, which costs more than the rest of the binding.
+function callNative(id: number, a: unknown[]): unknown {
+  switch (a.length) {
+    case 1: return native.callOp(id, a[0]);
+    case 2: return native.callOp(id, a[0], a[1]);
+    case 3: return native.callOp(id, a[0], a[1], a[2]);
+    case 4: return native.callOp(id, a[0], a[1], a[2], a[3]);
+    case 5: return native.callOp(id, a[0], a[1], a[2], a[3], a[4]);
+    case 6: return native.callOp(id, a[0], a[1], a[2], a[3], a[4], a[5]);
+    default: return native.callOp(id, ...a);
+  }
 }
 
 function wrapTensor(x: unknown): Tensor | null {
@@ -411,8 +445,19 @@ function wrapReturn(kind: R, x: unknown): unknown {
 }
 
 function invoke(s: Signature, out: unknown[], self: Tensor | undefined, args: ArrayLike<unknown>, opts: Record<string, unknown> | undefined): unknown {
-  if (opts !== undefined && s.out !== null && opts.out != null) return invokeOut(s, out, opts.out);
-  const result = native.callOp(s.id, ...out);
+  if (opts !== undefined && s.out !== null && opts.out != null) {
+    try {
+      return invokeOut(s, out, opts.out);
+    } finally {
+      release(s, out);
+    }
+  }
+  let result: unknown;
+  try {
+    result = callNative(s.id, out);
+  } finally {
+    release(s, out);
+  }
   switch (s.ret) {
     case R.None:
       return undefined;
@@ -453,6 +498,12 @@ function requiresGradOf(s: Signature, args: ArrayLike<unknown>, opts: Record<str
 }
 
 function call(g: Group, self: Tensor | undefined, args: ArrayLike<unknown>): unknown {
+  let fast = g.fast[args.length];
+  if (fast === undefined) fast = g.fast[args.length] = compileFast(g, args.length);
+  if (fast !== null) {
+    const r = fast(self, args);
+    if (r !== FAIL) return r;
+  }
   let n = args.length;
   let opts: Record<string, unknown> | undefined;
   if (n > 0 && isOptions(args[n - 1])) {
@@ -466,6 +517,53 @@ function call(g: Group, self: Tensor | undefined, args: ArrayLike<unknown>): unk
     if (out !== null) return invoke(sigs[i]!, out, self, args, opts);
   }
   throw invalidArguments(g, args, n, opts);
+}
+
+// ---- the compiled fast path ---------------------------------------------------------------
+// Most calls are a few positional arguments and no options object (`a.add(b)`, `x.sum(1)`). For
+// each count n, the overloads that such a call can bind to are compiled into one function with
+// the checks and the argument order written out, so the hot path is one op call; anything it does
+// not cover (options, a conversion it does not inline, an unusual return) falls back to bind().
+
+function compileFast(g: Group, n: number): FastPath | null {
+  const consts: unknown[] = [];
+  const ref = (x: unknown): string => `k[${consts.push(x) - 1}]`;
+  const blocks: string[] = [];
+  for (let si = 0; si < g.signatures.length; si++) {
+    const s = g.signatures[si]!;
+    const pos = s.positional;
+    // An earlier overload taking the call's ints as a size list decides on the slow path.
+    if (s.varargs && n > 1) break;
+    if (n > pos.length || s.keywords.some((p) => !p.hasDefault) || pos.slice(n).some((p) => !p.hasDefault)) continue;
+    if (s.ret === R.Tuple) continue;
+    const lines: string[] = [`s${si}: {`];
+    const slots = new Array<string>(s.nSchema).fill('undefined');
+    if (s.selfIndex >= 0) slots[s.selfIndex] = 'self._h';
+    for (let i = 0; i < n; i++) {
+      const p = pos[i]!;
+      const v = `a${i}`;
+      lines.push(`  const ${v} = args[${i}]; let c${i};`);
+      const missing = p.hasDefault ? `if (${v} === undefined) c${i} = undefined; else ` : '';
+      const none = p.optional ? `if (${v} === null) c${i} = null; else ` : '';
+      if (p.kind === K.Tensor && !g.numbersAsTensors) {
+        lines.push(`  ${missing}${none}if (${v} instanceof Tensor) c${i} = ${v}._h; else break s${si};`);
+      } else {
+        lines.push(`  ${missing}${none}if ((c${i} = convert(${ref(p)}, ${v}, ${g.numbersAsTensors})) === FAIL) break s${si};`);
+      }
+      if (p.schemaIndex >= 0) slots[p.schemaIndex] = `c${i}`;
+    }
+    const callExpr = `native.callOp(${s.id}, ${slots.join(', ')})`;
+    if (s.ret === R.Tensor) lines.push(`  return wrapTensor(${callExpr});`);
+    else if (s.ret === R.Alias) lines.push(`  ${callExpr}; return ${s.alias === null ? (g.method ? 'self' : 'args[0]') : `args[${pos.indexOf(s.alias)}]`};`);
+    else if (s.ret === R.None) lines.push(`  ${callExpr}; return undefined;`);
+    else lines.push(`  return wrapReturn(${s.ret}, ${callExpr});`);
+    lines.push('}');
+    blocks.push(lines.join('\n'));
+  }
+  if (blocks.length === 0) return null;
+  const body = `return function fast(self, args) {\n${blocks.join('\n')}\nreturn FAIL;\n};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('k', 'native', 'Tensor', 'FAIL', 'convert', 'wrapTensor', 'wrapReturn', body)(consts, native, Tensor, FAIL, convert, wrapTensor, wrapReturn) as FastPath;
 }
 
 // ---- messages, as python_arg_parser.cpp writes them ----------------------------------------
@@ -500,6 +598,10 @@ export function pyTypeName(v: unknown): string {
 function invalidArguments(g: Group, args: ArrayLike<unknown>, n: number, opts: Record<string, unknown> | undefined): TypeError {
   const name = `${g.name}()`;
   const given = n + (opts ? Object.keys(opts).length : 0);
+  // A method without parameters is METH_NOARGS in Python: CPython's own messages.
+  if (g.method && g.signatures.length === 1 && g.signatures[0]!.params.length === 0) {
+    return new TypeError(opts !== undefined ? `TensorBase.${name} takes no keyword arguments` : `TensorBase.${name} takes no arguments (${n} given)`);
+  }
   const plausible = g.signatures.filter((s) => given >= s.minArgs && given <= s.maxArgs + (s.varargs ? Infinity : 0));
   if (g.signatures.length === 1 || plausible.length === 1) {
     const specific = explain(g, g.signatures.length === 1 ? g.signatures[0]! : plausible[0]!, args, n, opts);
@@ -586,7 +688,7 @@ function group(ns: string, name: string, shownAs = name): Group {
     const entry = table?.[name];
     if (entry === undefined) throw new Error(`torchnode: no ATen binding ${ns}.${name}`);
     const method = ns === 'Tensor';
-    g = { name: shownAs, method, numbersAsTensors: entry.n === 1, signatures: entry.o.map((o) => compileSignature(name, o, method)) };
+    g = { name: shownAs, method, numbersAsTensors: entry.n === 1, signatures: entry.o.map((o) => compileSignature(name, o, method)), fast: [] };
     for (const s of g.signatures) lookup(s);
     groups.set(k, g);
   }

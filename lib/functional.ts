@@ -1,6 +1,7 @@
 // torch/functional.py: the torch.* functions PyTorch writes in Python over its ATen bindings
 // (split, unique, norm, meshgrid, einsum, tensordot, stft, ...). Arguments bind as Python binds
-// them — positional or by name in a trailing options object with camelCase keys — and the ATen
+// them (lib/python_signature.ts) — positional or by name in a trailing options object with
+// camelCase keys — and the ATen
 // call underneath goes through the generated binder (lib/arg_parser.ts), so its type errors are
 // PyTorch's own.
 import { bindFunction, isOptions, pyTypeName } from './arg_parser';
@@ -11,73 +12,11 @@ import { PyFloat, isPyInt } from './scalar';
 import { Size } from './size';
 import { Tensor, type NamedTuple } from './tensor';
 import { tensor } from './creation';
-import { camelToSnake } from './nn/utils';
+import { pySignature } from './python_signature';
 import { nonzeroOf } from './tensor_python';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => any;
-
-// ---- Python's binding of a def's arguments -----------------------------------------------------
-
-/** A Python `def`: its positional-or-keyword parameters (camelCase), how many are required, and
- * its keyword-only ones. `method`: a Tensor method (`self` counts in Python's messages). */
-export interface PySignature {
-  readonly name: string;
-  readonly params: readonly string[];
-  readonly required: number;
-  readonly kwOnly?: readonly string[];
-  readonly method?: boolean;
-}
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/**
- * Binds `args` (positional arguments, then optionally an options object) to `sig` as Python does,
- * with Python's TypeErrors; `undefined` counts as not given. Returns the given values by name.
- */
-export function parseArgs(sig: PySignature, args: ArrayLike<unknown>): Record<string, unknown> {
-  let n = args.length;
-  const opts = n > 0 && isOptions(args[n - 1]) ? (args[n - 1] as Record<string, unknown>) : undefined;
-  if (opts !== undefined) n--;
-  while (n > 0 && args[n - 1] === undefined) n--;
-  const self = sig.method ? 1 : 0;
-  const name = `${sig.method ? 'Tensor.' : ''}${sig.name}()`;
-  const { params, required } = sig;
-  if (n > params.length) {
-    const lo = required + self;
-    const hi = params.length + self;
-    const takes = lo === hi ? `${plural(hi, 'positional argument')}` : `from ${lo} to ${hi} positional arguments`;
-    throw new TypeError(`${name} takes ${takes} but ${n + self} ${n + self === 1 ? 'was' : 'were'} given`);
-  }
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[params[i]!] = args[i];
-  if (opts !== undefined) {
-    for (const [key, value] of Object.entries(opts)) {
-      if (!params.includes(key) && !(sig.kwOnly ?? []).includes(key)) throw new TypeError(`${name} got an unexpected keyword argument '${key}'`);
-      if (value === undefined) continue;
-      if (key in out) throw new TypeError(`${name} got multiple values for argument '${camelToSnake(key)}'`);
-      out[key] = value;
-    }
-  }
-  const missing = params.slice(0, required).filter((p) => !(p in out));
-  if (missing.length > 0) {
-    const quoted = missing.map((p) => `'${camelToSnake(p)}'`);
-    const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
-    throw new TypeError(`${name} missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
-  }
-  return out;
-}
-
-/** `f(*args, kw=...)`: the positional arguments and the (checked) keyword options. */
-function varargs(name: string, args: readonly unknown[], kwOnly: readonly string[]): [unknown[], Record<string, unknown>] {
-  let n = args.length;
-  const opts = n > 0 && isOptions(args[n - 1]) ? (args[n - 1] as Record<string, unknown>) : {};
-  if (n > 0 && isOptions(args[n - 1])) n--;
-  for (const key of Object.keys(opts)) {
-    if (!kwOnly.includes(key)) throw new TypeError(`${name}() got an unexpected keyword argument '${key}'`);
-  }
-  return [args.slice(0, n), opts];
-}
 
 /** Python's repr() of a JS value, for messages. */
 export function pyRepr(v: unknown): string {
@@ -156,7 +95,7 @@ export function tensorSplit(self: Tensor, splitSize: unknown, dim: unknown): Ten
   return VF.splitWithSizes(self, splitSize, dim) as Tensor[];
 }
 
-const SPLIT: PySignature = { name: 'split', params: ['tensor', 'splitSizeOrSections', 'dim'], required: 2 };
+const SPLIT = pySignature('split', 'tensor, split_size_or_sections, dim=0');
 /**
  * torch.split(tensor, splitSizeOrSections, dim = 0): chunks of `splitSizeOrSections` elements
  * along `dim` (the last one smaller), or chunks of the listed sizes. Views of `tensor`.
@@ -165,7 +104,7 @@ export function split(tensor: Tensor, splitSizeOrSections: number | bigint | Ten
 export function split(tensor: Tensor, splitSizeOrSections: number | bigint | Tensor | readonly (number | bigint)[], options?: { dim?: number | bigint }): Tensor[];
 export function split(tensor: Tensor, options: { splitSizeOrSections: number | bigint | Tensor | readonly (number | bigint)[]; dim?: number | bigint }): Tensor[];
 export function split(...args: unknown[]): Tensor[] {
-  const a = parseArgs(SPLIT, args);
+  const a = SPLIT(args);
   const t = a.tensor;
   if (!(t instanceof Tensor)) throw new TypeError(`split(): argument 'tensor' must be Tensor, not ${pyTypeName(t)}`);
   return tensorSplit(t, a.splitSizeOrSections, a.dim ?? 0);
@@ -263,9 +202,10 @@ export function einsum(...args: unknown[]): Tensor {
  * torch.meshgrid(*tensors, indexing = null): coordinate grids of 1-D tensors, `'ij'` (the
  * default, with a warning that it will be required) or `'xy'` indexing.
  */
+const MESHGRID = pySignature('meshgrid', '*tensors, indexing=None');
 export function meshgrid(...tensors: (Tensor | readonly Tensor[] | { indexing?: 'ij' | 'xy' | null })[]): Tensor[] {
-  const [positional, opts] = varargs('meshgrid', tensors, ['indexing']);
-  let list = positional;
+  const opts = MESHGRID(tensors);
+  let list = opts.tensors as unknown[];
   if (list.length === 1 && Array.isArray(list[0])) list = [...(list[0] as unknown[])];
   if (opts.indexing === null || opts.indexing === undefined) return VF.meshgrid(list) as Tensor[];
   return VF.meshgrid(list, { indexing: opts.indexing }) as Tensor[];
@@ -284,8 +224,10 @@ export interface StftOptions {
   returnComplex?: boolean | null;
   alignToWindow?: boolean | null;
 }
-const STFT_PARAMS = ['input', 'nFft', 'hopLength', 'winLength', 'window', 'center', 'padMode', 'normalized', 'onesided', 'returnComplex', 'alignToWindow'];
-const STFT: PySignature = { name: 'stft', params: STFT_PARAMS, required: 2 };
+const STFT = pySignature(
+  'stft',
+  'input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect", normalized=False, onesided=None, return_complex=None, align_to_window=None',
+);
 
 /** @internal torch.stft's body (torch/functional.py), on bound arguments. */
 export function stftImpl(a: Record<string, unknown>): Tensor {
@@ -315,7 +257,7 @@ export function stftImpl(a: Record<string, unknown>): Tensor {
 export function stft(input: Tensor, nFft: number, options?: StftOptions): Tensor;
 export function stft(input: Tensor, nFft: number, hopLength?: number | null, winLength?: number | null, window?: Tensor | null, center?: boolean, padMode?: string, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null, options?: StftOptions): Tensor;
 export function stft(...args: unknown[]): Tensor {
-  return stftImpl(parseArgs(STFT, args));
+  return stftImpl(STFT(args));
 }
 
 export interface IstftOptions {
@@ -328,8 +270,6 @@ export interface IstftOptions {
   length?: number | null;
   returnComplex?: boolean;
 }
-/** @internal The parameters of Tensor.istft after self. */
-export const ISTFT_PARAMS = ['nFft', 'hopLength', 'winLength', 'window', 'center', 'normalized', 'onesided', 'length', 'returnComplex'];
 /** @internal */
 export function istftImpl(self: Tensor, a: Record<string, unknown>): Tensor {
   const n = (k: string): unknown => a[k] ?? null;
@@ -339,8 +279,8 @@ export function istftImpl(self: Tensor, a: Record<string, unknown>): Tensor {
 // ---- unique -------------------------------------------------------------------------------------
 
 type UniqueResult = Tensor | [Tensor, Tensor] | [Tensor, Tensor, Tensor];
-const UNIQUE: PySignature = { name: 'unique', params: ['input', 'sorted', 'returnInverse', 'returnCounts', 'dim'], required: 1 };
-const UNIQUE_CONSECUTIVE: PySignature = { name: 'unique_consecutive', params: ['input', 'returnInverse', 'returnCounts', 'dim'], required: 1 };
+const UNIQUE = pySignature('unique', 'input, sorted=True, return_inverse=False, return_counts=False, dim=None');
+const UNIQUE_CONSECUTIVE = pySignature('unique_consecutive', 'input, return_inverse=False, return_counts=False, dim=None');
 
 // torch._jit_internal.boolean_dispatch: which result shape to return is decided by the flag given
 // by name, else by the positional argument at `index`, else the default.
@@ -395,7 +335,7 @@ export function uniqueImpl(a: Record<string, unknown>, inverse: boolean, counts:
 export function unique(input: Tensor, sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): UniqueResult;
 export function unique(input: Tensor, options?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): UniqueResult;
 export function unique(...args: unknown[]): UniqueResult {
-  const a = parseArgs(UNIQUE, args);
+  const a = UNIQUE(args);
   return uniqueImpl(a, dispatchFlag(args, 'returnInverse', 2), dispatchFlag(args, 'returnCounts', 3));
 }
 
@@ -414,13 +354,13 @@ export function uniqueConsecutiveImpl(a: Record<string, unknown>, inverse: boole
 export function uniqueConsecutive(input: Tensor, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): UniqueResult;
 export function uniqueConsecutive(input: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): UniqueResult;
 export function uniqueConsecutive(...args: unknown[]): UniqueResult {
-  const a = parseArgs(UNIQUE_CONSECUTIVE, args);
+  const a = UNIQUE_CONSECUTIVE(args);
   return uniqueConsecutiveImpl(a, dispatchFlag(args, 'returnInverse', 2), dispatchFlag(args, 'returnCounts', 1));
 }
 
 // ---- tensordot -----------------------------------------------------------------------------------
 
-const TENSORDOT: PySignature = { name: 'tensordot', params: ['a', 'b', 'dims'], required: 2 };
+const TENSORDOT = pySignature('tensordot', 'a, b, dims=2');
 /**
  * torch.tensordot(a, b, dims = 2): contracts the last `dims` dimensions of `a` with the first
  * `dims` of `b`, or the listed dimensions `[dimsA, dimsB]` (or a tensor of either form).
@@ -428,7 +368,7 @@ const TENSORDOT: PySignature = { name: 'tensordot', params: ['a', 'b', 'dims'], 
 export function tensordot(a: Tensor, b: Tensor, dims?: number | bigint | Tensor | readonly [readonly number[], readonly number[]], options?: { dims?: number | bigint | Tensor | readonly [readonly number[], readonly number[]] }): Tensor;
 export function tensordot(a: Tensor, b: Tensor, options?: { dims?: number | bigint | Tensor | readonly [readonly number[], readonly number[]] }): Tensor;
 export function tensordot(...args: unknown[]): Tensor {
-  const p = parseArgs(TENSORDOT, args);
+  const p = TENSORDOT(args);
   const a = p.a as Tensor;
   const b = p.b as Tensor;
   const dims = p.dims ?? 2;
@@ -482,12 +422,12 @@ export function chainMatmul(...matrices: Tensor[]): Tensor {
 }
 
 type ComputeMode = 'use_mm_for_euclid_dist_if_necessary' | 'use_mm_for_euclid_dist' | 'donot_use_mm_for_euclid_dist';
-const CDIST: PySignature = { name: 'cdist', params: ['x1', 'x2', 'p', 'computeMode'], required: 2 };
+const CDIST = pySignature('cdist', "x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'");
 /** torch.cdist(x1, x2, p = 2.0, computeMode = 'use_mm_for_euclid_dist_if_necessary'): pairwise p-norm distances. */
 export function cdist(x1: Tensor, x2: Tensor, p?: number | PyFloat, computeMode?: ComputeMode, options?: { p?: number | PyFloat; computeMode?: ComputeMode }): Tensor;
 export function cdist(x1: Tensor, x2: Tensor, options?: { p?: number | PyFloat; computeMode?: ComputeMode }): Tensor;
 export function cdist(...args: unknown[]): Tensor {
-  const a = parseArgs(CDIST, args);
+  const a = CDIST(args);
   const p = a.p ?? 2;
   const mode = a.computeMode ?? 'use_mm_for_euclid_dist_if_necessary';
   if (mode === 'use_mm_for_euclid_dist_if_necessary') return VF.cdist(a.x1, a.x2, p, null) as Tensor;
@@ -530,7 +470,7 @@ export interface NormOptions {
   keepdim?: boolean;
   dtype?: DType | null;
 }
-const NORM: PySignature = { name: 'norm', params: ['input', 'p', 'dim', 'keepdim', 'out', 'dtype'], required: 1 };
+const NORM = pySignature('norm', 'input, p="fro", dim=None, keepdim=False, out=None, dtype=None');
 
 /** @internal torch.norm's body on bound arguments (Tensor.norm calls it too). */
 export function normImpl(a: Record<string, unknown>): Tensor {
@@ -560,19 +500,19 @@ export function normImpl(a: Record<string, unknown>): Tensor {
 export function norm(input: Tensor, p?: NormP, dim?: Dims, keepdim?: boolean, options?: NormOptions): Tensor;
 export function norm(input: Tensor, options?: NormOptions): Tensor;
 export function norm(...args: unknown[]): Tensor {
-  return normImpl(parseArgs(NORM, args));
+  return normImpl(NORM(args));
 }
 
 // ---- unravel_index ------------------------------------------------------------------------------------
 
-const UNRAVEL: PySignature = { name: 'unravel_index', params: ['indices', 'shape'], required: 2 };
+const UNRAVEL = pySignature('unravel_index', 'indices, shape');
 /**
  * torch.unravel_index(indices, shape): converts flat indices into coordinates in `shape`; one
  * tensor per dimension.
  */
 export function unravelIndex(indices: Tensor, shape: number | bigint | readonly (number | bigint)[], options?: { shape?: number | bigint | readonly (number | bigint)[] }): Tensor[];
 export function unravelIndex(...args: unknown[]): Tensor[] {
-  const a = parseArgs(UNRAVEL, args);
+  const a = UNRAVEL(args);
   const indices = a.indices as Tensor;
   const dt = indices.dtype;
   if (dt.isComplex || dt.isFloatingPoint || dt.name === 'bool') throw new TypeError(`expected 'indices' to be integer dtype, but got ${String(dt)}`);
@@ -608,7 +548,7 @@ export function unravelIndex(...args: unknown[]): Tensor[] {
 
 export type LuResult = [Tensor, Tensor];
 export type LuWithInfo = [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
-const LU: PySignature = { name: 'lu', params: ['A', 'pivot', 'getInfos', 'out'], required: 1 };
+const LU = pySignature('lu', 'A, pivot=True, get_infos=False, out=None');
 
 /** @internal torch.lu on bound arguments. */
 export function luImpl(a: Record<string, unknown>, withInfos: boolean): LuResult | LuWithInfo {
@@ -632,7 +572,7 @@ export function lu(A: Tensor, pivot: boolean, getInfos: true): LuWithInfo;
 export function lu(A: Tensor, options: { pivot?: boolean; getInfos: true }): LuWithInfo;
 export function lu(A: Tensor, options?: { pivot?: boolean; getInfos?: boolean }): LuResult | LuWithInfo;
 export function lu(...args: unknown[]): LuResult | LuWithInfo {
-  return luImpl(parseArgs(LU, args), dispatchFlag(args, 'getInfos', 2));
+  return luImpl(LU(args), dispatchFlag(args, 'getInfos', 2));
 }
 
 // ---- torch/__init__.py ----------------------------------------------------------------------------------
@@ -718,7 +658,7 @@ function svdLowrankImpl(A: Tensor, q: number, niter: number, M: Tensor | null): 
   return m < n ? [V, S, U] : [U, S, V];
 }
 
-const SVD_LOWRANK: PySignature = { name: 'svd_lowrank', params: ['A', 'q', 'niter', 'M'], required: 1 };
+const SVD_LOWRANK = pySignature('svd_lowrank', 'A, q=6, niter=2, M=None');
 /**
  * torch.svd_lowrank(A, q = 6, niter = 2, M = null): a randomized rank-`q` SVD [U, S, V] of A
  * (or of A - M), drawing from the default generator as PyTorch does (dense tensors only).
@@ -726,11 +666,11 @@ const SVD_LOWRANK: PySignature = { name: 'svd_lowrank', params: ['A', 'q', 'nite
 export function svdLowrank(A: Tensor, q?: number | null, niter?: number | null, M?: Tensor | null, options?: { q?: number | null; niter?: number | null; M?: Tensor | null }): SvdLowrankResult;
 export function svdLowrank(A: Tensor, options?: { q?: number | null; niter?: number | null; M?: Tensor | null }): SvdLowrankResult;
 export function svdLowrank(...args: unknown[]): SvdLowrankResult {
-  const a = parseArgs(SVD_LOWRANK, args);
+  const a = SVD_LOWRANK(args);
   return svdLowrankImpl(a.A as Tensor, Number(a.q ?? 6), Number(a.niter ?? 2), (a.M ?? null) as Tensor | null);
 }
 
-const PCA_LOWRANK: PySignature = { name: 'pca_lowrank', params: ['A', 'q', 'center', 'niter'], required: 1 };
+const PCA_LOWRANK = pySignature('pca_lowrank', 'A, q=None, center=True, niter=2');
 /**
  * torch.pca_lowrank(A, q = min(6, m, n), center = true, niter = 2): a randomized PCA [U, S, V]
  * of the (centered) data matrix A (dense tensors only).
@@ -738,7 +678,7 @@ const PCA_LOWRANK: PySignature = { name: 'pca_lowrank', params: ['A', 'q', 'cent
 export function pcaLowrank(A: Tensor, q?: number | null, center?: boolean, niter?: number, options?: { q?: number | null; center?: boolean; niter?: number }): SvdLowrankResult;
 export function pcaLowrank(A: Tensor, options?: { q?: number | null; center?: boolean; niter?: number }): SvdLowrankResult;
 export function pcaLowrank(...args: unknown[]): SvdLowrankResult {
-  const a = parseArgs(PCA_LOWRANK, args);
+  const a = PCA_LOWRANK(args);
   const A = a.A as Tensor;
   const shape = A.shape;
   const [m, n] = [shape[shape.length - 2]!, shape[shape.length - 1]!];
@@ -758,12 +698,12 @@ export function pcaLowrank(...args: unknown[]): SvdLowrankResult {
   return out;
 }
 
-const NONZERO: PySignature = { name: 'nonzero', params: ['input'], required: 1, kwOnly: ['asTuple'] };
+const NONZERO = pySignature('nonzero', 'input, *, as_tuple=False');
 /** torch.nonzero(input, { asTuple }): the indices of the nonzero elements. */
 export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
 export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(...args: unknown[]): Tensor | Tensor[] {
-  const a = parseArgs(NONZERO, args);
+  const a = NONZERO(args);
   if (!(a.input instanceof Tensor)) throw new TypeError(`nonzero(): argument 'input' (position 1) must be Tensor, not ${typeof a.input}`);
   return nonzeroOf(a.input, a.asTuple);
 }

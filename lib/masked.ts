@@ -16,7 +16,7 @@ import { PyFloat, type FloatLike, type IntLike, type IntList } from './scalar';
 import { Tensor } from './tensor';
 import * as T from './generated/torch';
 import { vectorNorm } from './generated/linalg';
-import { pySignature } from './nn/utils';
+import { pySignature } from './python_signature';
 
 /** A reduction's `dim`: one dim, a tuple of them, or null (all; so is `[]`). */
 export type DimOrDims = IntLike | IntList | null;

@@ -68,6 +68,25 @@ export function memory(): MemoryInfo {
   return { liveTensors: stats[STAT_LIVE_HANDLES]!, liveBytes: stats[STAT_LIVE_BYTES]! };
 }
 
+/**
+ * Freed CPU blocks are kept for reuse by libtorch's CPU allocator (native/allocator.cc), up to a
+ * limit (512 MB unless set): `cachedBytes` of them now, with the allocation `hits` and `misses`.
+ */
+export function cpuCache(): { cachedBytes: number; limitBytes: number; hits: number; misses: number } {
+  const [cachedBytes, limitBytes, hits, misses] = native.cpuCacheInfo();
+  return { cachedBytes, limitBytes, hits, misses };
+}
+
+/** Returns every cached CPU block to the system (the CPU twin of torch.cuda.empty_cache()). */
+export function emptyCache(): void {
+  native.emptyCpuCache();
+}
+
+/** Sets how many bytes of freed CPU blocks the cache may keep (0 turns caching off). */
+export function setCpuCacheLimit(bytes: number): void {
+  native.setCpuCacheLimit(bytes);
+}
+
 /** Sets how many bytes of new tensor storage trigger a paced minor GC (0 collects at every tensor). */
 export function setGcInterval(bytes: number): void {
   if (!(bytes >= 0)) throw new RangeError(`setGcInterval(): bytes must be a non-negative number, got ${bytes}`);
@@ -91,9 +110,13 @@ export function track(d: Disposable): void {
 
 const kept = new WeakSet<Disposable>();
 
-/** Exempts a tensor from disposal by the scopes it was created in. Returns it. */
-export function keep<T extends Disposable>(d: T): T {
-  kept.add(d);
+/**
+ * Exempts a tensor from disposal by the scopes it was created in. Returns it. Whatever holds a
+ * tensor for the long run does this: a Module for its parameters and buffers, a tensor for its
+ * `.grad` (so building a model or a training step inside `tidy` is safe).
+ */
+export function keep<T extends Disposable | null>(d: T): T {
+  if (d !== null) kept.add(d);
   return d;
 }
 

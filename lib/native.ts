@@ -20,7 +20,8 @@ export interface Native {
   dtype(h: Handle): number;
   device(h: Handle): string;
   requiresGrad(h: Handle): boolean;
-  grad(h: Handle): Handle | null;
+  /** The gradient, or `known` itself when that handle already holds it. */
+  grad(h: Handle, known?: Handle | null): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
   gradFnName(h: Handle): string | null;
   autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[], retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
@@ -40,6 +41,10 @@ export interface Native {
   setNumInteropThreads(n: number): void;
   getNumInteropThreads(): number;
   setDefaultDtype(code: number): void;
+  /** [cached bytes, limit, hits, misses] of the caching CPU allocator (native/allocator.cc). */
+  cpuCacheInfo(): [number, number, number, number];
+  emptyCpuCache(): void;
+  setCpuCacheLimit(bytes: number): void;
   getDefaultDtype(): number;
   callOp(id: number, ...args: unknown[]): unknown;
   // Storage primitives for lib/serialization/ (native/storage.cc). Byte ranges are validated by

@@ -202,7 +202,8 @@ export function formatTensor(t: Tensor, info: { gradFn: string | null }): string
     }
   }
 
-  if (info.gradFn !== null) suffixes.push(`grad_fn=<${info.gradFn}>`);
+  // Python prints the node's class name: <CopySlices>, where grad_fn.name() is torch::autograd::CopySlices.
+  if (info.gradFn !== null) suffixes.push(`grad_fn=<${info.gradFn.replace(/^.*::/, '')}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
   return addSuffixes(PREFIX + body, suffixes);
 }

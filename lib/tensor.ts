@@ -5,7 +5,7 @@ import { Device, type DeviceLike } from './device';
 import { MemoryFormat, preserveFormat } from './layout';
 import * as dtypes from './dtype';
 import { DType, dtypeFromCode, type TypedArray } from './dtype';
-import { pace, track, type Disposable } from './memory';
+import { keep, pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
 import { installTensorMethods } from './arg_parser';
 import type { TensorMethods } from './generated/types';
@@ -25,7 +25,6 @@ export type NestedArray = Scalar | Complex | NestedArray[];
 // torch/_tensor.py); every other method is generated (lib/arg_parser.ts).
 const ops = {
   slice: op('aten::slice.Tensor'),
-  index: op('aten::index.Tensor'),
   item: op('aten::item'),
   toDtype: op('aten::to.dtype'),
   toDevice: op('aten::to.device'),
@@ -153,6 +152,7 @@ export class Tensor implements Disposable {
   /** @internal The native handle. */
   readonly _h: Handle;
   #disposed = false;
+  #grad: Tensor | null = null;
 
   /** @internal Tensors come from torch functions and ops, never from `new`. */
   constructor(handle: Handle) {
@@ -229,11 +229,6 @@ export class Tensor implements Disposable {
   slice(dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
     return wrap(native.callOp(ops.slice, this._h, dim, start, end, step));
   }
-  /** `aten::index`: advanced indexing with integer or boolean tensors, one per leading dimension
-   * (null keeps a dimension whole). Python's `x[...]` in full is `x.get(...)` (lib/indexing.ts). */
-  index(indices: readonly (Tensor | null)[]): Tensor {
-    return wrap(native.callOp(ops.index, this._h, indices.map((t) => (t === null ? null : t._h))));
-  }
   // split and norm (torch/_tensor.py) are in lib/tensor_python.ts.
   /** Copies `src`'s values into this tensor (broadcasting, converting dtype and device). */
   copy_(src: Tensor, nonBlocking = false): this {
@@ -252,13 +247,20 @@ export class Tensor implements Disposable {
     native.callOp(ops.requiresGrad_, this._h, requiresGrad);
     return this;
   }
-  /** The accumulated gradient, or null. */
+  /**
+   * The accumulated gradient, or null: the same object on every read while the gradient lives
+   * (as Python's `p.grad is p.grad`). It belongs to this tensor, so no `tidy` scope frees it.
+   */
   get grad(): Tensor | null {
-    const g = native.grad(this._h);
-    return g === null ? null : wrap(g);
+    const known = this.#grad !== null && !this.#grad.isDisposed ? this.#grad : null;
+    const g = native.grad(this._h, known?._h ?? null);
+    if (g === null) return (this.#grad = null);
+    if (known !== null && g === known._h) return known;
+    return (this.#grad = keep(wrap(g)));
   }
   set grad(g: Tensor | null) {
     native.setGrad(this._h, g === null ? null : g._h);
+    this.#grad = g;
   }
   /** The name of the autograd node that produced this tensor (grad_fn), or null for leaves. */
   get gradFn(): string | null {

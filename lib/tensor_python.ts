@@ -7,9 +7,10 @@ import { type DType, type TypedArray } from './dtype';
 import { type DeviceLike } from './device';
 import { tensor, type TensorData } from './creation';
 import {
-  ISTFT_PARAMS, istftImpl, luImpl, normImpl, parseArgs, stftImpl, tensorSplit, uniqueConsecutiveImpl, uniqueImpl,
-  type IstftOptions, type LuResult, type LuWithInfo, type NormOptions, type PySignature, type StftOptions,
+  istftImpl, luImpl, normImpl, stftImpl, tensorSplit, uniqueConsecutiveImpl, uniqueImpl,
+  type IstftOptions, type LuResult, type LuWithInfo, type NormOptions, type StftOptions,
 } from './functional';
+import { pySignature } from './python_signature';
 import { native, type Handle } from './native';
 import { op } from './ops';
 import { Tensor, wrap } from './tensor';
@@ -86,19 +87,25 @@ const ops = {
   nonzeroNumpy: op('aten::nonzero_numpy'),
 };
 
-const sig = (name: string, params: string[], required = 0): PySignature => ({ name, params, required, method: true });
-const SPLIT = sig('split', ['splitSize', 'dim'], 1);
-const NORM = sig('norm', ['p', 'dim', 'keepdim', 'dtype']);
-const UNIQUE = sig('unique', ['sorted', 'returnInverse', 'returnCounts', 'dim']);
-const UNIQUE_CONSECUTIVE = sig('unique_consecutive', ['returnInverse', 'returnCounts', 'dim']);
-const STFT = sig('stft', ['nFft', 'hopLength', 'winLength', 'window', 'center', 'padMode', 'normalized', 'onesided', 'returnComplex', 'alignToWindow'], 1);
-const ISTFT = sig('istft', ISTFT_PARAMS, 1);
-const UNFLATTEN = sig('unflatten', ['dim', 'sizes'], 2);
-const LU = sig('lu', ['pivot', 'getInfos']);
-const NEW_TENSOR: PySignature = { name: 'new_tensor', params: ['data'], required: 1, kwOnly: ['dtype', 'device', 'requiresGrad'] };
-const IS_SHARED = sig('is_shared', []);
-const TO_SPARSE_COO = sig('to_sparse_coo', []);
-const NONZERO: PySignature = { name: 'nonzero', params: [], required: 0, kwOnly: ['asTuple'], method: true };
+// torch/_tensor.py's defs (new_tensor and nonzero are C-bound: python_variable_methods.cpp).
+const SPLIT = pySignature('Tensor.split', 'self, split_size, dim=0');
+const NORM = pySignature('Tensor.norm', 'self, p="fro", dim=None, keepdim=False, dtype=None');
+const UNIQUE = pySignature('Tensor.unique', 'self, sorted=True, return_inverse=False, return_counts=False, dim=None');
+const UNIQUE_CONSECUTIVE = pySignature('Tensor.unique_consecutive', 'self, return_inverse=False, return_counts=False, dim=None');
+const STFT = pySignature(
+  'Tensor.stft',
+  'self, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect", normalized=False, onesided=None, return_complex=None, align_to_window=None',
+);
+const ISTFT = pySignature(
+  'Tensor.istft',
+  'self, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False, onesided=None, length=None, return_complex=False',
+);
+const UNFLATTEN = pySignature('Tensor.unflatten', 'self, dim, sizes');
+const LU = pySignature('Tensor.lu', 'self, pivot=True, get_infos=False');
+const NEW_TENSOR = pySignature('new_tensor', 'data, *, dtype=None, device=None, requires_grad=False');
+const IS_SHARED = pySignature('Tensor.is_shared', 'self');
+const TO_SPARSE_COO = pySignature('Tensor.to_sparse_coo', 'self');
+const NONZERO = pySignature('Tensor.nonzero', 'self, *, as_tuple=False');
 
 /** torch.nonzero / Tensor.nonzero (bound by hand in PyTorch for `as_tuple`). */
 export function nonzeroOf(t: Tensor, asTuple: unknown): Tensor | Tensor[] {
@@ -127,48 +134,48 @@ function valueToTensor(like: Tensor, v: unknown): Tensor {
 
 const methods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = {
   nonzero(...args) {
-    return nonzeroOf(this, parseArgs(NONZERO, args).asTuple);
+    return nonzeroOf(this, NONZERO(args).asTuple);
   },
   split(...args) {
-    const a = parseArgs(SPLIT, args);
+    const a = SPLIT(args);
     return tensorSplit(this, a.splitSize, a.dim ?? 0);
   },
   norm(...args) {
-    return normImpl({ input: this, ...parseArgs(NORM, args) });
+    return normImpl({ input: this, ...NORM(args) });
   },
   unique(...args) {
-    const a = parseArgs(UNIQUE, args);
+    const a = UNIQUE(args);
     return uniqueImpl({ input: this, ...a }, flag(a.returnInverse ?? false), flag(a.returnCounts ?? false));
   },
   uniqueConsecutive(...args) {
-    const a = parseArgs(UNIQUE_CONSECUTIVE, args);
+    const a = UNIQUE_CONSECUTIVE(args);
     return uniqueConsecutiveImpl({ input: this, ...a }, flag(a.returnInverse ?? false), flag(a.returnCounts ?? false));
   },
   stft(...args) {
-    return stftImpl({ input: this, ...parseArgs(STFT, args) });
+    return stftImpl({ input: this, ...STFT(args) });
   },
   istft(...args) {
-    return istftImpl(this, parseArgs(ISTFT, args));
+    return istftImpl(this, ISTFT(args));
   },
   unflatten(...args) {
-    const a = parseArgs(UNFLATTEN, args);
+    const a = UNFLATTEN(args);
     if (isEmptySizes(a.sizes)) throw new Error('unflatten: sizes must be non-empty');
     return unflattenNative.call(this, a.dim, a.sizes);
   },
   lu(...args) {
-    const a = parseArgs(LU, args);
+    const a = LU(args);
     return luImpl({ A: this, ...a }, flag(a.getInfos ?? false));
   },
   toSparseCoo(...args) {
-    parseArgs(TO_SPARSE_COO, args);
+    TO_SPARSE_COO(args);
     return this.toSparse();
   },
   isShared(...args) {
-    parseArgs(IS_SHARED, args);
+    IS_SHARED(args);
     return native.device(this._h).startsWith('cuda');
   },
   newTensor(...args) {
-    const a = parseArgs(NEW_TENSOR, args);
+    const a = NEW_TENSOR(args);
     const dtype = (a.dtype ?? this.dtype) as DType;
     const device = (a.device ?? this.device) as DeviceLike;
     const requiresGrad = a.requiresGrad ?? false;

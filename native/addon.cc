@@ -5,6 +5,7 @@ namespace torchnode {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<EnvState>(new EnvState());
+  InitAllocator(env, exports);
   InitTensor(env, exports);
   InitDispatch(env, exports);
   InitAutograd(env, exports);

@@ -7,8 +7,17 @@
 namespace torchnode {
 
 // grad(h) -> handle | null
+// grad(h, known | null): the gradient, or `known` itself when that handle already holds it, so
+// that JS returns the same Tensor object for as long as the gradient lives (p.grad === p.grad).
 static Napi::Value Grad(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Unwrap(info.Env(), info[0]).grad());
+  Napi::Env env = info.Env();
+  const at::Tensor& g = Unwrap(env, info[0]).grad();
+  if (!g.defined()) return env.Null();
+  if (info.Length() > 1 && IsHandle(env, info[1])) {
+    const at::Tensor& known = Unwrap(env, info[1]);
+    if (known.unsafeGetTensorImpl() == g.unsafeGetTensorImpl()) return info[1];
+  }
+  return Wrap(env, g);
 }
 
 // setGrad(h, g | null): assigns .grad, with PyTorch's checks (shape, dtype, device).

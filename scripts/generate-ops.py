@@ -309,10 +309,14 @@ def ts_overloads(name, entry, method):
                 required += 1
             else:
                 break
-        for k in range(required, len(positional) + 1):
+        # Any parameter may come by name, so fewer positionals than required take the rest
+        # from a (then required) options object.
+        for k in range(0, len(positional) + 1):
             args = [f"{ident(camel(n))}: {ts_type(c, numbers)}" for n, c, _ in positional[:k]]
             if opts:
-                args.append(f"options?: {opts}")
+                args.append(f"options{'?' if k >= required else ''}: {opts}")
+            elif k < required:
+                continue
             out.append(f"  {name}({', '.join(args)}): {ret};")
         if len(positional) == 1 and positional[0][1].startswith("I") and not positional[0][1].startswith("I?"):
             out.append(f"  {name}(...{ident(camel(positional[0][0]))}: IntLike[]): {ret};")

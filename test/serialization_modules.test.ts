@@ -31,6 +31,7 @@ interface Described {
 interface Spec extends Described {
   inputs: Record<string, (number | 'long')[][]>;
   net: { repr: string; outputs: number[]; describe: Record<string, unknown> };
+  modules: Record<string, string>;
 }
 interface Checked extends Omit<Described, 'outputs'> {
   weights_only: string | null;
@@ -251,6 +252,18 @@ describe('torch.save(model) of a model built here loads in Python', () => {
     const r = checked[2]!;
     expect(r.type).toBe('__main__.Net');
     expect(r.describe).toEqual(spec.net.describe);
+  });
+});
+
+describe('pickling metadata lives on the classes', () => {
+  test("every torch.nn class declares Python's module for it, so a new layer cannot be left out", () => {
+    const declared: Record<string, string | undefined> = {};
+    for (const [name, cls] of Object.entries(torch.nn)) {
+      if (typeof cls !== 'function' || !(cls.prototype instanceof torch.nn.Module) || name.startsWith('_')) continue;
+      declared[name] = Object.prototype.hasOwnProperty.call(cls, 'pythonModule') ? (cls as typeof torch.nn.Module).pythonModule : undefined;
+    }
+    const expected = Object.fromEntries(Object.keys(declared).map((n) => [n, spec.modules[n]]));
+    expect(declared).toEqual(expected);
   });
 });
 

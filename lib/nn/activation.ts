@@ -10,7 +10,14 @@ import { NonDynamicallyQuantizableLinear, type FactoryOptions } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
-import { bindArgs, type Args } from './utils';
+import { pySignature } from '../python_signature';
+import { PyFloat } from '../scalar';
+import { type Args } from './utils';
+
+const MULTIHEAD_ATTENTION = pySignature(
+  'MultiheadAttention.__init__',
+  'self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None, vdim=None, batch_first=False, *, device=None, dtype=None',
+);
 
 type Inplace = { inplace?: boolean };
 
@@ -22,6 +29,7 @@ function inplaceArg(arg: boolean | Inplace | undefined): boolean {
 
 /** ReLU(x) = max(0, x). */
 export class ReLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   declare inplace: boolean;
   constructor(inplace: boolean | Inplace = false) {
     super();
@@ -37,6 +45,8 @@ export class ReLU extends Module {
 
 /** Clamps to [min_val, max_val]. */
 export class Hardtanh extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['min_val', 'max_val'];
   declare minVal: number;
   declare maxVal: number;
   declare inplace: boolean;
@@ -60,6 +70,7 @@ export class Hardtanh extends Module {
 
 /** ReLU6(x) = min(max(0, x), 6). */
 export class ReLU6 extends Hardtanh {
+  static override pythonModule = 'torch.nn.modules.activation';
   constructor(inplace: boolean | Inplace = false) {
     super(0.0, 6.0, inplaceArg(inplace));
   }
@@ -70,6 +81,8 @@ export class ReLU6 extends Hardtanh {
 
 /** LeakyReLU(x) = max(0, x) + negative_slope * min(0, x). */
 export class LeakyReLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['negative_slope'];
   declare negativeSlope: number;
   declare inplace: boolean;
   constructor(negativeSlope: number | (Inplace & { negativeSlope?: number }) = 1e-2, inplace: boolean | Inplace = false) {
@@ -92,6 +105,8 @@ export class LeakyReLU extends Module {
 
 /** ELU(x) = max(0, x) + min(0, alpha * (exp(x) - 1)). */
 export class ELU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['alpha'];
   declare alpha: number;
   declare inplace: boolean;
   constructor(alpha: number | (Inplace & { alpha?: number }) = 1.0, inplace: boolean | Inplace = false) {
@@ -114,6 +129,7 @@ export class ELU extends Module {
 
 /** GELU, exact ('none') or with the tanh approximation ('tanh'). */
 export class GELU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   declare approximate: 'none' | 'tanh';
   constructor(approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none') {
     super();
@@ -129,6 +145,7 @@ export class GELU extends Module {
 
 /** SiLU(x) = x * sigmoid(x) (swish). */
 export class SiLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   declare inplace: boolean;
   constructor(inplace: boolean | Inplace = false) {
     super();
@@ -143,12 +160,14 @@ export class SiLU extends Module {
 }
 
 export class Sigmoid extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   override forward(input: Tensor): Tensor {
     return input.sigmoid();
   }
 }
 
 export class Tanh extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   override forward(input: Tensor): Tensor {
     return input.tanh();
   }
@@ -159,6 +178,7 @@ const dimArg = (dim: DimArg | undefined): number | null => (typeof dim === 'obje
 
 /** Softmax along `dim`. */
 export class Softmax extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   declare dim: number | null;
   constructor(dim: DimArg = null) {
     super();
@@ -174,6 +194,7 @@ export class Softmax extends Module {
 
 /** log(Softmax) along `dim`. */
 export class LogSoftmax extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
   declare dim: number | null;
   constructor(dim: DimArg = null) {
     super();
@@ -184,6 +205,340 @@ export class LogSoftmax extends Module {
   }
   override extraRepr(): string {
     return `dim=${pyRepr(this.dim)}`;
+  }
+}
+
+/** Bound arguments with torch.pyFloat(x) unwrapped: the attributes are plain numbers (floats by floatAttributes). */
+function floats<T>(o: T): T {
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (r[k] instanceof PyFloat) r[k] = (r[k] as PyFloat).value;
+  return o;
+}
+
+// ---- the other activations (torch/nn/modules/activation.py order) ------------------------------
+
+/** Module.__init__(*args, **kwargs) of a class without its own: no arguments (PyTorch's TypeErrors). */
+const NO_ARGS = pySignature('Module.__init__', 'self');
+const INPLACE = pySignature('Module.__init__', 'self, inplace=False');
+const inplaceRepr = (inplace: boolean, sep = ''): string => (inplace ? `${sep}inplace=True` : '');
+
+export interface ThresholdOptions extends Inplace {
+  threshold?: number;
+  value?: number;
+}
+const THRESHOLD = pySignature('Threshold.__init__', 'self, threshold, value, inplace=False');
+
+/** y = x if x > threshold else value. */
+export class Threshold extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['threshold', 'value'];
+  declare threshold: number;
+  declare value: number;
+  declare inplace: boolean;
+  constructor(...args: Args<[], [threshold: number, value: number, inplace: boolean], ThresholdOptions>) {
+    super();
+    const o = floats(THRESHOLD<Required<ThresholdOptions>>(args));
+    this.threshold = o.threshold;
+    this.value = o.value;
+    this.inplace = o.inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.threshold(input, this.threshold, this.value, this.inplace);
+  }
+  override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceRepr(this.inplace, ', ')}`;
+  }
+}
+
+export interface RReLUOptions extends Inplace {
+  lower?: number;
+  upper?: number;
+}
+const RRELU = pySignature('RReLU.__init__', `self, lower=0.125, upper=${1.0 / 3}, inplace=False`);
+
+/** Randomized leaky ReLU: slopes drawn from U(lower, upper) while training, their mean in eval. */
+export class RReLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['lower', 'upper'];
+  declare lower: number;
+  declare upper: number;
+  declare inplace: boolean;
+  constructor(...args: Args<[], [lower: number, upper: number, inplace: boolean], RReLUOptions>) {
+    super();
+    const o = floats(RRELU<Required<RReLUOptions>>(args));
+    this.lower = o.lower;
+    this.upper = o.upper;
+    this.inplace = o.inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.rrelu(input, this.lower, this.upper, this.training, this.inplace);
+  }
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${inplaceRepr(this.inplace, ', ')}`;
+  }
+}
+
+/** The piecewise-linear sigmoid: relu6(x + 3) / 6. */
+export class Hardsigmoid extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare inplace: boolean;
+  constructor(...args: Args<[], [inplace: boolean], Inplace>) {
+    super();
+    this.inplace = INPLACE<Required<Inplace>>(args, 'Hardsigmoid.__init__').inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardsigmoid(input, this.inplace);
+  }
+}
+
+/** Mish(x) = x * tanh(softplus(x)). */
+export class Mish extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare inplace: boolean;
+  constructor(...args: Args<[], [inplace: boolean], Inplace>) {
+    super();
+    this.inplace = INPLACE<Required<Inplace>>(args, 'Mish.__init__').inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.mish(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace);
+  }
+}
+
+/** Hardswish(x) = x * relu6(x + 3) / 6. */
+export class Hardswish extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare inplace: boolean;
+  constructor(...args: Args<[], [inplace: boolean], Inplace>) {
+    super();
+    this.inplace = INPLACE<Required<Inplace>>(args, 'Hardswish.__init__').inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardswish(input, this.inplace);
+  }
+}
+
+export interface AlphaOptions extends Inplace {
+  alpha?: number;
+}
+const CELU_INIT = pySignature('CELU.__init__', 'self, alpha=1.0, inplace=False');
+
+/** CELU(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
+export class CELU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['alpha'];
+  declare alpha: number;
+  declare inplace: boolean;
+  constructor(...args: Args<[], [alpha: number, inplace: boolean], AlphaOptions>) {
+    super();
+    const o = floats(CELU_INIT<Required<AlphaOptions>>(args));
+    this.alpha = o.alpha;
+    this.inplace = o.inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.celu(input, this.alpha, this.inplace);
+  }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace, ', ')}`;
+  }
+}
+
+/** SELU(x) = scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), with the self-normalizing constants. */
+export class SELU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare inplace: boolean;
+  constructor(...args: Args<[], [inplace: boolean], Inplace>) {
+    super();
+    this.inplace = INPLACE<Required<Inplace>>(args, 'SELU.__init__').inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.selu(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace);
+  }
+}
+
+const GLU_INIT = pySignature('GLU.__init__', 'self, dim=-1');
+
+/** Gated linear unit: a * sigmoid(b), the input halved along `dim`. */
+export class GLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare dim: number;
+  constructor(...args: Args<[], [dim: number], { dim?: number }>) {
+    super();
+    this.dim = floats(GLU_INIT<{ dim: number }>(args)).dim;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.glu(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+const HARDSHRINK = pySignature('Hardshrink.__init__', 'self, lambd=0.5');
+
+/** y = x where |x| > lambd, else 0. */
+export class Hardshrink extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['lambd'];
+  declare lambd: number;
+  constructor(...args: Args<[], [lambd: number], { lambd?: number }>) {
+    super();
+    this.lambd = floats(HARDSHRINK<{ lambd: number }>(args)).lambd;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+/** log(sigmoid(x)). */
+export class LogSigmoid extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  constructor(...args: [options?: Record<string, never>]) {
+    super();
+    NO_ARGS(args, 'LogSigmoid.__init__');
+  }
+  override forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+
+export interface SoftplusOptions {
+  beta?: number;
+  threshold?: number;
+}
+const SOFTPLUS = pySignature('Softplus.__init__', 'self, beta=1.0, threshold=20.0');
+
+/** Softplus(x) = log(1 + exp(beta * x)) / beta, linear above `threshold`. */
+export class Softplus extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['beta', 'threshold'];
+  declare beta: number;
+  declare threshold: number;
+  constructor(...args: Args<[], [beta: number, threshold: number], SoftplusOptions>) {
+    super();
+    const o = floats(SOFTPLUS<Required<SoftplusOptions>>(args));
+    this.beta = o.beta;
+    this.threshold = o.threshold;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softplus(input, this.beta, this.threshold);
+  }
+  override extraRepr(): string {
+    return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
+  }
+}
+
+const SOFTSHRINK = pySignature('Softshrink.__init__', 'self, lambd=0.5');
+
+/** y = x - lambd, x + lambd, or 0 (soft thresholding). */
+export class Softshrink extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['lambd'];
+  declare lambd: number;
+  constructor(...args: Args<[], [lambd: number], { lambd?: number }>) {
+    super();
+    this.lambd = floats(SOFTSHRINK<{ lambd: number }>(args)).lambd;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+export interface PReLUOptions extends FactoryOptions {
+  numParameters?: number;
+  init?: number;
+}
+const PRELU = pySignature('PReLU.__init__', 'self, num_parameters=1, init=0.25, device=None, dtype=None');
+
+/** Leaky ReLU with a learned slope (one, or one per channel): the Parameter `weight`, filled with `init`. */
+export class PReLU extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['init'];
+  declare numParameters: number;
+  declare init: number;
+  declare weight: Parameter;
+  constructor(...args: Args<[], [numParameters: number, init: number, device: FactoryOptions['device'], dtype: FactoryOptions['dtype']], PReLUOptions>) {
+    super();
+    const o = floats(PRELU<Required<PReLUOptions>>(args));
+    this.numParameters = o.numParameters;
+    this.init = o.init;
+    this.weight = new Parameter(empty([o.numParameters], { device: o.device ?? undefined, dtype: o.dtype ?? undefined }));
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    init.constant_(this.weight, this.init);
+  }
+  override forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+}
+
+/** Softsign(x) = x / (1 + |x|). */
+export class Softsign extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  constructor(...args: [options?: Record<string, never>]) {
+    super();
+    NO_ARGS(args, 'Softsign.__init__');
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
+}
+
+/** Tanhshrink(x) = x - tanh(x). */
+export class Tanhshrink extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  constructor(...args: [options?: Record<string, never>]) {
+    super();
+    NO_ARGS(args, 'Tanhshrink.__init__');
+  }
+  override forward(input: Tensor): Tensor {
+    return F.tanhshrink(input);
+  }
+}
+
+const SOFTMIN = pySignature('Softmin.__init__', 'self, dim=None');
+
+/** Softmin along `dim`: softmax(-x). */
+export class Softmin extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  declare dim: number | null;
+  constructor(...args: Args<[], [dim: number | null], { dim?: number | null }>) {
+    super();
+    this.dim = floats(SOFTMIN<{ dim: number | null }>(args)).dim;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softmin(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${pyRepr(this.dim)}`;
+  }
+}
+
+/** Softmax over the channels of each location: (C, H, W) or (N, C, H, W) input. */
+export class Softmax2d extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  constructor(...args: [options?: Record<string, never>]) {
+    super();
+    NO_ARGS(args, 'Softmax2d.__init__');
+  }
+  override forward(input: Tensor): Tensor {
+    if (input.dim() !== 3 && input.dim() !== 4) throw new RangeError(`Softmax2d: expected input to be 3D or 4D, got ${input.dim()}D instead`);
+    return F.softmax(input, -3);
   }
 }
 
@@ -222,6 +577,8 @@ export function _fastPathTensorsOk(tensors: readonly (Tensor | null)[]): boolean
  * returns `[attnOutput, attnWeights]` (weights null with `needWeights: false`).
  */
 export class MultiheadAttention extends Module {
+  static override pythonModule = 'torch.nn.modules.activation';
+  static override floatAttributes: readonly string[] = ['dropout'];
   declare embedDim: number;
   declare kdim: number;
   declare vdim: number;
@@ -247,11 +604,7 @@ export class MultiheadAttention extends Module {
       MultiheadAttentionOptions
     >
   ) {
-    const o = bindArgs(
-      'MultiheadAttention.__init__',
-      ['embedDim', 'numHeads', 'dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst'],
-      2, args, ['device', 'dtype'],
-    ) as MultiheadAttentionOptions & { embedDim: number; numHeads: number };
+    const o = floats(MULTIHEAD_ATTENTION<MultiheadAttentionOptions & { embedDim: number; numHeads: number }>(args));
     const { embedDim, numHeads } = o;
     if (embedDim <= 0 || numHeads <= 0) {
       throw new Error(`embed_dim and num_heads must be greater than 0, got embed_dim=${embedDim} and num_heads=${numHeads} instead`);

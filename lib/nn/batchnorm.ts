@@ -1,4 +1,4 @@
-// torch/nn/modules/batchnorm.py: _NormBase, _BatchNorm, BatchNorm1d, BatchNorm2d.
+// torch/nn/modules/batchnorm.py: _NormBase, _BatchNorm, BatchNorm1d/2d/3d, SyncBatchNorm.
 import { noGrad } from '../autograd';
 import { tensor } from '../creation';
 import { empty, ones, zeros } from '../generated/torch';
@@ -10,7 +10,8 @@ import type { FactoryOptions } from './linear';
 import { Module, type StateDictCopy } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
-import { bindArgs, type Args } from './utils';
+import { pySignature } from '../python_signature';
+import { type Args } from './utils';
 
 export interface NormOptions extends FactoryOptions {
   eps?: number;
@@ -21,13 +22,26 @@ export interface NormOptions extends FactoryOptions {
   /** Keyword-only in PyTorch: whether an affine layer has a bias. */
   bias?: boolean;
 }
-type NormPositional = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean];
+export type NormPositional = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean, device: FactoryOptions['device'], dtype: FactoryOptions['dtype']];
+// The Python signatures of `_NormBase.__init__` (`_BatchNorm`'s is the same) and SyncBatchNorm's;
+// `bias` is keyword-only.
+const NORM_BASE = pySignature(
+  '_NormBase.__init__',
+  'self, num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *, bias=True',
+);
+const SYNC_BATCH_NORM = pySignature(
+  'SyncBatchNorm.__init__',
+  'self, num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, process_group=None, device=None, dtype=None, *, bias=True',
+);
 
 const floatRepr = (x: number | null): string => (x === null ? 'None' : pyFloat(x));
 
 /** What batch, instance and sync batch norm share: affine weight and bias, running statistics. */
 export abstract class _NormBase extends Module {
+  static override floatAttributes: readonly string[] = ['eps', 'momentum'];
   static override _version = 2;
+  /** The Python class whose `__init__` binds the arguments (named in its TypeErrors). */
+  static _initName = '_NormBase';
 
   declare numFeatures: number;
   declare eps: number;
@@ -42,7 +56,7 @@ export abstract class _NormBase extends Module {
 
   constructor(...args: Args<[numFeatures: number], NormPositional, NormOptions>) {
     super();
-    const o = bindArgs<NormOptions & { numFeatures: number }>(`${new.target.name}.__init__`, ['numFeatures', 'eps', 'momentum', 'affine', 'trackRunningStats'], 1, args, ['device', 'dtype', 'bias']);
+    const o = NORM_BASE<NormOptions & { numFeatures: number }>(args, `${(new.target as unknown as typeof _NormBase)._initName}.__init__`);
     const factory = { device: o.device, dtype: o.dtype };
     const numFeatures = o.numFeatures;
     this.numFeatures = numFeatures;
@@ -121,6 +135,7 @@ export abstract class _NormBase extends Module {
 
 /** Batch normalisation: statistics of the batch while training, the running ones in eval mode. */
 export abstract class _BatchNorm extends _NormBase {
+  static override _initName = '_BatchNorm';
   override forward(input: Tensor): Tensor {
     this._checkInputDim(input);
     // The factor is the momentum only so that ONNX export sees it (as in PyTorch).
@@ -146,14 +161,85 @@ export abstract class _BatchNorm extends _NormBase {
 
 /** Over (N, C) or (N, C, L) input. */
 export class BatchNorm1d extends _BatchNorm {
+  static override pythonModule = 'torch.nn.modules.batchnorm';
   protected override _checkInputDim(input: Tensor): void {
-    if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`expected 2D or 3D input (got ${input.dim()}D input)`);
+    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`expected 2D or 3D input (got ${input.dim()}D input)`);
   }
 }
 
 /** Over (N, C, H, W) input. */
 export class BatchNorm2d extends _BatchNorm {
+  static override pythonModule = 'torch.nn.modules.batchnorm';
   protected override _checkInputDim(input: Tensor): void {
-    if (input.dim() !== 4) throw new Error(`expected 4D input (got ${input.dim()}D input)`);
+    if (input.dim() !== 4) throw new RangeError(`expected 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+/** Over (N, C, D, H, W) input. */
+export class BatchNorm3d extends _BatchNorm {
+  static override pythonModule = 'torch.nn.modules.batchnorm';
+  protected override _checkInputDim(input: Tensor): void {
+    if (input.dim() !== 5) throw new RangeError(`expected 5D input (got ${input.dim()}D input)`);
+  }
+}
+
+export interface SyncBatchNormOptions extends NormOptions {
+  /** A process group to synchronise over (PyTorch's `process_group`); null: the whole world. */
+  processGroup?: unknown;
+}
+
+/**
+ * Batch norm whose statistics are reduced over all processes of a group while training under
+ * torch.distributed. Without an initialised process group (always, here) it is PyTorch's
+ * single-process path: F.batch_norm over the local batch, on any device.
+ */
+export class SyncBatchNorm extends _BatchNorm {
+  static override pythonModule = 'torch.nn.modules.batchnorm';
+  declare processGroup: unknown;
+
+  constructor(
+    ...args: Args<
+      [numFeatures: number],
+      [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean, processGroup: unknown, device: FactoryOptions['device'], dtype: FactoryOptions['dtype']],
+      SyncBatchNormOptions
+    >
+  ) {
+    const { numFeatures, processGroup, ...rest } = SYNC_BATCH_NORM<SyncBatchNormOptions & { numFeatures: number }>(args);
+    super(numFeatures, { momentum: 0.1, ...rest });
+    this.processGroup = processGroup ?? null;
+  }
+
+  protected override _checkInputDim(input: Tensor): void {
+    if (input.dim() < 2) throw new RangeError(`expected at least 2D input (got ${input.dim()}D input)`);
+  }
+
+  override forward(input: Tensor): Tensor {
+    this._checkInputDim(input);
+    if (input.size(1) === 0) throw new RangeError('SyncBatchNorm number of input channels should be non-zero');
+    // torch.distributed is never initialised here, so no synchronisation: _BatchNorm's computation.
+    return super.forward(input);
+  }
+
+  /**
+   * PyTorch's `SyncBatchNorm.convert_sync_batchnorm`: every _BatchNorm in `module` (itself
+   * included) replaced by a SyncBatchNorm sharing its parameters and running statistics.
+   */
+  static convertSyncBatchnorm(module: Module, processGroup: unknown = null): Module {
+    let out = module;
+    if (module instanceof _BatchNorm) {
+      const bn = module;
+      const sync = new SyncBatchNorm(bn.numFeatures, bn.eps, bn.momentum, bn.affine, bn.trackRunningStats, processGroup, { bias: bn.bias !== null });
+      if (bn.affine) {
+        sync.weight = bn.weight;
+        sync.bias = bn.bias;
+      }
+      sync.running_mean = bn.running_mean;
+      sync.running_var = bn.running_var;
+      sync.num_batches_tracked = bn.num_batches_tracked;
+      sync.training = bn.training;
+      out = sync;
+    }
+    for (const [name, child] of module.namedChildren()) out.addModule(name, SyncBatchNorm.convertSyncBatchnorm(child, processGroup));
+    return out;
   }
 }

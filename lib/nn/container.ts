@@ -120,6 +120,7 @@ abstract class IndexedModules extends Module implements Indexable {
  * (named '0', '1', ...) or from a Map / plain object of name → module.
  */
 export class Sequential extends IndexedModules {
+  static override pythonModule = 'torch.nn.modules.container';
   constructor(...args: Module[] | [Map<string, Module> | Record<string, Module>]) {
     super();
     const first = args[0];
@@ -152,6 +153,7 @@ export class Sequential extends IndexedModules {
 
 /** A list of registered modules; iterate it or index it in your own forward. */
 export class ModuleList extends IndexedModules {
+  static override pythonModule = 'torch.nn.modules.container';
   constructor(modules?: Iterable<Module>) {
     super();
     if (modules !== undefined && modules !== null) this.extend(modules);
@@ -208,6 +210,7 @@ function dictEntries<V>(source: DictSource<V>, owner: string, updateName = owner
 
 /** An ordered dictionary of registered modules. */
 export class ModuleDict extends Module {
+  static override pythonModule = 'torch.nn.modules.container';
   constructor(modules?: DictSource<Module>) {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
@@ -264,6 +267,7 @@ function entryRepr(key: string, p: unknown, typeText: (t: Tensor) => string): st
 
 /** A list of parameters (tensors given to it become Parameters). */
 export class ParameterList extends Module implements Indexable {
+  static override pythonModule = 'torch.nn.modules.container';
   [index: number]: Parameter;
   declare _size: number;
 
@@ -322,6 +326,7 @@ export class ParameterList extends Module implements Indexable {
 
 /** An ordered dictionary of parameters (tensors given to it become Parameters). */
 export class ParameterDict extends Module {
+  static override pythonModule = 'torch.nn.modules.container';
   declare _keys: Set<string>;
 
   constructor(parameters?: DictSource<Tensor | unknown>) {

@@ -1,4 +1,4 @@
-// torch/nn/modules/conv.py: the shared _ConvNd base, Conv1d, Conv2d, ConvTranspose2d.
+// torch/nn/modules/conv.py: the shared _ConvNd base, Conv1d/2d/3d, ConvTranspose1d/2d/3d.
 import { noGrad } from '../autograd';
 import { empty } from '../generated/torch';
 import type { Tensor } from '../tensor';
@@ -8,10 +8,10 @@ import type { FactoryOptions } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyStr } from './repr';
-import { _pair, _reverseRepeatTuple, _single, bindArgs, type Args, type IntOrTuple } from './utils';
+import { pySignature } from '../python_signature';
+import { _pair, _reverseRepeatTuple, _single, _triple, type Args, type IntOrTuple } from './utils';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
-const FACTORY = ['device', 'dtype'];
 
 export interface ConvOptions extends FactoryOptions {
   stride?: IntOrTuple;
@@ -65,15 +65,15 @@ export abstract class _ConvNd extends Module {
     factory: FactoryOptions = {},
   ) {
     super();
-    if (groups <= 0) throw new Error('groups must be a positive integer');
-    if (inChannels % groups !== 0) throw new Error('in_channels must be divisible by groups');
-    if (outChannels % groups !== 0) throw new Error('out_channels must be divisible by groups');
+    if (groups <= 0) throw new RangeError('groups must be a positive integer');
+    if (inChannels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
+    if (outChannels % groups !== 0) throw new RangeError('out_channels must be divisible by groups');
     if (typeof padding === 'string') {
-      if (padding !== 'same' && padding !== 'valid') throw new Error(`Invalid padding string '${padding}', should be one of {'same', 'valid'}`);
-      if (padding === 'same' && stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+      if (padding !== 'same' && padding !== 'valid') throw new RangeError(`Invalid padding string '${padding}', should be one of {'same', 'valid'}`);
+      if (padding === 'same' && stride.some((s) => s !== 1)) throw new RangeError("padding='same' is not supported for strided convolutions");
     }
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
-      throw new Error(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${paddingMode}'`);
+      throw new RangeError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${paddingMode}'`);
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -132,31 +132,74 @@ export abstract class _ConvNd extends Module {
   }
 }
 
-const CONV_NAMES = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'];
+// The constructors' Python signatures, named in messages by the class (Conv3d.__init__, ...).
+const CONV = pySignature(
+  'Conv2d.__init__',
+  "self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None",
+);
+const CONV_TRANSPOSE = pySignature(
+  'ConvTranspose2d.__init__',
+  "self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None",
+);
 type ConvPositional = [stride: IntOrTuple, padding: IntOrTuple | 'same' | 'valid', dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode];
-type ConvBound = ConvOptions & { inChannels: number; outChannels: number; kernelSize: IntOrTuple };
+interface ConvBound {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: IntOrTuple;
+  stride: IntOrTuple;
+  padding: IntOrTuple | string;
+  outputPadding: IntOrTuple;
+  dilation: IntOrTuple;
+  groups: number;
+  bias: boolean;
+  paddingMode: string;
+  device: FactoryOptions['device'] | null;
+  dtype: FactoryOptions['dtype'] | null;
+}
+const factoryOf = (o: ConvBound): FactoryOptions => ({ device: o.device ?? undefined, dtype: o.dtype ?? undefined });
 
+/** Conv{1,2,3}d.__init__: the sizes made n-tuples, then _ConvNd's arguments. */
 function bindConv(name: string, args: readonly unknown[], ntuple: (x: IntOrTuple) => number[]) {
-  const o = bindArgs<ConvBound>(`${name}.__init__`, CONV_NAMES, 3, args, FACTORY);
-  const padding = o.padding ?? 0;
+  const o = CONV<ConvBound>(args, `${name}.__init__`);
+  const padding = o.padding;
   return [
     o.inChannels,
     o.outChannels,
     ntuple(o.kernelSize),
-    ntuple(o.stride ?? 1),
+    ntuple(o.stride),
     typeof padding === 'string' ? padding : ntuple(padding),
-    ntuple(o.dilation ?? 1),
+    ntuple(o.dilation),
     false,
     ntuple(0),
-    o.groups ?? 1,
-    o.bias ?? true,
-    o.paddingMode ?? 'zeros',
-    { device: o.device, dtype: o.dtype },
+    o.groups,
+    o.bias,
+    o.paddingMode,
+    factoryOf(o),
+  ] as const;
+}
+
+/** ConvTranspose{1,2,3}d.__init__: the same, transposed, with output_padding. */
+function bindConvTranspose(name: string, args: readonly unknown[], ntuple: (x: IntOrTuple) => number[]) {
+  const o = CONV_TRANSPOSE<ConvBound>(args, `${name}.__init__`);
+  return [
+    o.inChannels,
+    o.outChannels,
+    ntuple(o.kernelSize),
+    ntuple(o.stride),
+    ntuple(o.padding as IntOrTuple),
+    ntuple(o.dilation),
+    true,
+    ntuple(o.outputPadding),
+    o.groups,
+    o.bias,
+    o.paddingMode,
+    factoryOf(o),
   ] as const;
 }
 
 /** 1-D convolution over (N, C, L) or (C, L) input. */
 export class Conv1d extends _ConvNd {
+  static override pythonModule = 'torch.nn.modules.conv';
   constructor(...args: Args<[inChannels: number, outChannels: number, kernelSize: IntOrTuple], ConvPositional, ConvOptions>) {
     super(...bindConv('Conv1d', args, _single));
   }
@@ -177,6 +220,7 @@ export class Conv1d extends _ConvNd {
 
 /** 2-D convolution over (N, C, H, W) or (C, H, W) input. */
 export class Conv2d extends _ConvNd {
+  static override pythonModule = 'torch.nn.modules.conv';
   constructor(...args: Args<[inChannels: number, outChannels: number, kernelSize: IntOrTuple], ConvPositional, ConvOptions>) {
     super(...bindConv('Conv2d', args, _pair));
   }
@@ -195,13 +239,34 @@ export class Conv2d extends _ConvNd {
   }
 }
 
+/** 3-D convolution over (N, C, D, H, W) or (C, D, H, W) input. */
+export class Conv3d extends _ConvNd {
+  static override pythonModule = 'torch.nn.modules.conv';
+  constructor(...args: Args<[inChannels: number, outChannels: number, kernelSize: IntOrTuple], ConvPositional, ConvOptions>) {
+    super(...bindConv('Conv3d', args, _triple));
+  }
+  _convForward(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    if (this.paddingMode !== 'zeros') {
+      const padded = F.pad(input, this._reversedPaddingRepeatedTwice, this.paddingMode);
+      return F.conv3d(padded, weight, bias, { stride: this.stride, padding: _triple(0), dilation: this.dilation, groups: this.groups });
+    }
+    const { stride, padding, dilation, groups } = this;
+    return typeof padding === 'string'
+      ? F.conv3d(input, weight, bias, { stride, padding, dilation, groups })
+      : F.conv3d(input, weight, bias, { stride, padding, dilation, groups });
+  }
+  override forward(input: Tensor): Tensor {
+    return this._convForward(input, this.weight, this.bias);
+  }
+}
+
 /** The transposed convolutions' base: only 'zeros' padding, and output_size → output_padding. */
 export abstract class _ConvTransposeNd extends _ConvNd {
   declare padding: number[];
 
   constructor(...args: ConstructorParameters<typeof _ConvNd>) {
     // Python checks padding_mode before Module.__init__; no state exists yet either way.
-    if (args[10] !== 'zeros') throw new Error(`Only "zeros" padding mode is supported for ${new.target.name}`);
+    if (args[10] !== 'zeros') throw new RangeError(`Only "zeros" padding mode is supported for ${new.target.name}`);
     super(...args);
   }
 
@@ -221,7 +286,7 @@ export abstract class _ConvTransposeNd extends _ConvNd {
     let size = [...outputSize];
     if (size.length === numNonSpatialDims + numSpatialDims) size = size.slice(numNonSpatialDims);
     if (size.length !== numSpatialDims) {
-      throw new Error(
+      throw new RangeError(
         `ConvTranspose${numSpatialDims}D: for ${input.dim()}D input, output_size must have ${numSpatialDims} ` +
           `or ${numNonSpatialDims + numSpatialDims} elements (got ${size.length})`,
       );
@@ -238,7 +303,7 @@ export abstract class _ConvTransposeNd extends _ConvNd {
       if (size[i]! < minSizes[i]! || size[i]! > maxSizes[i]!) {
         const list = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
         const spatial = input.shape.slice(2);
-        throw new Error(
+        throw new RangeError(
           `requested an output size of ${list(size)}, but valid sizes range from ${list(minSizes)} to ${list(maxSizes)} ` +
             `(for an input of torch.Size([${spatial.join(', ')}]))`,
         );
@@ -248,37 +313,68 @@ export abstract class _ConvTransposeNd extends _ConvNd {
   }
 }
 
-/** The gradient of Conv2d with respect to its input ("deconvolution"). */
-export class ConvTranspose2d extends _ConvTransposeNd {
-  constructor(
-    ...args: Args<
-      [inChannels: number, outChannels: number, kernelSize: IntOrTuple],
-      [stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple, paddingMode: PaddingMode],
-      ConvTransposeOptions
-    >
-  ) {
-    const names = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'];
-    const o = bindArgs<ConvTransposeOptions & ConvBound>('ConvTranspose2d.__init__', names, 3, args, FACTORY);
-    super(
-      o.inChannels,
-      o.outChannels,
-      _pair(o.kernelSize),
-      _pair(o.stride ?? 1),
-      _pair((o.padding ?? 0) as IntOrTuple),
-      _pair(o.dilation ?? 1),
-      true,
-      _pair(o.outputPadding ?? 0),
-      o.groups ?? 1,
-      o.bias ?? true,
-      o.paddingMode ?? 'zeros',
-      { device: o.device, dtype: o.dtype },
-    );
+type ConvTransposePositional = [
+  stride: IntOrTuple,
+  padding: IntOrTuple,
+  outputPadding: IntOrTuple,
+  groups: number,
+  bias: boolean,
+  dilation: IntOrTuple,
+  paddingMode: PaddingMode,
+];
+type ConvTransposeArgs = Args<[inChannels: number, outChannels: number, kernelSize: IntOrTuple], ConvTransposePositional, ConvTransposeOptions>;
+
+/** The gradient of Conv1d with respect to its input, over (N, C, L) or (C, L) input. */
+export class ConvTranspose1d extends _ConvTransposeNd {
+  static override pythonModule = 'torch.nn.modules.conv';
+  constructor(...args: ConvTransposeArgs) {
+    super(...bindConvTranspose('ConvTranspose1d', args, _single));
   }
 
   override forward(input: Tensor, outputSize: readonly number[] | null = null): Tensor {
-    if (this.paddingMode !== 'zeros') throw new Error('Only `zeros` padding mode is supported for ConvTranspose2d');
+    if (this.paddingMode !== 'zeros') throw new RangeError('Only `zeros` padding mode is supported for ConvTranspose1d');
+    const outputPadding = this._outputPadding(input, outputSize, this.stride, this.padding, this.kernelSize, 1, this.dilation);
+    return F.convTranspose1d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding,
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+}
+
+/** The gradient of Conv2d with respect to its input ("deconvolution"). */
+export class ConvTranspose2d extends _ConvTransposeNd {
+  static override pythonModule = 'torch.nn.modules.conv';
+  constructor(...args: ConvTransposeArgs) {
+    super(...bindConvTranspose('ConvTranspose2d', args, _pair));
+  }
+
+  override forward(input: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    if (this.paddingMode !== 'zeros') throw new RangeError('Only `zeros` padding mode is supported for ConvTranspose2d');
     const outputPadding = this._outputPadding(input, outputSize, this.stride, this.padding, this.kernelSize, 2, this.dilation);
     return F.convTranspose2d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding,
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+}
+
+/** The gradient of Conv3d with respect to its input, over (N, C, D, H, W) or (C, D, H, W) input. */
+export class ConvTranspose3d extends _ConvTransposeNd {
+  static override pythonModule = 'torch.nn.modules.conv';
+  constructor(...args: ConvTransposeArgs) {
+    super(...bindConvTranspose('ConvTranspose3d', args, _triple));
+  }
+
+  override forward(input: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    if (this.paddingMode !== 'zeros') throw new RangeError('Only `zeros` padding mode is supported for ConvTranspose3d');
+    const outputPadding = this._outputPadding(input, outputSize, this.stride, this.padding, this.kernelSize, 3, this.dilation);
+    return F.convTranspose3d(input, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,
       outputPadding,

@@ -4,7 +4,11 @@ import { op } from '../ops';
 import { wrap, type Tensor } from '../tensor';
 import { Module } from './module';
 import { pyRepr } from './repr';
-import { bindArgs, type Args } from './utils';
+import { pySignature } from '../python_signature';
+import { type Args } from './utils';
+
+const FLATTEN = pySignature('Flatten.__init__', 'self, start_dim=1, end_dim=-1');
+const UNFLATTEN = pySignature('Unflatten.__init__', 'self, dim, unflattened_size');
 
 const ops = {
   unflatten: op('aten::unflatten.int'),
@@ -12,12 +16,13 @@ const ops = {
 
 /** Flattens dimensions startDim..endDim into one (default: all but the batch dimension). */
 export class Flatten extends Module {
+  static override pythonModule = 'torch.nn.modules.flatten';
   declare startDim: number;
   declare endDim: number;
 
   constructor(...args: Args<[], [startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
     super();
-    const o = bindArgs<{ startDim?: number; endDim?: number }>('Flatten.__init__', ['startDim', 'endDim'], 0, args);
+    const o = FLATTEN<{ startDim?: number; endDim?: number }>(args);
     this.startDim = o.startDim ?? 1;
     this.endDim = o.endDim ?? -1;
   }
@@ -33,12 +38,13 @@ export class Flatten extends Module {
 
 /** Splits dimension `dim` into `unflattenedSize` (one entry may be -1). */
 export class Unflatten extends Module {
+  static override pythonModule = 'torch.nn.modules.flatten';
   declare dim: number;
   declare unflattenedSize: number[];
 
   constructor(...args: [dim: number, unflattenedSize: readonly number[]] | [{ dim: number; unflattenedSize: readonly number[] }]) {
     super();
-    const o = bindArgs<{ dim: number; unflattenedSize: unknown }>('Unflatten.__init__', ['dim', 'unflattenedSize'], 2, args);
+    const o = UNFLATTEN<{ dim: number; unflattenedSize: unknown }>(args);
     Unflatten._requireTupleInt(o.unflattenedSize);
     this.dim = o.dim;
     this.unflattenedSize = [...o.unflattenedSize];

@@ -16,7 +16,8 @@ import { Tensor, wrap, wrapAll } from '../tensor';
 import { linear, scaledDotProductAttention, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool1d } from '../generated/nn_functional';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
-import { pySignature, _single, _pair, _triple, type Args } from './utils';
+import { pySignature } from '../python_signature';
+import { _single, _pair, _triple, type Args } from './utils';
 
 export * from '../generated/nn_functional';
 

@@ -10,7 +10,8 @@ import { op } from '../ops';
 import { randperm } from '../generated/torch';
 import { Tensor, wrap, wrapAll } from '../tensor';
 import { pyStr } from './repr';
-import { bindArgs, type Args } from './utils';
+import { pySignature, type Binder } from '../python_signature';
+import { type Args } from './utils';
 
 const ops = {
   uniform_: op('aten::uniform_'),
@@ -76,9 +77,24 @@ const PY_NAMES: Record<string, string> = {
   kaimingUniform_: 'kaiming_uniform_', kaimingNormal_: 'kaiming_normal_', orthogonal_: 'orthogonal_', sparse_: 'sparse_',
 };
 
-/** Python's binding of the arguments after the tensor (see bindArgs); `generator` is keyword-only. */
-function bind(fn: string, names: readonly string[], args: readonly unknown[], keywordOnly: readonly string[] = ['generator'], required = 0): Record<string, unknown> {
-  return bindArgs(PY_NAMES[fn] ?? fn, names, required, args, keywordOnly);
+// torch/nn/init.py's signatures (`generator` keyword-only here).
+const kaiming = "tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', *, generator=None";
+const SIGNATURES: Record<string, Binder<Record<string, unknown>>> = {
+  uniform_: pySignature('uniform_', 'tensor, a=0.0, b=1.0, *, generator=None'),
+  normal_: pySignature('normal_', 'tensor, mean=0.0, std=1.0, *, generator=None'),
+  truncNormal_: pySignature('trunc_normal_', 'tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, *, generator=None'),
+  dirac_: pySignature('dirac_', 'tensor, groups=1'),
+  xavierUniform_: pySignature('xavier_uniform_', 'tensor, gain=1.0, *, generator=None'),
+  xavierNormal_: pySignature('xavier_normal_', 'tensor, gain=1.0, *, generator=None'),
+  kaimingUniform_: pySignature('kaiming_uniform_', kaiming),
+  kaimingNormal_: pySignature('kaiming_normal_', kaiming),
+  orthogonal_: pySignature('orthogonal_', 'tensor, gain=1, *, generator=None'),
+  sparse_: pySignature('sparse_', 'tensor, sparsity, std=0.01, *, generator=None'),
+};
+
+/** Python's binding of an initializer's arguments, the tensor first (lib/python_signature.ts). */
+function bind(fn: string, tensor: Tensor, args: readonly unknown[]): Record<string, unknown> {
+  return SIGNATURES[fn]!([tensor, ...args]);
 }
 
 function requireTensor(fn: string, t: unknown): asserts t is Tensor {
@@ -142,7 +158,7 @@ export interface UniformOptions extends GeneratorOptions {
 /** Fills with values drawn from U(a, b) (torch.nn.init.uniform_). */
 export function uniform_(tensor: Tensor, ...args: Args<[], [a: number, b: number], UniformOptions>): Tensor {
   requireTensor('uniform_', tensor);
-  const o = bind('uniform_', ['a', 'b'], args);
+  const o = bind('uniform_', tensor, args);
   return run(() => {
     native.callOp(ops.uniform_, tensor._h, o.a ?? 0.0, o.b ?? 1.0, gen(o.generator));
     return tensor;
@@ -156,7 +172,7 @@ export interface NormalOptions extends GeneratorOptions {
 /** Fills with values drawn from N(mean, std²) (torch.nn.init.normal_). */
 export function normal_(tensor: Tensor, ...args: Args<[], [mean: number, std: number], NormalOptions>): Tensor {
   requireTensor('normal_', tensor);
-  const o = bind('normal_', ['mean', 'std'], args);
+  const o = bind('normal_', tensor, args);
   return run(() => {
     native.callOp(ops.normal_, tensor._h, o.mean ?? 0.0, o.std ?? 1.0, gen(o.generator));
     return tensor;
@@ -184,7 +200,7 @@ const normCdf = (x: number): number => (1.0 + erf(x / Math.sqrt(2.0))) / 2.0;
  */
 export function truncNormal_(tensor: Tensor, ...args: Args<[], [mean: number, std: number, a: number, b: number], TruncNormalOptions>): Tensor {
   requireTensor('truncNormal_', tensor);
-  const o = bind('truncNormal_', ['mean', 'std', 'a', 'b'], args);
+  const o = bind('truncNormal_', tensor, args);
   const mean = (o.mean ?? 0.0) as number;
   const std = (o.std ?? 1.0) as number;
   const a = (o.a ?? -2.0) as number;
@@ -299,7 +315,7 @@ export function eye_(tensor: Tensor): Tensor {
  */
 export function dirac_(tensor: Tensor, ...args: Args<[], [groups: number], { groups?: number }>): Tensor {
   requireTensor('dirac_', tensor);
-  const groups = (bind('dirac_', ['groups'], args, []).groups ?? 1) as number;
+  const groups = (bind('dirac_', tensor, args).groups ?? 1) as number;
   const sizes = native.shape(tensor._h);
   const dimensions = sizes.length;
   if (![3, 4, 5].includes(dimensions)) throw new Error('Only tensors with 3, 4, or 5 dimensions are supported');
@@ -352,7 +368,7 @@ function xavierStd(tensor: Tensor, gain: number): number {
 /** Glorot uniform: U(-a, a) with a = gain·√(6 / (fan_in + fan_out)) (torch.nn.init.xavier_uniform_). */
 export function xavierUniform_(tensor: Tensor, ...args: Args<[], [gain: number], XavierOptions>): Tensor {
   requireTensor('xavierUniform_', tensor);
-  const o = bind('xavierUniform_', ['gain'], args);
+  const o = bind('xavierUniform_', tensor, args);
   const std = xavierStd(tensor, (o.gain ?? 1.0) as number);
   const a = Math.sqrt(3.0) * std;
   return run(() => {
@@ -363,7 +379,7 @@ export function xavierUniform_(tensor: Tensor, ...args: Args<[], [gain: number],
 /** Glorot normal: N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (torch.nn.init.xavier_normal_). */
 export function xavierNormal_(tensor: Tensor, ...args: Args<[], [gain: number], XavierOptions>): Tensor {
   requireTensor('xavierNormal_', tensor);
-  const o = bind('xavierNormal_', ['gain'], args);
+  const o = bind('xavierNormal_', tensor, args);
   const std = xavierStd(tensor, (o.gain ?? 1.0) as number);
   return run(() => {
     native.callOp(ops.normal_, tensor._h, 0.0, std, gen(o.generator));
@@ -382,7 +398,7 @@ type KaimingArgs = Args<[], [a: number | null, mode: FanMode, nonlinearity: Nonl
 // std = gain / √fan, or null (after PyTorch's warning) for a tensor with no elements.
 function kaimingStd(fn: string, tensor: Tensor, args: readonly unknown[]): [number | null, unknown] {
   requireTensor(fn, tensor);
-  const o = bind(fn, ['a', 'mode', 'nonlinearity'], args);
+  const o = bind(fn, tensor, args);
   if (hasZeroDim(tensor)) {
     warn('Initializing zero-element tensors is a no-op');
     return [null, null];
@@ -420,7 +436,7 @@ export interface OrthogonalOptions extends GeneratorOptions {
  */
 export function orthogonal_(tensor: Tensor, ...args: Args<[], [gain: number], OrthogonalOptions>): Tensor {
   requireTensor('orthogonal_', tensor);
-  const o = bind('orthogonal_', ['gain'], args);
+  const o = bind('orthogonal_', tensor, args);
   const gain = (o.gain ?? 1) as number;
   const shape = native.shape(tensor._h);
   if (shape.length < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
@@ -453,7 +469,7 @@ export interface SparseOptions extends GeneratorOptions {
  */
 export function sparse_(tensor: Tensor, ...args: Args<[], [sparsity: number, std: number], SparseOptions>): Tensor {
   requireTensor('sparse_', tensor);
-  const o = bind('sparse_', ['sparsity', 'std'], args, ['generator'], 1);
+  const o = bind('sparse_', tensor, args);
   const shape = native.shape(tensor._h);
   if (shape.length !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   if (tensor.device.type === 'meta') return tensor;

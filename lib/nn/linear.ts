@@ -8,16 +8,21 @@ import * as init from './init';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyRepr } from './repr';
-import { bindArgs, type Args } from './utils';
+import { pySignature } from '../python_signature';
+import { type Args } from './utils';
+
+// The constructors' Python signatures (device and dtype keyword-only here).
+const LINEAR = pySignature('Linear.__init__', 'self, in_features, out_features, bias=True, *, device=None, dtype=None');
+const BILINEAR = pySignature('Bilinear.__init__', 'self, in1_features, in2_features, out_features, bias=True, *, device=None, dtype=None');
 
 export interface FactoryOptions {
   device?: DeviceLike;
   dtype?: DType;
 }
-const FACTORY = ['device', 'dtype'] as const;
 
 /** A placeholder that returns its input; takes (and ignores) any arguments. */
 export class Identity extends Module {
+  static override pythonModule = 'torch.nn.modules.linear';
   constructor(..._args: unknown[]) {
     super();
   }
@@ -32,6 +37,7 @@ export interface LinearOptions extends FactoryOptions {
 
 /** y = x Aᵀ + b. */
 export class Linear extends Module {
+  static override pythonModule = 'torch.nn.modules.linear';
   declare inFeatures: number;
   declare outFeatures: number;
   declare weight: Parameter;
@@ -39,7 +45,7 @@ export class Linear extends Module {
 
   constructor(...args: Args<[inFeatures: number, outFeatures: number], [bias: boolean], LinearOptions>) {
     super();
-    const o = bindArgs<LinearOptions & { inFeatures: number; outFeatures: number }>('Linear.__init__', ['inFeatures', 'outFeatures', 'bias'], 2, args, FACTORY);
+    const o = LINEAR<LinearOptions & { inFeatures: number; outFeatures: number }>(args);
     const factory = { device: o.device, dtype: o.dtype };
     this.inFeatures = o.inFeatures;
     this.outFeatures = o.outFeatures;
@@ -69,10 +75,13 @@ export class Linear extends Module {
 }
 
 /** MultiheadAttention's output projection: a Linear under another name (quantization tells them apart). */
-export class NonDynamicallyQuantizableLinear extends Linear {}
+export class NonDynamicallyQuantizableLinear extends Linear {
+  static override pythonModule = 'torch.nn.modules.linear';
+}
 
 /** y = x₁ᵀ A x₂ + b. */
 export class Bilinear extends Module {
+  static override pythonModule = 'torch.nn.modules.linear';
   declare in1Features: number;
   declare in2Features: number;
   declare outFeatures: number;
@@ -82,7 +91,7 @@ export class Bilinear extends Module {
   constructor(...args: Args<[in1Features: number, in2Features: number, outFeatures: number], [bias: boolean], LinearOptions>) {
     super();
     type Bound = LinearOptions & { in1Features: number; in2Features: number; outFeatures: number };
-    const o = bindArgs<Bound>('Bilinear.__init__', ['in1Features', 'in2Features', 'outFeatures', 'bias'], 3, args, FACTORY);
+    const o = BILINEAR<Bound>(args);
     const factory = { device: o.device, dtype: o.dtype };
     this.in1Features = o.in1Features;
     this.in2Features = o.in2Features;

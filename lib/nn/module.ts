@@ -11,6 +11,7 @@ import { inspect } from 'util';
 import { noGrad } from '../autograd';
 import type { DeviceLike } from '../device';
 import { DType } from '../dtype';
+import { keep } from '../memory';
 import * as dtypes from '../dtype';
 import { Tensor } from '../tensor';
 import { Parameter } from './parameter';
@@ -89,6 +90,16 @@ function checkName(kind: 'parameter' | 'buffer' | 'module', name: unknown): asse
 export abstract class Module {
   /** PyTorch's `_version`: stored in state_dict `_metadata`, read back by `_loadFromStateDict`. */
   static _version = 1;
+  /**
+   * The Python module of a torch.nn class (its `__module__`, e.g. `'torch.nn.modules.linear'`):
+   * torch.save(model) writes instances under `<pythonModule>.<ClassName>` and torch.load rebuilds
+   * them. Every built-in layer declares it (test/serialization_modules.test.ts checks).
+   */
+  static pythonModule?: string = 'torch.nn.modules.module';
+  /** Attributes this class sets that PyTorch keeps as Python floats (saved as floats even when integral). */
+  static floatAttributes: readonly string[] = [];
+  /** Attributes this class sets that PyTorch keeps as Python lists (arrays are saved as tuples otherwise). */
+  static listAttributes: readonly string[] = [];
 
   declare training: boolean;
   declare readonly _parameters: Map<string, Parameter | null>;
@@ -176,7 +187,7 @@ export abstract class Module {
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(`cannot assign '${typename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
-    this._buffers.set(name, tensor);
+    this._buffers.set(name, keep(tensor));
     if (options.persistent ?? true) this._nonPersistentBuffersSet.delete(name);
     else this._nonPersistentBuffersSet.add(name);
     mirror(this, name, tensor);
@@ -216,7 +227,7 @@ export abstract class Module {
       if (value !== null && !(value instanceof Tensor)) {
         throw new TypeError(`cannot assign '${typename(value)}' as buffer '${name}' (torch.nn.Buffer, torch.Tensor or None expected)`);
       }
-      this._buffers.set(name, value as Tensor | null);
+      this._buffers.set(name, keep(value as Tensor | null));
       mirror(this, name, value);
     } else {
       mirror(this, name, value);
@@ -501,7 +512,7 @@ export abstract class Module {
       }
       for (const [name, buf] of this._buffers) {
         if (buf === null) continue;
-        const applied = fn(buf);
+        const applied = keep(fn(buf));
         this._buffers.set(name, applied);
         mirror(this, name, applied);
       }
@@ -546,6 +557,22 @@ export abstract class Module {
   }
   bfloat16(): this {
     return this.castFloating(dtypes.bfloat16);
+  }
+
+  /**
+   * Frees now every tensor this module and its descendants own: parameters, their gradients and
+   * buffers (a model built or loaded inside `tidy` keeps them until then). The module cannot run
+   * afterwards. `using model = ...` calls it at the end of the block.
+   */
+  dispose(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.dispose();
+    }
+    for (const b of this.buffers()) b.dispose();
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** Clears parameter gradients: sets them to null (default), or zeroes them with `setToNone: false`. */

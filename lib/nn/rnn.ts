@@ -1,14 +1,17 @@
-// Recurrent layers: RNN, LSTM, GRU (torch/nn/modules/rnn.py). The recurrence itself is ATen's
+// Recurrent layers: RNN, LSTM, GRU and the cells RNNCell, LSTMCell, GRUCell (torch/nn/modules/rnn.py). The recurrence itself is ATen's
 // `aten::lstm.input` / `aten::gru.input` / `aten::rnn_tanh.input` / `aten::rnn_relu.input`,
 // called with the flat weight list exactly as PyTorch's `_VF.lstm(...)`.
-import { zeros } from '../generated/torch';
+import { empty, gruCell, lstmCell, rnnReluCell, rnnTanhCell, zeros } from '../generated/torch';
 import { native } from '../native';
 import { op } from '../ops';
 import { Tensor, wrapAll } from '../tensor';
 import * as init from './init';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import type { FactoryOptions } from './linear';
 import { pyFloat } from './repr';
+import { pySignature } from '../python_signature';
+import { type Args } from './utils';
 
 const ops = {
   LSTM: op('aten::lstm.input'),
@@ -30,41 +33,18 @@ export interface RNNOptions {
   bidirectional?: boolean;
   projSize?: number;
 }
-const PARAM_NAMES = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize'] as const;
-const SNAKE: Record<string, string> = {
-  inputSize: 'input_size', hiddenSize: 'hidden_size', numLayers: 'num_layers', bias: 'bias', batchFirst: 'batch_first',
-  dropout: 'dropout', bidirectional: 'bidirectional', projSize: 'proj_size', nonlinearity: 'nonlinearity',
-};
+// The Python signatures: RNNBase's parameters after `mode` (RNN, LSTM and GRU take `*args, **kwargs`
+// for them; RNN puts `nonlinearity` fourth; GRU has no proj_size), then the cells'.
+const RNN_BASE = 'input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False';
+const RNN_INIT = pySignature('RNN.__init__', "self, input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0.0, bidirectional=False");
+const LSTM_INIT = pySignature('LSTM.__init__', `self, ${RNN_BASE}, proj_size=0`);
+const GRU_INIT = pySignature('GRU.__init__', `self, ${RNN_BASE}`);
+const RNN_CELL_BASE = pySignature('RNNCellBase.__init__', 'self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None');
+const RNN_CELL = pySignature('RNNCell.__init__', "self, input_size, hidden_size, bias=True, nonlinearity='tanh', device=None, dtype=None");
+const LSTM_CELL = pySignature('LSTMCell.__init__', 'self, input_size, hidden_size, bias=True, device=None, dtype=None');
+const GRU_CELL = pySignature('GRUCell.__init__', 'self, input_size, hidden_size, bias=True, device=None, dtype=None');
 
 type RNNArg = number | boolean | string | RNNOptions | undefined;
-
-/** Python's binding of `*args, **kwargs` to RNNBase's parameters: positional first, then a trailing options object. */
-function bindRNNArgs(cls: string, names: readonly string[], args: readonly RNNArg[]): Record<string, unknown> {
-  const list = [...args];
-  let kwargs: Record<string, unknown> = {};
-  const last = list[list.length - 1];
-  if (typeof last === 'object' && last !== null) {
-    kwargs = last as Record<string, unknown>;
-    list.pop();
-  }
-  if (list.length > names.length) {
-    throw new TypeError(`${cls}.__init__() takes from 3 to ${names.length + 1} positional arguments but ${list.length + 1} were given`);
-  }
-  const out: Record<string, unknown> = {};
-  list.forEach((v, i) => {
-    if (v !== undefined) out[names[i]!] = v;
-  });
-  for (const [key, value] of Object.entries(kwargs)) {
-    if (!names.includes(key)) throw new TypeError(`${cls}.__init__() got an unexpected keyword argument '${SNAKE[key] ?? key}'`);
-    if (value === undefined) continue;
-    if (key in out) throw new TypeError(`${cls}.__init__() got multiple values for argument '${SNAKE[key] ?? key}'`);
-    out[key] = value;
-  }
-  for (const required of ['inputSize', 'hiddenSize']) {
-    if (!(required in out)) throw new TypeError(`${cls}.__init__() missing required positional argument: '${SNAKE[required]}'`);
-  }
-  return out;
-}
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 const pyType = (x: unknown): string => (typeof x === 'boolean' ? 'bool' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float') : typeof x === 'string' ? 'str' : x === null ? 'NoneType' : typeof x);
@@ -72,6 +52,8 @@ const tuple = (xs: readonly number[]): string => `(${xs.join(', ')})`;
 
 /** The shared base of RNN, LSTM and GRU: flat weights `weight_ih_l{k}{_reverse}`, ... in cuDNN's order. */
 export class RNNBase extends Module {
+  static override pythonModule = 'torch.nn.modules.rnn';
+  static override floatAttributes: readonly string[] = ['dropout'];
   declare mode: RNNMode;
   declare inputSize: number;
   declare hiddenSize: number;
@@ -256,14 +238,14 @@ type RNNArgs = [inputSize: number | RNNOptions, ...rest: RNNArg[]];
 
 /** Elman RNN with tanh or ReLU. `new nn.RNN(10, 20, 2, 'relu')` or `new nn.RNN(10, 20, { nonlinearity: 'relu' })`. */
 export class RNN extends RNNBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
   declare nonlinearity: 'tanh' | 'relu';
   constructor(...args: RNNArgs) {
-    const names = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
     const last = args[args.length - 1];
     if (typeof last === 'object' && last !== null && 'projSize' in last) {
       throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
     }
-    const o = bindRNNArgs('RNN', names, args) as RNNOptions & { nonlinearity?: string };
+    const o = RNN_INIT<RNNOptions & { nonlinearity?: string }>(args);
     const nonlinearity = o.nonlinearity ?? 'tanh';
     let mode: RNNMode;
     if (nonlinearity === 'tanh') mode = 'RNN_TANH';
@@ -279,8 +261,9 @@ export class RNN extends RNNBase {
 
 /** Long short-term memory. `forward(input, [h0, c0]?)` returns `[output, [h_n, c_n]]`. */
 export class LSTM extends RNNBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
   constructor(...args: RNNArgs) {
-    super('LSTM', bindRNNArgs('LSTM', PARAM_NAMES, args) as RNNOptions);
+    super('LSTM', LSTM_INIT<RNNOptions>(args));
   }
 
   getExpectedCellSize(input: Tensor): [number, number, number] {
@@ -330,14 +313,154 @@ export class LSTM extends RNNBase {
 
 /** Gated recurrent unit. `forward(input, h0?)` returns `[output, h_n]`. */
 export class GRU extends RNNBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
   constructor(...args: RNNArgs) {
     const last = args[args.length - 1];
     if (typeof last === 'object' && last !== null && 'projSize' in last) {
       throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
     }
-    super('GRU', bindRNNArgs('GRU', PARAM_NAMES.slice(0, -1), args) as RNNOptions);
+    super('GRU', GRU_INIT<RNNOptions>(args));
   }
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
     return this._forwardHidden('GRU', input, hx);
+  }
+}
+
+// ---- cells -------------------------------------------------------------------------------------
+
+type Device = FactoryOptions['device'];
+type DTypeArg = FactoryOptions['dtype'];
+
+/** The shared base of RNNCell, LSTMCell and GRUCell: `weight_ih`, `weight_hh` and (with bias) `bias_ih`, `bias_hh`. */
+export class RNNCellBase extends Module {
+  static override pythonModule = 'torch.nn.modules.rnn';
+  declare inputSize: number;
+  declare hiddenSize: number;
+  declare bias: boolean;
+  declare weight_ih: Parameter;
+  declare weight_hh: Parameter;
+  declare bias_ih: Parameter | null;
+  declare bias_hh: Parameter | null;
+
+  constructor(
+    ...args: Args<[inputSize: number, hiddenSize: number, bias: boolean, numChunks: number], [device: Device, dtype: DTypeArg], FactoryOptions & { inputSize?: number; hiddenSize?: number; bias?: boolean; numChunks?: number }>
+  ) {
+    super();
+    type Bound = FactoryOptions & { inputSize: number; hiddenSize: number; bias: boolean; numChunks: number };
+    const o = RNN_CELL_BASE<Bound>(args);
+    const factory = { device: o.device, dtype: o.dtype };
+    const { inputSize, hiddenSize, bias, numChunks } = o;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.bias = bias;
+    this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], factory));
+    this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], factory));
+    if (bias) {
+      this.bias_ih = new Parameter(empty([numChunks * hiddenSize], factory));
+      this.bias_hh = new Parameter(empty([numChunks * hiddenSize], factory));
+    } else {
+      this.registerParameter('bias_ih', null);
+      this.registerParameter('bias_hh', null);
+    }
+    this.resetParameters();
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.bias !== true) s += `, bias=${this.bias === false ? 'False' : String(this.bias)}`;
+    // Python looks in the instance __dict__: only RNNCell has a nonlinearity.
+    if (Object.prototype.hasOwnProperty.call(this._target, 'nonlinearity')) {
+      const nonlinearity = (this as { nonlinearity?: string }).nonlinearity;
+      if (nonlinearity !== 'tanh') s += `, nonlinearity=${nonlinearity}`;
+    }
+    return s;
+  }
+
+  resetParameters(): void {
+    const stdv = this.hiddenSize > 0 ? 1.0 / Math.sqrt(this.hiddenSize) : 0;
+    for (const weight of this.parameters()) init.uniform_(weight, -stdv, stdv);
+  }
+}
+
+/** PyTorch's checks of a cell's input and hidden state (1-D: one unbatched sample, 2-D: a batch). */
+function checkCellDims(cls: string, input: Tensor, hidden: readonly (Tensor | null)[], what: (i: number) => string): void {
+  if (input.dim() !== 1 && input.dim() !== 2) throw new RangeError(`${cls}: Expected input to be 1D or 2D, got ${input.dim()}D instead`);
+  hidden.forEach((h, i) => {
+    if (h !== null && h.dim() !== 1 && h.dim() !== 2) throw new RangeError(`${cls}: Expected ${what(i)} to be 1D or 2D, got ${h.dim()}D instead`);
+  });
+}
+
+export interface CellOptions extends FactoryOptions {
+  inputSize?: number;
+  hiddenSize?: number;
+  bias?: boolean;
+}
+
+/** One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu). */
+export class RNNCell extends RNNCellBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
+  declare nonlinearity: string;
+
+  constructor(
+    ...args: Args<[inputSize: number, hiddenSize: number], [bias: boolean, nonlinearity: 'tanh' | 'relu', device: Device, dtype: DTypeArg], CellOptions & { nonlinearity?: 'tanh' | 'relu' }>
+  ) {
+    type Bound = CellOptions & { inputSize: number; hiddenSize: number; nonlinearity?: string };
+    const o = RNN_CELL<Bound>(args);
+    super(o.inputSize, o.hiddenSize, o.bias ?? true, 1, { device: o.device, dtype: o.dtype });
+    this.nonlinearity = o.nonlinearity ?? 'tanh';
+  }
+
+  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    checkCellDims('RNNCell', input, [hx], () => 'hidden');
+    const isBatched = input.dim() === 2;
+    if (!isBatched) input = input.unsqueeze(0);
+    const h = hx === null ? zeros([input.size(0), this.hiddenSize], { dtype: input.dtype, device: input.device }) : isBatched ? hx : hx.unsqueeze(0);
+    let ret: Tensor;
+    if (this.nonlinearity === 'tanh') ret = rnnTanhCell(input, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+    else if (this.nonlinearity === 'relu') ret = rnnReluCell(input, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+    else throw new Error(`Unknown nonlinearity: ${this.nonlinearity}`);
+    return isBatched ? ret : ret.squeeze(0);
+  }
+}
+
+/** One step of an LSTM: `forward(input, [h, c]?)` returns `[h', c']`. */
+export class LSTMCell extends RNNCellBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
+
+  constructor(...args: Args<[inputSize: number, hiddenSize: number], [bias: boolean, device: Device, dtype: DTypeArg], CellOptions>) {
+    const o = LSTM_CELL<CellOptions & { inputSize: number; hiddenSize: number }>(args);
+    super(o.inputSize, o.hiddenSize, o.bias ?? true, 4, { device: o.device, dtype: o.dtype });
+  }
+
+  override forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    checkCellDims('LSTMCell', input, hx ?? [], (i) => `hx[${i}]`);
+    const isBatched = input.dim() === 2;
+    if (!isBatched) input = input.unsqueeze(0);
+    let state: [Tensor, Tensor];
+    if (hx === null || hx === undefined) {
+      const z = zeros([input.size(0), this.hiddenSize], { dtype: input.dtype, device: input.device });
+      state = [z, z];
+    } else state = isBatched ? [hx[0], hx[1]] : [hx[0].unsqueeze(0), hx[1].unsqueeze(0)];
+    const [h, c] = lstmCell(input, state, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+    return isBatched ? [h, c] : [h.squeeze(0), c.squeeze(0)];
+  }
+}
+
+/** One step of a GRU: `forward(input, h?)` returns h'. */
+export class GRUCell extends RNNCellBase {
+  static override pythonModule = 'torch.nn.modules.rnn';
+
+  constructor(...args: Args<[inputSize: number, hiddenSize: number], [bias: boolean, device: Device, dtype: DTypeArg], CellOptions>) {
+    const o = GRU_CELL<CellOptions & { inputSize: number; hiddenSize: number }>(args);
+    super(o.inputSize, o.hiddenSize, o.bias ?? true, 3, { device: o.device, dtype: o.dtype });
+  }
+
+  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    checkCellDims('GRUCell', input, [hx], () => 'hidden');
+    const isBatched = input.dim() === 2;
+    if (!isBatched) input = input.unsqueeze(0);
+    const h = hx === null ? zeros([input.size(0), this.hiddenSize], { dtype: input.dtype, device: input.device }) : isBatched ? hx : hx.unsqueeze(0);
+    const ret = gruCell(input, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+    return isBatched ? ret : ret.squeeze(0);
   }
 }

@@ -7,8 +7,8 @@
 // registries and its own properties (camelCase -> snake_case, arrays -> tuples or lists as PyTorch
 // stores them, floats kept floats), and read back the other way.
 //
-// Loading needs no code from the file: a class is created only when its Python name is in this
-// table (the torch.nn built-ins) or registered with `registerModule`, its constructor does not
+// Loading needs no code from the file: a class is created only when it is a torch.nn built-in
+// (it declares its `pythonModule`) or registered with `registerModule`, its constructor does not
 // run (only Module's base constructor, as Python's `cls.__new__`), and BUILD fills it through the
 // registration API. Every other class is refused by name, with the way to register it.
 import * as F from '../nn/functional';
@@ -22,25 +22,6 @@ import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, type Glo
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ModuleClass = abstract new (...args: any[]) => Module;
-
-/** The Python module of each built-in class; the class name is the TypeScript class's name. */
-const BUILTIN: [string, ModuleClass[]][] = [
-  ['torch.nn.modules.module', [Module]],
-  ['torch.nn.modules.linear', [nn.Identity, nn.Linear, nn.Bilinear, nn.NonDynamicallyQuantizableLinear]],
-  ['torch.nn.modules.conv', [nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d]],
-  ['torch.nn.modules.pooling', [nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d]],
-  ['torch.nn.modules.batchnorm', [nn.BatchNorm1d, nn.BatchNorm2d]],
-  ['torch.nn.modules.normalization', [nn.LayerNorm, nn.GroupNorm]],
-  ['torch.nn.modules.dropout', [nn.Dropout, nn.Dropout2d]],
-  ['torch.nn.modules.sparse', [nn.Embedding]],
-  ['torch.nn.modules.flatten', [nn.Flatten, nn.Unflatten]],
-  ['torch.nn.modules.activation', [
-    nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Softmax, nn.LogSoftmax, nn.MultiheadAttention,
-  ]],
-  ['torch.nn.modules.rnn', [nn.RNNBase, nn.RNN, nn.LSTM, nn.GRU]],
-  ['torch.nn.modules.transformer', [nn.TransformerEncoderLayer]],
-  ['torch.nn.modules.container', [nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict]],
-];
 
 /** Python name of each class that has one (built-ins and registered classes). */
 const pythonNames = new Map<ModuleClass, string>();
@@ -63,8 +44,22 @@ for (const [name, fn] of Object.entries(F)) {
 
 // ---- how PyTorch stores the attributes -----------------------------------------------------------
 
-/** Attributes PyTorch stores as Python floats (written as floats even when integral). */
-const FLOATS = new Set(['eps', 'momentum', 'p', 'negative_slope', 'alpha', 'min_val', 'max_val', 'dropout', 'norm_type', 'max_norm']);
+/** The attributes a class (and its bases) declare PyTorch keeps as floats (Module.floatAttributes). */
+function floatAttributes(cls: ModuleClass): Set<string> {
+  const out = new Set<string>();
+  for (let c: unknown = cls; c !== Function.prototype && c !== null; c = Object.getPrototypeOf(c)) {
+    if (Object.prototype.hasOwnProperty.call(c, 'floatAttributes')) for (const a of (c as typeof Module).floatAttributes) out.add(a);
+  }
+  return out;
+}
+/** The attributes a class (and its bases) declare PyTorch keeps as lists (Module.listAttributes). */
+function listAttributes(cls: ModuleClass): Set<string> {
+  const out = new Set<string>();
+  for (let c: unknown = cls; c !== Function.prototype && c !== null; c = Object.getPrototypeOf(c)) {
+    if (Object.prototype.hasOwnProperty.call(c, 'listAttributes')) for (const a of (c as typeof Module).listAttributes) out.add(a);
+  }
+  return out;
+}
 /** Attributes PyTorch stores as lists (arrays are tuples otherwise). */
 const LISTS = new Set(['_flat_weights_names', '_all_weights', '_flat_weights']);
 /** Arrays a Special marked to be written as lists. */
@@ -164,10 +159,12 @@ export function reduceModule(m: Module): Reduced {
     attrs.set(camelToSnake(key), value);
   }
   for (const s of specialsOf(m)) s.save(m, attrs);
+  const floats = floatAttributes(m.constructor as ModuleClass);
+  const lists = listAttributes(m.constructor as ModuleClass);
   for (const [key, value] of attrs) {
     if (BASE_KEYS.has(key)) continue;
-    state.set(key, attrValue(key, value, owner));
-    if (typeof value === 'number' && FLOATS.has(key)) markFloat(state, key);
+    state.set(key, attrValue(key, Array.isArray(value) && lists.has(key) ? asList([...value]) : value, owner));
+    if (typeof value === 'number' && floats.has(key)) markFloat(state, key);
   }
   return { func: classGlobal(m), args: new Tuple(), newobj: true, state };
 }
@@ -262,7 +259,11 @@ export function registerModule(pythonName: string, cls: ModuleClass): void {
   registerGlobal(pythonName, moduleGlobal(cls));
 }
 
-for (const [pyModule, classes] of BUILTIN) for (const cls of classes) registerModule(`${pyModule}.${cls.name}`, cls);
+// The torch.nn built-ins: every class of torch.nn that declares its Python module.
+for (const cls of [Module, ...Object.values(nn)]) {
+  if (typeof cls !== 'function' || !(cls === Module || cls.prototype instanceof Module)) continue;
+  if (Object.prototype.hasOwnProperty.call(cls, 'pythonModule')) registerModule(`${(cls as typeof Module).pythonModule}.${cls.name}`, cls as ModuleClass);
+}
 
 /** The end of the error for a global that is not allowed: how to allow a module class. */
 export function registerHint(globalName: string): string {
