@@ -22,9 +22,11 @@ const STAT_LIVE_HANDLES = 1;
 const STAT_LIVE_BYTES = 2;
 const stats = native.stats;
 
-// Bytes of fresh tensor storage between two paced collections. Small enough that the working
-// set stays in cache-sized tens of MB, large enough that the cost of a scavenge is amortised.
-let gcEveryBytes = 64 * 1024 * 1024;
+// Bytes of fresh tensor storage between two paced collections. Small enough that the blocks the
+// dead tensors free come back to the caching CPU allocator while they are still in the CPU's
+// caches (a chained 1000x1000 add: 140 µs per op at 8 MB, 160 at 16 MB, 640 at 64 MB, against
+// 85-130 µs in Python), large enough that the cost of a scavenge is amortised.
+let gcEveryBytes = 8 * 1024 * 1024;
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
 let gcFunction: GcFunction | null | undefined;

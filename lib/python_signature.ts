@@ -26,6 +26,9 @@ interface Signature {
   readonly varargs: string | undefined;
   readonly keywordOnly: readonly Param[];
   readonly byKey: ReadonlyMap<string, Param>;
+  /** Every parameter, positional ones first; and those without a default (checked per call). */
+  readonly all: readonly Param[];
+  readonly required: readonly Param[];
 }
 
 /** A Python literal default: None, True, False, a number, a string, (). */
@@ -63,8 +66,9 @@ function parse(text: string): Signature {
     (kwOnly ? keywordOnly : positional).push(p);
   }
   const byKey = new Map<string, Param>();
-  for (const p of [...positional, ...keywordOnly]) byKey.set(p.key, p);
-  return { bound, positional, varargs, keywordOnly, byKey };
+  const all = [...positional, ...keywordOnly];
+  for (const p of all) byKey.set(p.key, p);
+  return { bound, positional, varargs, keywordOnly, byKey, all, required: all.filter((p) => !p.hasDefault) };
 }
 
 const s = (n: number): string => (n === 1 ? '' : 's');
@@ -125,14 +129,20 @@ function bind<T>(sig: Signature, fn: string, args: readonly unknown[]): T {
     const counted = kwOnlyGiven > 0 ? `${given} positional argument${s(given)} (and ${kwOnlyGiven} keyword-only argument${s(kwOnlyGiven)}) were` : `${given} ${given === 1 ? 'was' : 'were'}`;
     throw new TypeError(`${fn}() takes ${takes} but ${counted} given`);
   }
-  const missing = pos.filter((p) => !p.hasDefault && !(p.key in out)).map((p) => p.name);
+  for (const r of sig.required) if (!(r.key in out)) missingArguments(sig, fn, out);
+  const all = sig.all;
+  for (let i = 0; i < all.length; i++) {
+    const p = all[i]!;
+    if (p.hasDefault && !(p.key in out)) out[p.key] = Array.isArray(p.def) ? [...p.def] : p.def;
+  }
+  return out as T;
+}
+
+function missingArguments(sig: Signature, fn: string, out: Record<string, unknown>): never {
+  const missing = sig.positional.filter((p) => !p.hasDefault && !(p.key in out)).map((p) => p.name);
   if (missing.length > 0) {
     throw new TypeError(`${fn}() missing ${missing.length} required positional argument${s(missing.length)}: ${quotedList(missing)}`);
   }
   const missingKw = sig.keywordOnly.filter((p) => !p.hasDefault && !(p.key in out)).map((p) => p.name);
-  if (missingKw.length > 0) {
-    throw new TypeError(`${fn}() missing ${missingKw.length} required keyword-only argument${s(missingKw.length)}: ${quotedList(missingKw)}`);
-  }
-  for (const p of [...pos, ...sig.keywordOnly]) if (!(p.key in out) && p.hasDefault) out[p.key] = Array.isArray(p.def) ? [...p.def] : p.def;
-  return out as T;
+  throw new TypeError(`${fn}() missing ${missingKw.length} required keyword-only argument${s(missingKw.length)}: ${quotedList(missingKw)}`);
 }

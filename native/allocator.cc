@@ -37,7 +37,11 @@ Cache& TheCache() {
   return *cache;
 }
 
-size_t BlockSize(size_t n) { return (n + kHeader + kPage - 1) / kPage * kPage; }
+// Cached blocks are whole pages (so similar sizes share a bucket); small ones are only what they need.
+size_t BlockSize(size_t n) {
+  size_t size = n + kHeader;
+  return size < kMinCached ? size : (size + kPage - 1) / kPage * kPage;
+}
 
 void Delete(void* data) {
   if (data == nullptr) return;
