@@ -171,13 +171,12 @@ const PROMOTED_TO_INT64 = new Set<DType>([uint8, bool, int8, int16, int32]);
 
 // ---- reductions ------------------------------------------------------------------------------
 
+/** sum's and prod's dtype: the one given, or the input's with bool and the integer types below int64 promoted to int64. */
+const promotedDtype = (a: ReductionB): DType => a.dtype ?? (PROMOTED_TO_INT64.has(a.input.dtype) ? int64 : a.input.dtype);
+
 function sumImpl(a: ReductionB): Tensor {
   const { input, mask } = a;
-  let dtype = a.dtype;
-  if (dtype === null) {
-    dtype = input.dtype;
-    if (PROMOTED_TO_INT64.has(input.dtype)) dtype = int64;
-  }
+  const dtype = promotedDtype(a);
   const dim = canonicalDim(a.dim, input.ndim);
   const maskInput = combineInputAndMask('sum', input, mask);
   return L.sum!(maskInput, dim, truthy(a.keepdim), { dtype }) as Tensor;
@@ -188,11 +187,7 @@ export const sum = def<ReductionB>('sum', REDUCTION, sumImpl) as ReductionFuncti
 /** The product of the elements the mask keeps, over `dim`. */
 export const prod = def<ReductionB>('prod', REDUCTION, (a) => {
   const { input, mask } = a;
-  let dtype = a.dtype;
-  if (dtype === null) {
-    dtype = input.dtype;
-    if (PROMOTED_TO_INT64.has(input.dtype)) dtype = int64;
-  }
+  const dtype = promotedDtype(a);
   const dim = canonicalDim(a.dim, input.ndim);
   const maskInput = combineInputAndMask('prod', input, mask);
   let result = maskInput.to(dtype);
@@ -200,21 +195,18 @@ export const prod = def<ReductionB>('prod', REDUCTION, (a) => {
   return result;
 }) as ReductionFunction;
 
-/** The cumulative sum of the elements the mask keeps (masked-out ones count as 0). */
-export const cumsum = def<NormalizationB>('cumsum', NORMALIZATION, (a) => {
-  const dtype = a.dtype ?? a.input.dtype;
-  const dim = canonicalDim(a.dim, a.input.ndim)[0];
-  const maskInput = combineInputAndMask('sum', a.input, a.mask);
-  return (L.cumsum!(maskInput, dim, { dtype }) as Tensor).to(dtype);
-}) as NormalizationFunction;
+/** cumsum, cumprod, softmax, log_softmax, softmin: `op` along `dim` of the input with its masked-out elements at `fill`'s identity. */
+const normalization = (name: string, fill: 'sum' | 'prod' | 'amax' | 'amin', op: (x: Tensor, dim: number, dtype: DType) => Tensor): NormalizationFunction =>
+  def<NormalizationB>(name, NORMALIZATION, (a) => {
+    const dtype = a.dtype ?? a.input.dtype;
+    const dim = canonicalDim(a.dim, a.input.ndim)[0];
+    return op(combineInputAndMask(fill, a.input, a.mask), dim!, dtype);
+  }) as NormalizationFunction;
 
+/** The cumulative sum of the elements the mask keeps (masked-out ones count as 0). */
+export const cumsum = normalization('cumsum', 'sum', (x, dim, dtype) => (L.cumsum!(x, dim, { dtype }) as Tensor).to(dtype));
 /** The cumulative product of the elements the mask keeps (masked-out ones count as 1). */
-export const cumprod = def<NormalizationB>('cumprod', NORMALIZATION, (a) => {
-  const dtype = a.dtype ?? a.input.dtype;
-  const dim = canonicalDim(a.dim, a.input.ndim)[0];
-  const maskInput = combineInputAndMask('prod', a.input, a.mask);
-  return (L.cumprod!(maskInput, dim, { dtype }) as Tensor).to(dtype);
-}) as NormalizationFunction;
+export const cumprod = normalization('cumprod', 'prod', (x, dim, dtype) => (L.cumprod!(x, dim, { dtype }) as Tensor).to(dtype));
 
 function minMax(op: 'amax' | 'amin'): ReductionFunction {
   return def<ReductionB>(op, REDUCTION, (a) => {
@@ -385,28 +377,11 @@ export const std = def<StdVarB>('std', STD_VAR, (a) => stdVar(a, true)) as StdVa
 // ---- normalisations --------------------------------------------------------------------------
 
 /** softmax along `dim` of the elements the mask keeps (masked-out ones give 0). */
-export const softmax = def<NormalizationB>('softmax', NORMALIZATION, (a) => {
-  const dtype = a.dtype ?? a.input.dtype;
-  const dim = canonicalDim(a.dim, a.input.ndim)[0];
-  const maskInput = combineInputAndMask('amax', a.input, a.mask);
-  return M(maskInput).softmax!(dim, { dtype }) as Tensor;
-}) as NormalizationFunction;
-
+export const softmax = normalization('softmax', 'amax', (x, dim, dtype) => M(x).softmax!(dim, { dtype }) as Tensor);
 /** log_softmax along `dim` of the elements the mask keeps (masked-out ones give -inf). */
-export const logSoftmax = def<NormalizationB>('log_softmax', NORMALIZATION, (a) => {
-  const dtype = a.dtype ?? a.input.dtype;
-  const dim = canonicalDim(a.dim, a.input.ndim)[0];
-  const maskInput = combineInputAndMask('amax', a.input, a.mask);
-  return M(maskInput).logSoftmax!(dim, { dtype }) as Tensor;
-}) as NormalizationFunction;
-
+export const logSoftmax = normalization('log_softmax', 'amax', (x, dim, dtype) => M(x).logSoftmax!(dim, { dtype }) as Tensor);
 /** softmin along `dim` of the elements the mask keeps (masked-out ones give 0). */
-export const softmin = def<NormalizationB>('softmin', NORMALIZATION, (a) => {
-  const dtype = a.dtype ?? a.input.dtype;
-  const dim = canonicalDim(a.dim, a.input.ndim)[0];
-  const maskInput = combineInputAndMask('amin', a.input, a.mask);
-  return M(maskInput.neg()).softmax!(dim, { dtype }) as Tensor;
-}) as NormalizationFunction;
+export const softmin = normalization('softmin', 'amin', (x, dim, dtype) => M(x.neg()).softmax!(dim, { dtype }) as Tensor);
 
 interface NormalizeB { input: Tensor; ord: FloatLike; dim: IntLike; eps: FloatLike; dtype: DType | null; mask: Tensor | null }
 type NormalizeKw = { eps?: FloatLike; dtype?: DType | null; mask?: Tensor | null };

@@ -23,6 +23,9 @@ export interface Native {
   /** The gradient, or `known` itself when that handle already holds it. */
   grad(h: Handle, known?: Handle | null): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
+  /** fn(grad) runs when h's gradient is computed; a tensor it returns replaces the gradient. */
+  registerHook(h: Handle, fn: (grad: Handle) => Handle | undefined | null): number;
+  removeHook(h: Handle, id: number): void;
   gradFnName(h: Handle): string | null;
   autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[], retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
   isGradEnabled(): boolean;

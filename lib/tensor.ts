@@ -13,6 +13,7 @@ import { op } from './ops';
 import { formatTensor } from './printing';
 import type { Complex } from './complex';
 import { itemOf, listOf, typedArrayOf } from './tensor_list';
+import { pySignature } from './python_signature';
 import { Size } from './size';
 
 /** What an op accepts where PyTorch accepts a tensor or a Python number. */
@@ -148,6 +149,10 @@ function typeNameOf(x: unknown): string {
   return typeof x === 'object' ? 'dict' : typeof x;
 }
 
+type BackwardOptions = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean; inputs?: Tensor | readonly Tensor[] | null };
+const BACKWARD = pySignature<{ gradient: Tensor | null; retainGraph: boolean | null; createGraph: boolean; inputs: Tensor | readonly Tensor[] | null }>(
+  'Tensor.backward', 'self, gradient=None, retain_graph=None, create_graph=False, inputs=None');
+
 export class Tensor implements Disposable {
   /** @internal The native handle. */
   readonly _h: Handle;
@@ -269,9 +274,14 @@ export class Tensor implements Disposable {
   get isLeaf(): boolean {
     return native.callOp(ops.isLeaf, this._h) as boolean;
   }
-  /** Computes gradients of this tensor with respect to graph leaves (torch.Tensor.backward). */
-  backward(gradient?: Tensor | null, options: { retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor[] } = {}): void {
-    native.callOp(ops.backward, this._h, (options.inputs ?? []).map((t) => t._h), gradient?._h ?? null, options.retainGraph ?? null, options.createGraph ?? false);
+  /**
+   * Computes gradients of this tensor with respect to graph leaves (torch/_tensor.py's
+   * `backward(gradient=None, retain_graph=None, create_graph=False, inputs=None)`).
+   */
+  backward(gradient?: Tensor | null | BackwardOptions, ...rest: (boolean | null | Tensor | readonly Tensor[] | BackwardOptions | undefined)[]): void {
+    const a = BACKWARD([gradient, ...rest]);
+    const inputs = a.inputs === null ? [] : a.inputs instanceof Tensor ? [a.inputs] : a.inputs;
+    native.callOp(ops.backward, this._h, inputs.map((t) => t._h), a.gradient?._h ?? null, a.retainGraph, a.createGraph);
   }
   /** The tensor's data without autograd history (a view sharing storage, like `detach()`). */
   get data(): Tensor {

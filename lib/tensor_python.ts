@@ -13,6 +13,7 @@ import {
 import { pySignature } from './python_signature';
 import { native, type Handle } from './native';
 import { op } from './ops';
+import { RemovableHandle } from './nn/module';
 import { Tensor, wrap } from './tensor';
 
 type IntLike = number | bigint;
@@ -54,6 +55,11 @@ declare module './tensor' {
     nonzero(options: { asTuple: true }): Tensor[];
     /** A sparse COO copy (Tensor.to_sparse()). */
     toSparseCoo(): Tensor;
+    /**
+     * Runs `hook(grad)` each time this tensor's gradient is computed (during backward, on the
+     * calling thread); a tensor it returns replaces the gradient. `.remove()` on the handle undoes it.
+     */
+    registerHook(hook: (grad: Tensor) => Tensor | void | null): RemovableHandle;
     /** Whether the storage is in shared memory (CUDA storages always are). */
     isShared(): boolean;
     /** A new tensor holding a copy of `data`, with this tensor's dtype and device unless given. */
@@ -89,6 +95,7 @@ const ops = {
 
 // torch/_tensor.py's defs (new_tensor and nonzero are C-bound: python_variable_methods.cpp).
 const SPLIT = pySignature('Tensor.split', 'self, split_size, dim=0');
+const REGISTER_HOOK = pySignature<{ hook: unknown }>('Tensor.register_hook', 'self, hook');
 const NORM = pySignature('Tensor.norm', 'self, p="fro", dim=None, keepdim=False, dtype=None');
 const UNIQUE = pySignature('Tensor.unique', 'self, sorted=True, return_inverse=False, return_counts=False, dim=None');
 const UNIQUE_CONSECUTIVE = pySignature('Tensor.unique_consecutive', 'self, return_inverse=False, return_counts=False, dim=None');
@@ -133,6 +140,19 @@ function valueToTensor(like: Tensor, v: unknown): Tensor {
 }
 
 const methods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = {
+  registerHook(...args) {
+    const { hook } = REGISTER_HOOK(args);
+    if (typeof hook !== 'function') throw new TypeError(`register_hook(): the hook must be a function, not ${typeof hook}`);
+    if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    const h = this._h;
+    const id = native.registerHook(h, (grad) => {
+      const out = (hook as (g: Tensor) => unknown)(wrap(grad));
+      if (out === undefined || out === null) return undefined;
+      if (!(out instanceof Tensor)) throw new TypeError(`hook returned an object of type ${typeof out}, expected a Tensor or None`);
+      return out._h;
+    });
+    return new RemovableHandle(() => native.removeHook(h, id), id);
+  },
   nonzero(...args) {
     return nonzeroOf(this, NONZERO(args).asTuple);
   },

@@ -1,4 +1,6 @@
 // Autograd state, the random generator and CUDA availability: what PyTorch keeps outside the op table.
+#include <thread>
+
 #include "torchnode.h"
 
 #include <torch/csrc/autograd/autograd.h>
@@ -114,7 +116,60 @@ static Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::hasCUDA() ? static_cast<double>(at::getNumGPUs()) : -1);
 }
 
+// A JS function registered as a tensor hook (Tensor.register_hook). The autograd engine runs
+// CPU backward on the thread that called backward(), inside that call, so the hook can call
+// into JS there; anywhere else it refuses with an error instead of touching V8 from a foreign
+// thread. The function's reference dies with the tensor's hook list, which may happen inside
+// a GC finalizer, where Node-API must not be called: it is then deleted by the next hook call.
+struct JsHook {
+  napi_env env;
+  napi_ref fn = nullptr;
+  std::thread::id thread;
+  JsHook(napi_env e, napi_value f) : env(e), thread(std::this_thread::get_id()) { napi_create_reference(e, f, 1, &fn); }
+  ~JsHook() { State(env).deadRefs.push_back(fn); }
+};
+
+static void DeleteDeadRefs(Napi::Env env) {
+  auto& dead = State(env).deadRefs;
+  for (napi_ref r : dead) napi_delete_reference(env, r);
+  dead.clear();
+}
+
+// registerHook(h, fn) -> id: fn(grad) runs when the gradient of h is computed; what it returns
+// (a tensor) replaces the gradient, undefined keeps it.
+static Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DeleteDeadRefs(env);
+  at::Tensor& t = Unwrap(env, info[0]);
+  if (!info[1].IsFunction()) throw Napi::TypeError::New(env, "register_hook(): the hook must be a function");
+  auto hook = std::make_shared<JsHook>(env, info[1]);
+  unsigned id = t.register_hook([hook](const at::Tensor& grad) -> at::Tensor {
+    TORCH_CHECK(std::this_thread::get_id() == hook->thread,
+                "a JavaScript hook cannot run outside the JavaScript thread (this backward ran on another thread)");
+    Napi::Env env(hook->env);
+    Napi::HandleScope scope(env);
+    napi_value fn;
+    napi_get_reference_value(env, hook->fn, &fn);
+    Napi::Value out = Napi::Function(env, fn).Call({Wrap(env, grad)});  // a JS exception propagates
+    if (out.IsUndefined() || out.IsNull()) return at::Tensor();
+    return Unwrap(env, out, "the hook's return value");
+  });
+  return Napi::Number::New(env, id);
+}
+
+// removeHook(h, id)
+static Napi::Value RemoveHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double id = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
+  if (!(id >= 0)) throw Napi::TypeError::New(env, "removeHook(): bad hook id");
+  Unwrap(env, info[0]).remove_hook(static_cast<unsigned>(id));
+  DeleteDeadRefs(env);
+  return env.Undefined();
+}
+
 void InitAutograd(Napi::Env env, Napi::Object exports) {
+  TN_EXPORT(exports, "registerHook", RegisterHook);
+  TN_EXPORT(exports, "removeHook", RemoveHook);
   TN_EXPORT(exports, "cudaDeviceCount", CudaDeviceCount);
   TN_EXPORT(exports, "grad", Grad);
   TN_EXPORT(exports, "setGrad", SetGrad);

@@ -391,7 +391,14 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   if (given > op.args.size())
     throw Napi::TypeError::New(env, op.name + "() takes " + std::to_string(op.args.size()) + " arguments but " +
                                         std::to_string(given) + " were given");
-  torch::jit::Stack& stack = st.stack;
+  // The shared stack serves the outermost call; a call made from inside an op (a JS autograd
+  // hook during backward) gets its own.
+  torch::jit::Stack nested;
+  struct Depth {
+    int& d;
+    ~Depth() { --d; }
+  } depth{++st.callDepth};
+  torch::jit::Stack& stack = st.callDepth == 1 ? st.stack : nested;
   stack.clear();
   for (size_t i = 0; i < op.args.size(); ++i) {
     const ArgSpec& spec = op.args[i];

@@ -43,10 +43,12 @@ struct EnvState {
   double* stats = nullptr;          // points into the ArrayBuffer behind `statsRef`
   Napi::Reference<Napi::ArrayBuffer> statsRef;
   std::vector<std::unique_ptr<OpEntry>> ops;  // registered by lib/ops.ts, addressed by index
-  torch::jit::Stack stack;                    // reused by every boxed call (calls never nest)
+  torch::jit::Stack stack;                    // reused by the outermost boxed call
+  int callDepth = 0;                          // callOp calls in progress (a JS hook nests them)
+  std::vector<napi_ref> deadRefs;             // references to delete outside GC (see autograd.cc)
   WarningCollector warnings;
   int64_t pendingExternal = 0;
-  std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;  // torch.inference_mode scopes, LIFO  // external-memory change not yet reported to V8
+  std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;  // torch.inference_mode scopes, LIFO
 };
 
 // What a JS tensor handle (an External) points at.

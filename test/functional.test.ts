@@ -1,6 +1,6 @@
 // torch.nn.functional against real PyTorch (scripts/fixtures/functional.py).
 import * as torch from '../lib';
-import { describe as described, expectClose, expectError, fixture } from './helpers';
+import { describe as described, evaluateF, expectClose, expectError, fixture, recordWarnings, tensorEnv } from './helpers';
 
 const F = torch.nn.functional;
 type Described = { data: unknown; dtype: string; shape: number[] };
@@ -16,17 +16,8 @@ const data = fixture<{
   dropout2d_inplace: number[];
 }>('functional.json');
 
-function env(): Record<string, torch.Tensor> {
-  const e: Record<string, torch.Tensor> = {};
-  for (const [k, v] of Object.entries(data.inputs)) e[k] = torch.tensor(v, { dtype: torch.float32 });
-  for (const [k, v] of Object.entries(data.long)) e[k] = torch.tensor(v);
-  return e;
-}
-
-function evaluate(ts: string, e: Record<string, torch.Tensor>): unknown {
-  const names = Object.keys(e);
-  return new Function('F', 'torch', ...names, `return ${ts};`)(F, torch, ...names.map((n) => e[n]));
-}
+const env = (): Record<string, torch.Tensor> => tensorEnv(data.inputs, data.long);
+const evaluate = evaluateF;
 
 describe('nn.functional matches PyTorch', () => {
   test.each(data.cases.map((c) => [c.name, c] as const))('%s', (_n, c) => {
@@ -41,15 +32,7 @@ describe('nn.functional matches PyTorch', () => {
   });
 
   test.each(data.warnings.map((c) => [c.name, c] as const))('warnings: %s', (_n, c) => {
-    const seen: [string, string | undefined][] = [];
-    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
-      seen.push([typeof msg === 'string' ? msg : msg.message, category]);
-    }) as typeof process.emitWarning);
-    try {
-      evaluate(c.ts, env());
-    } finally {
-      spy.mockRestore();
-    }
+    const seen = recordWarnings(() => evaluate(c.ts, env()));
     expect(seen).toEqual(c.messages.map((m, i) => [m, c.categories[i]]));
   });
 

@@ -79,3 +79,31 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Runs `fn` with process.emitWarning recorded (and silenced): [message, category] per warning. */
+export function recordWarnings(fn: () => unknown): [string, string | undefined][] {
+  const seen: [string, string | undefined][] = [];
+  const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
+    seen.push([typeof msg === 'string' ? msg : msg.message, category]);
+  }) as typeof process.emitWarning);
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return seen;
+}
+
+/** Fresh tensors for a fixture's named inputs: `inputs` as float32, `long` as int64. */
+export function tensorEnv(inputs: Record<string, torch.NestedArray>, long: Record<string, torch.NestedArray>): Record<string, torch.Tensor> {
+  const e: Record<string, torch.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) e[k] = torch.tensor(v, { dtype: torch.float32 });
+  for (const [k, v] of Object.entries(long)) e[k] = torch.tensor(v);
+  return e;
+}
+
+/** Evaluates a TypeScript expression with `F` (torch.nn.functional), `torch` and the tensors of `e` in scope. */
+export function evaluateF(ts: string, e: Record<string, torch.Tensor>): unknown {
+  const names = Object.keys(e);
+  return new Function('F', 'torch', ...names, `return ${ts};`)(torch.nn.functional, torch, ...names.map((n) => e[n]));
+}

@@ -2,7 +2,7 @@
 // TransformerEncoderLayer — against real PyTorch (scripts/fixtures/layers_b.py).
 import * as torch from '../lib';
 import { fixture } from './helpers';
-import { evaluate, runModuleCases } from './modcase';
+import { runModuleCases, runWarningCases } from './modcase';
 
 runModuleCases('layers_b.json');
 
@@ -11,20 +11,7 @@ interface Extra {
 }
 const extra = fixture<Extra>('layers_b_extra.json');
 
-describe('layers_b warnings', () => {
-  test.each(extra.warnings.map((w) => [w.name, w] as const))('%s', (_n, w) => {
-    const seen: [string, string | undefined][] = [];
-    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
-      seen.push([typeof msg === 'string' ? msg : msg.message, category]);
-    }) as typeof process.emitWarning);
-    try {
-      evaluate(w.ts);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(seen).toEqual([[w.message, w.category]]);
-  });
-});
+runWarningCases('layers_b warnings', extra.warnings);
 
 // Outputs of PyTorch's fused inference kernels and of the step-by-step path agree to ~1e-7, so
 // the fixtures cannot tell which one ran: check that the same conditions pick the same kernel.

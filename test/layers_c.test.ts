@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { fixture } from './helpers';
-import { evaluate, runModuleCases } from './modcase';
+import { evaluate, runModuleCases, runWarningCases } from './modcase';
 
 runModuleCases('layers_c.json');
 
@@ -21,20 +21,7 @@ interface Extra {
 }
 const extra = fixture<Extra>('layers_c_extra.json');
 
-describe('layers_c warnings', () => {
-  test.each(extra.warnings.map((w) => [w.name, w] as const))('%s', (_n, w) => {
-    const seen: [string, string | undefined][] = [];
-    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
-      seen.push([typeof msg === 'string' ? msg : msg.message, category]);
-    }) as typeof process.emitWarning);
-    try {
-      evaluate(w.ts);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(seen).toEqual([[w.message, w.category]]);
-  });
-});
+runWarningCases('layers_c warnings', extra.warnings);
 
 describe('losses: registered buffers and attributes', () => {
   test('weight and pos_weight are buffers (None when not given), moved by .to()', () => {

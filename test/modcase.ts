@@ -2,7 +2,7 @@
 // constructor in TypeScript, with the same seeds, must give the same repr, initial parameters and
 // buffers, state_dict keys, forward outputs and gradients.
 import * as torch from '../lib';
-import { describe as described, expectClose, expectError, fixture, type Described } from './helpers';
+import { describe as described, expectClose, expectError, fixture, recordWarnings, type Described } from './helpers';
 
 type InputSpec = number[] | { shape: number[]; dtype: 'int64'; high: number };
 type Named = [string, Described | null][];
@@ -95,5 +95,14 @@ export function runModuleCases(file: string, env: Record<string, unknown> = {}):
         expectError(() => evaluate(c.ts, env), c.message);
       });
     }
+  });
+}
+
+/** Each warning case: evaluating `ts` emits exactly the one warning PyTorch emits. */
+export function runWarningCases(title: string, warnings: { name: string; ts: string; message: string; category: string }[], env: Record<string, unknown> = {}): void {
+  describe(title, () => {
+    test.each(warnings.map((w) => [w.name, w] as const))('%s', (_n, w) => {
+      expect(recordWarnings(() => evaluate(w.ts, env))).toEqual([[w.message, w.category]]);
+    });
   });
 }

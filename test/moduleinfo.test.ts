@@ -11,12 +11,13 @@
 // test/fixtures/generated/moduleinfo-report.txt), and the test asserts only that it stays at or above
 // COVERAGE_THRESHOLD and that the CORE modules pass. Raise the threshold as lib/nn grows. Modules run
 // in child processes (test/moduleinfo/child.ts), so one that crashes the addon or hangs fails alone.
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { CHECKS, failRoundTrip, runModule, type ModuleResult, type RoundTrip } from './moduleinfo/runner';
+import { indexKeys, pct, replay, writeReport } from './replay';
 
 /** Passing modules / tested modules must stay at or above this (raise it as coverage grows; issue 10 asks for 0.95). */
 const COVERAGE_THRESHOLD = 0.8;
@@ -47,10 +48,6 @@ const REPORT = path.join(__dirname, 'fixtures', 'generated', 'moduleinfo-report.
 let results: ModuleResult[] = [];
 let report = '';
 let saveDir = '';
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
-}
 
 function sum2(pairs: [number, number][]): [number, number] {
   return pairs.reduce<[number, number]>((n, p) => [n[0] + p[0], n[1] + p[1]], [0, 0]);
@@ -123,85 +120,6 @@ function buildReport(rs: ModuleResult[], seconds: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** One child process from `start` on: its results, and the module it died or hung in (-1 when it finished). */
-function runChild(start: number): Promise<{ results: ModuleResult[]; count: number; current: number; why: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'opinfo', 'register-ts.js'), path.join(__dirname, 'moduleinfo', 'child.ts'), DIR, String(start), saveDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const results: ModuleResult[] = [];
-    let count = -1;
-    let current = -1;
-    let buffered = '';
-    let stderr = '';
-    let hung = false;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        hung = true;
-        child.kill('SIGKILL');
-      }, MODULE_TIMEOUT_MS);
-    };
-    arm();
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-4000);
-    });
-    child.stdout.on('data', (d: string) => {
-      arm();
-      buffered += d;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('count ')) count = Number(line.slice(6));
-        else if (line.startsWith('start ')) current = Number(line.slice(6));
-        else if (line.startsWith('result ')) {
-          results.push(JSON.parse(line.slice(7)) as ModuleResult);
-          current = -1;
-        }
-      }
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const why = hung ? `hang: no progress for ${MODULE_TIMEOUT_MS / 1000}s` : signal !== null ? `crash: process killed by ${signal}` : `crash: exit ${String(code)}`;
-      resolve({ results, count, current: code === 0 && !hung ? -1 : current, why, stderr });
-    });
-  });
-}
-
-function moduleKeys(): string[] {
-  const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8')) as { modules: { key: string }[] };
-  return index.modules.map((o) => o.key);
-}
-
-/** Replays every module in child processes; one that crashes or hangs is recorded as failing and a new process goes on after it. */
-async function replay(): Promise<ModuleResult[]> {
-  const results: ModuleResult[] = [];
-  const deadline = Date.now() + TOTAL_TIMEOUT_MS;
-  let start = 0;
-  for (;;) {
-    const r = await runChild(start);
-    results.push(...r.results);
-    if (r.count < 0) throw new Error(`ModuleInfo replay did not start: ${r.why}\n${r.stderr}`);
-    if (r.current < 0) {
-      if (results.length < r.count && r.results.length === 0) throw new Error(`ModuleInfo replay stopped: ${r.why}\n${r.stderr}`);
-      if (results.length >= r.count) break;
-      start = results.length; // died between two modules
-    } else {
-      const key = moduleKeys()[r.current] ?? `#${r.current}`;
-      const tail = r.stderr.trim().split('\n').slice(-1)[0] ?? '';
-      results.push({ key, cls: key.replace(/^nn\./, ''), status: 'fail', category: r.why.startsWith('hang') ? 'hang' : 'crash',
-        reason: `${r.why}${tail ? `; ${tail.slice(0, 120)}` : ''}`, cases: 1, failedCases: 1, checks: {}, failures: {}, init: [0, 0], argErrors: [0, 0], argErrorFailures: [], roundtrips: [], notes: [] });
-      start = r.current + 1;
-    }
-    if (start >= r.count) break;
-    if (Date.now() > deadline) throw new Error(`ModuleInfo replay took over ${TOTAL_TIMEOUT_MS / 1000}s (stopped at module ${start} of ${r.count})`);
-  }
-  return results;
-}
-
 /** The whole-model round trip: one Python process loads every model torchnode saved and runs it. */
 function roundTrips(rs: ModuleResult[]): void {
   const all: RoundTrip[] = rs.flatMap((r) => r.roundtrips);
@@ -228,15 +146,19 @@ beforeAll(async () => {
   const start = Date.now();
   saveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-moduleinfo-'));
   try {
-    results = await replay();
+    // Every module runs in child processes (test/moduleinfo/child.ts): one that crashes or hangs fails alone.
+    results = await replay<ModuleResult>({
+      label: 'ModuleInfo', unit: 'module', child: path.join(__dirname, 'moduleinfo', 'child.ts'), args: (from) => [DIR, String(from), saveDir],
+      stepTimeoutMs: MODULE_TIMEOUT_MS, totalTimeoutMs: TOTAL_TIMEOUT_MS, keys: () => indexKeys(DIR, 'modules'),
+      crashed: (key, category, reason) => ({ key, cls: key.replace(/^nn\./, ''), status: 'fail', category, reason, cases: 1, failedCases: 1,
+        checks: {}, failures: {}, init: [0, 0], argErrors: [0, 0], argErrorFailures: [], roundtrips: [], notes: [] }),
+    });
     roundTrips(results);
   } finally {
     fs.rmSync(saveDir, { recursive: true, force: true });
   }
   report = buildReport(results, (Date.now() - start) / 1000);
-  fs.writeFileSync(REPORT, report);
-  fs.writeFileSync(REPORT.replace(/\.txt$/, '.json'), JSON.stringify(results.map(({ roundtrips, ...r }) => r), null, 1));
-  process.stdout.write(report.split('\nFailing modules')[0] + `\n(full report: ${path.relative(process.cwd(), REPORT)})\n`);
+  writeReport(REPORT, report, results.map(({ roundtrips, ...r }) => r), 'Failing modules');
 }, TOTAL_TIMEOUT_MS + 150000);
 
 test('ModuleInfo coverage stays at or above the threshold', () => {

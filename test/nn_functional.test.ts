@@ -2,7 +2,7 @@
 // called the ways Python's signature allows (positional arguments in order, keywords in the
 // options object), the TypeErrors Python raises for a bad call, its other errors and warnings.
 import * as torch from '../lib';
-import { describe as described, expectClose, expectError, fixture } from './helpers';
+import { describe as described, evaluateF, expectClose, expectError, fixture, recordWarnings, tensorEnv } from './helpers';
 
 const F = torch.nn.functional;
 type Described = { data: unknown; dtype: string; shape: number[] };
@@ -15,31 +15,8 @@ const data = fixture<{
   names: string[];
 }>('nn_functional.json');
 
-function env(): Record<string, torch.Tensor> {
-  const e: Record<string, torch.Tensor> = {};
-  for (const [k, v] of Object.entries(data.inputs)) e[k] = torch.tensor(v, { dtype: torch.float32 });
-  for (const [k, v] of Object.entries(data.long)) e[k] = torch.tensor(v);
-  return e;
-}
-
-function evaluate(ts: string, e: Record<string, torch.Tensor>): unknown {
-  const names = Object.keys(e);
-  return new Function('F', 'torch', ...names, `return ${ts};`)(F, torch, ...names.map((n) => e[n]));
-}
-
-/** Runs `fn` with process.emitWarning recorded (and silenced). */
-function recordWarnings(fn: () => unknown): [string, string | undefined][] {
-  const seen: [string, string | undefined][] = [];
-  const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, category?: string) => {
-    seen.push([typeof msg === 'string' ? msg : msg.message, category]);
-  }) as typeof process.emitWarning);
-  try {
-    fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return seen;
-}
+const env = (): Record<string, torch.Tensor> => tensorEnv(data.inputs, data.long);
+const evaluate = evaluateF;
 
 // What torch.nn.functional has that is not a function of the API: typing helpers and the
 // __torch_function__ machinery. scaled_mm / scaled_grouped_mm take fp8 scaling recipes

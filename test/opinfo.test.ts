@@ -9,11 +9,11 @@
 // test/fixtures/generated/opinfo-report.txt), and asserts only that coverage stays at or above
 // COVERAGE_THRESHOLD and that the CORE ops pass. Raise the threshold as lib/ grows. The ops run in
 // child processes (test/opinfo/child.ts), so an op that crashes the addon or hangs fails alone.
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../lib';
 import { runOp, type OpResult } from './opinfo/runner';
+import { indexKeys, pct, replay, writeReport } from './replay';
 
 /** Passing ops / tested ops must stay at or above this (raise it as coverage grows). */
 const COVERAGE_THRESHOLD = 0.95;
@@ -36,10 +36,6 @@ const REPORT = path.join(__dirname, 'fixtures', 'generated', 'opinfo-report.txt'
 
 let results: OpResult[] = [];
 let report = '';
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
-}
 
 function buildReport(rs: OpResult[], seconds: number): string {
   const tested = rs.filter((r) => r.status !== 'skip');
@@ -82,98 +78,16 @@ function buildReport(rs: OpResult[], seconds: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** One child process from `start` on: its results, and the op it died or hung in (-1 when it finished). */
-function runChild(start: number): Promise<{ results: OpResult[]; count: number; current: number; why: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'opinfo', 'register-ts.js'), path.join(__dirname, 'opinfo', 'child.ts'), DIR, String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const results: OpResult[] = [];
-    let count = -1;
-    let current = -1;
-    let buffered = '';
-    let stderr = '';
-    let hung = false;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        hung = true;
-        child.kill('SIGKILL');
-      }, OP_TIMEOUT_MS);
-    };
-    arm();
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-4000);
-    });
-    child.stdout.on('data', (d: string) => {
-      arm();
-      buffered += d;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('count ')) count = Number(line.slice(6));
-        else if (line.startsWith('start ')) current = Number(line.slice(6));
-        else if (line.startsWith('result ')) {
-          results.push(JSON.parse(line.slice(7)) as OpResult);
-          current = -1;
-        }
-      }
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const why = hung ? `hang: no progress for ${OP_TIMEOUT_MS / 1000}s` : signal !== null ? `crash: process killed by ${signal}` : `crash: exit ${String(code)}`;
-      resolve({ results, count, current: code === 0 && !hung ? -1 : current, why, stderr });
-    });
-  });
-}
-
-/**
- * Replays every op in child processes (test/opinfo/child.ts): an op that crashes the process (a
- * signal from the addon) or hangs is recorded as failing, and a new process goes on after it.
- */
-async function replay(): Promise<OpResult[]> {
-  const results: OpResult[] = [];
-  const deadline = Date.now() + TOTAL_TIMEOUT_MS;
-  let start = 0;
-  let keys: string[] | undefined;
-  for (;;) {
-    const r = await runChild(start);
-    results.push(...r.results);
-    if (r.count < 0) throw new Error(`OpInfo replay did not start: ${r.why}\n${r.stderr}`);
-    if (r.current < 0) {
-      if (results.length < r.count && r.results.length === 0) throw new Error(`OpInfo replay stopped: ${r.why}\n${r.stderr}`);
-      if (results.length >= r.count) break;
-      start = results.length; // died between two ops
-    } else {
-      keys ??= opKeys();
-      const tail = r.stderr.trim().split('\n').slice(-1)[0] ?? '';
-      results.push({ key: keys[r.current] ?? `#${r.current}`, status: 'fail', category: r.why.startsWith('hang') ? 'hang' : 'crash',
-        reason: `${r.why}${tail ? `; ${tail.slice(0, 120)}` : ''}`, cases: 1, failedCases: 1, grads: 0, errorInputs: 0, notes: [] });
-      start = r.current + 1;
-    }
-    if (start >= r.count) break;
-    if (Date.now() > deadline) throw new Error(`OpInfo replay took over ${TOTAL_TIMEOUT_MS / 1000}s (stopped at op ${start} of ${r.count})`);
-  }
-  return results;
-}
-
-/** The OpInfo keys in file order (to name an op that crashed its process). */
-function opKeys(): string[] {
-  const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8')) as { ops: { key: string }[] };
-  return index.ops.map((o) => o.key);
-}
-
 beforeAll(async () => {
   const start = Date.now();
-  results = await replay();
+  // Every op runs in child processes (test/opinfo/child.ts): one that crashes or hangs fails alone.
+  results = await replay<OpResult>({
+    label: 'OpInfo', unit: 'op', child: path.join(__dirname, 'opinfo', 'child.ts'), args: (from) => [DIR, String(from)],
+    stepTimeoutMs: OP_TIMEOUT_MS, totalTimeoutMs: TOTAL_TIMEOUT_MS, keys: () => indexKeys(DIR, 'ops'),
+    crashed: (key, category, reason) => ({ key, status: 'fail', category, reason, cases: 1, failedCases: 1, grads: 0, errorInputs: 0, notes: [] }),
+  });
   report = buildReport(results, (Date.now() - start) / 1000);
-  fs.writeFileSync(REPORT, report);
-  fs.writeFileSync(REPORT.replace(/\.txt$/, '.json'), JSON.stringify(results, null, 1));
-  // The whole report goes to the file; the console gets the summary.
-  process.stdout.write(report.split('\nFailing ops:')[0] + `\n(full report: ${path.relative(process.cwd(), REPORT)})\n`);
+  writeReport(REPORT, report, results, 'Failing ops:');
 }, TOTAL_TIMEOUT_MS + 30000);
 
 test('OpInfo coverage stays at or above the threshold', () => {

@@ -109,3 +109,35 @@ describe('identity', () => {
     expect(m.stateDict({ keepVars: true }).get('running_var')).toBe(m.running_var);
   });
 });
+
+describe('Tensor.registerHook', () => {
+  test('sees the gradient during backward, can replace it, and is removed by its handle', () => {
+    // PyTorch: x = ones(3, requires_grad=True); y = x * 2; y.register_hook(lambda g: g * 10);
+    // y.sum().backward() -> x.grad == [20, 20, 20]
+    const x = torch.ones(3, { requiresGrad: true });
+    const y = x.mul(2);
+    const seen: number[][] = [];
+    const h1 = y.registerHook((g) => {
+      seen.push(g.tolist() as number[]);
+    });
+    const h2 = y.registerHook((g) => g.mul(10));
+    y.sum().backward({ retainGraph: true });
+    expect(seen).toEqual([[1, 1, 1]]);
+    expect(x.grad!.tolist()).toEqual([20, 20, 20]);
+    h2.remove();
+    h1.remove();
+    x.grad = null;
+    y.sum().backward();
+    expect(seen.length).toBe(1);
+    expect(x.grad!.tolist()).toEqual([2, 2, 2]);
+  });
+
+  test('an error in a hook reaches the caller of backward; tensors without grad refuse hooks', () => {
+    const x = torch.ones(2, { requiresGrad: true });
+    x.registerHook(() => {
+      throw new Error('hook failed');
+    });
+    expect(() => x.sum().backward()).toThrow('hook failed');
+    expect(() => torch.ones(2).registerHook(() => undefined)).toThrow("cannot register a hook on a tensor that doesn't require gradient");
+  });
+});

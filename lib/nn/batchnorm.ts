@@ -7,11 +7,14 @@ import type { Tensor } from '../tensor';
 import * as F from './functional';
 import * as init from './init';
 import type { FactoryOptions } from './linear';
-import { Module, type StateDictCopy } from './module';
+import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
 import { type Args } from './utils';
+
+/** Module._loadFromStateDict's arguments (stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs, copies). */
+export type LoadFromStateDictArgs = Parameters<Module['_loadFromStateDict']>;
 
 export interface NormOptions extends FactoryOptions {
   eps?: number;
@@ -112,16 +115,8 @@ export abstract class _NormBase extends Module {
   }
 
   /** Version 2 added num_batches_tracked: older state dicts load with it set to 0 (or left as it is). */
-  override _loadFromStateDict(
-    stateDict: Map<string, unknown>,
-    prefix: string,
-    localMetadata: Map<string, unknown>,
-    strict: boolean,
-    missingKeys: string[],
-    unexpectedKeys: string[],
-    errorMsgs: string[],
-    copies: StateDictCopy[],
-  ): void {
+  override _loadFromStateDict(...args: LoadFromStateDictArgs): void {
+    const [stateDict, prefix, localMetadata] = args;
     const version = localMetadata.get('version') as number | null | undefined;
     if ((version === undefined || version === null || version < 2) && this.trackRunningStats) {
       const key = `${prefix}num_batches_tracked`;
@@ -129,7 +124,7 @@ export abstract class _NormBase extends Module {
         stateDict.set(key, this.num_batches_tracked !== null && (this.num_batches_tracked.device.type as string) !== 'meta' ? this.num_batches_tracked : tensor(0, { dtype: int64 }));
       }
     }
-    super._loadFromStateDict(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs, copies);
+    super._loadFromStateDict(...args);
   }
 }
 

@@ -31,13 +31,18 @@ export abstract class _DropoutNd extends Module {
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
   }
+
+  /** `fn` (F.dropout, F.dropout1d, ...) applied with this module's p, training mode and inplace. */
+  protected _dropout(fn: (input: Tensor, options: { p: number; training: boolean; inplace: boolean }) => Tensor, input: Tensor): Tensor {
+    return fn(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
 }
 
 /** Zeroes each element with probability p while training and scales the rest by 1/(1-p). */
 export class Dropout extends _DropoutNd {
   static override pythonModule = 'torch.nn.modules.dropout';
   override forward(input: Tensor): Tensor {
-    return F.dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+    return this._dropout(F.dropout, input);
   }
 }
 
@@ -45,7 +50,7 @@ export class Dropout extends _DropoutNd {
 export class Dropout2d extends _DropoutNd {
   static override pythonModule = 'torch.nn.modules.dropout';
   override forward(input: Tensor): Tensor {
-    return F.dropout2d(input, { p: this.p, training: this.training, inplace: this.inplace });
+    return this._dropout(F.dropout2d, input);
   }
 }
 
@@ -53,7 +58,7 @@ export class Dropout2d extends _DropoutNd {
 export class Dropout1d extends _DropoutNd {
   static override pythonModule = 'torch.nn.modules.dropout';
   override forward(input: Tensor): Tensor {
-    return F.dropout1d(input, { p: this.p, training: this.training, inplace: this.inplace });
+    return this._dropout(F.dropout1d, input);
   }
 }
 
@@ -61,7 +66,7 @@ export class Dropout1d extends _DropoutNd {
 export class Dropout3d extends _DropoutNd {
   static override pythonModule = 'torch.nn.modules.dropout';
   override forward(input: Tensor): Tensor {
-    return F.dropout3d(input, { p: this.p, training: this.training, inplace: this.inplace });
+    return this._dropout(F.dropout3d, input);
   }
 }
 

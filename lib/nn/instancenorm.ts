@@ -1,8 +1,7 @@
 // torch/nn/modules/instancenorm.py: _InstanceNorm, InstanceNorm1d/2d/3d.
 import type { Tensor } from '../tensor';
-import { _NormBase, type NormOptions, type NormPositional } from './batchnorm';
+import { type LoadFromStateDictArgs, _NormBase, type NormOptions, type NormPositional } from './batchnorm';
 import * as F from './functional';
-import type { StateDictCopy } from './module';
 import { pySignature } from '../python_signature';
 import { type Args } from './utils';
 
@@ -46,16 +45,8 @@ export abstract class _InstanceNorm extends _NormBase {
    * State dicts from before version 1 carry running_mean / running_var even when running
    * statistics are off (the default since 0.4.0): PyTorch reports them as an error and drops them.
    */
-  override _loadFromStateDict(
-    stateDict: Map<string, unknown>,
-    prefix: string,
-    localMetadata: Map<string, unknown>,
-    strict: boolean,
-    missingKeys: string[],
-    unexpectedKeys: string[],
-    errorMsgs: string[],
-    copies: StateDictCopy[],
-  ): void {
+  override _loadFromStateDict(...args: LoadFromStateDictArgs): void {
+    const [stateDict, prefix, localMetadata, , , , errorMsgs] = args;
     const version = localMetadata.get('version');
     if ((version === undefined || version === null) && !this.trackRunningStats) {
       const keys = ['running_mean', 'running_var'].map((n) => prefix + n).filter((k) => stateDict.has(k));
@@ -71,7 +62,7 @@ export abstract class _InstanceNorm extends _NormBase {
         for (const k of keys) stateDict.delete(k);
       }
     }
-    super._loadFromStateDict(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs, copies);
+    super._loadFromStateDict(...args);
   }
 
   override forward(input: Tensor): Tensor {

@@ -2,7 +2,7 @@
 // `size_average` / `reduce` pair still works as in PyTorch (it decides `reduction`, with
 // PyTorch's deprecation warning); class weights are registered buffers (`weight`, `pos_weight`).
 import { Tensor } from '../tensor';
-import { pySignature } from '../python_signature';
+import { type Binder, pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { PairwiseDistance } from './distance';
 import * as F from './functional';
@@ -81,6 +81,33 @@ export class _WeightedLoss extends _Loss {
   }
 }
 
+/**
+ * The base of a loss whose __init__ binds by `sig`: _Loss's reduction (from the legacy size_average / reduce
+ * pair when the signature has it) and then the attributes `keys`, in that order.
+ */
+function lossWith<A extends unknown[], O extends { reduction?: string }>(sig: Binder, keys: readonly (keyof O & string)[]) {
+  abstract class LossWith extends _Loss {
+    constructor(...args: A) {
+      const o = floats(sig<Required<O> & Partial<Record<'sizeAverage' | 'reduce', boolean | null>>>(args));
+      super(o.sizeAverage ?? null, o.reduce ?? null, o.reduction as Reduction);
+      for (const k of keys) (this as unknown as Record<string, unknown>)[k] = o[k];
+    }
+  }
+  return LossWith as Omit<typeof _Loss, 'prototype'> & (abstract new (...args: A) => _Loss);
+}
+
+/** lossWith for a _WeightedLoss: the `weight` buffer, the reduction, then the attributes `keys`. */
+function weightedLossWith<A extends unknown[], O extends WeightedLossOptions>(sig: Binder, keys: readonly (keyof O & string)[]) {
+  abstract class WeightedLossWith extends _WeightedLoss {
+    constructor(...args: A) {
+      const o = floats(sig<Required<O> & Required<WeightedLossOptions>>(args));
+      super(o.weight, o.sizeAverage, o.reduce, o.reduction);
+      for (const k of keys) (this as unknown as Record<string, unknown>)[k] = o[k];
+    }
+  }
+  return WeightedLossWith as Omit<typeof _WeightedLoss, 'prototype'> & (abstract new (...args: A) => _WeightedLoss);
+}
+
 /** Mean absolute error. */
 export class L1Loss extends _Loss {
   static override pythonModule = 'torch.nn.modules.loss';
@@ -96,14 +123,9 @@ const NLL_LOSS = pySignature('NLLLoss.__init__', "self, weight=None, size_averag
 type NLLPositional = [weight: Tensor | null, sizeAverage: boolean | null, ignoreIndex: number, reduce: boolean | null, reduction: Reduction];
 
 /** Negative log likelihood of log-probabilities against class indices. */
-export class NLLLoss extends _WeightedLoss {
+export class NLLLoss extends weightedLossWith<Args<[], NLLPositional, NLLLossOptions>, NLLLossOptions>(NLL_LOSS, ['ignoreIndex']) {
   static override pythonModule = 'torch.nn.modules.loss';
   declare ignoreIndex: number;
-  constructor(...args: Args<[], NLLPositional, NLLLossOptions>) {
-    const o = floats(NLL_LOSS<Required<NLLLossOptions>>(args));
-    super(o.weight, o.sizeAverage, o.reduce, o.reduction);
-    this.ignoreIndex = o.ignoreIndex;
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
   }
@@ -132,21 +154,12 @@ export interface PoissonNLLLossOptions extends LegacyOptions {
 const POISSON_NLL_LOSS = pySignature('PoissonNLLLoss.__init__', "self, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean'");
 
 /** Negative log likelihood of a Poisson-distributed target. */
-export class PoissonNLLLoss extends _Loss {
+export class PoissonNLLLoss extends lossWith<Args<[], [logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], PoissonNLLLossOptions>, PoissonNLLLossOptions>(POISSON_NLL_LOSS, ['logInput', 'full', 'eps']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['eps'];
   declare logInput: boolean;
   declare full: boolean;
   declare eps: number;
-  constructor(
-    ...args: Args<[], [logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], PoissonNLLLossOptions>
-  ) {
-    const o = floats(POISSON_NLL_LOSS<Required<PoissonNLLLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    this.logInput = o.logInput;
-    this.full = o.full;
-    this.eps = o.eps;
-  }
   override forward(logInput: Tensor, target: Tensor): Tensor {
     return F.poissonNllLoss(logInput, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
   }
@@ -160,17 +173,11 @@ export interface GaussianNLLLossOptions {
 const GAUSSIAN_NLL_LOSS = pySignature('GaussianNLLLoss.__init__', "self, *, full=False, eps=1e-06, reduction='mean'");
 
 /** Negative log likelihood of a Gaussian target with predicted mean `input` and variance `var`. */
-export class GaussianNLLLoss extends _Loss {
+export class GaussianNLLLoss extends lossWith<[options?: GaussianNLLLossOptions], GaussianNLLLossOptions>(GAUSSIAN_NLL_LOSS, ['full', 'eps']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['eps'];
   declare full: boolean;
   declare eps: number;
-  constructor(...args: [options?: GaussianNLLLossOptions]) {
-    const o = floats(GAUSSIAN_NLL_LOSS<Required<GaussianNLLLossOptions>>(args));
-    super(null, null, o.reduction);
-    this.full = o.full;
-    this.eps = o.eps;
-  }
   override forward(input: Tensor, target: Tensor, var_: Tensor | number): Tensor {
     return F.gaussianNllLoss(input, target, var_, { full: this.full, eps: this.eps, reduction: this.reduction });
   }
@@ -184,14 +191,9 @@ export interface KLDivLossOptions extends Omit<LegacyOptions, 'reduction'> {
 const KL_DIV_LOSS = pySignature('KLDivLoss.__init__', "self, size_average=None, reduce=None, reduction='mean', log_target=False");
 
 /** Kullback-Leibler divergence; 'batchmean' is the mathematical definition ('mean' averages over every element). */
-export class KLDivLoss extends _Loss {
+export class KLDivLoss extends lossWith<Args<[], [...Legacy, reduction: KLDivReduction, logTarget: boolean], KLDivLossOptions>, KLDivLossOptions>(KL_DIV_LOSS, ['logTarget']) {
   static override pythonModule = 'torch.nn.modules.loss';
   declare logTarget: boolean;
-  constructor(...args: Args<[], [...Legacy, reduction: KLDivReduction, logTarget: boolean], KLDivLossOptions>) {
-    const o = floats(KL_DIV_LOSS<Required<KLDivLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction as Reduction);
-    this.logTarget = o.logTarget;
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.klDiv(input, target, { reduction: this.reduction as KLDivReduction, logTarget: this.logTarget });
   }
@@ -240,15 +242,10 @@ export interface MarginLossOptions extends LegacyOptions {
 const HINGE_EMBEDDING_LOSS = pySignature('HingeEmbeddingLoss.__init__', "self, margin=1.0, size_average=None, reduce=None, reduction='mean'");
 
 /** Hinge loss of distances against labels 1 / -1. */
-export class HingeEmbeddingLoss extends _Loss {
+export class HingeEmbeddingLoss extends lossWith<Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>, MarginLossOptions>(HINGE_EMBEDDING_LOSS, ['margin']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['margin'];
   declare margin: number;
-  constructor(...args: Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>) {
-    const o = floats(HINGE_EMBEDDING_LOSS<Required<MarginLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    this.margin = o.margin;
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -268,15 +265,10 @@ export interface SmoothL1LossOptions extends LegacyOptions {
 const SMOOTH_L1_LOSS = pySignature('SmoothL1Loss.__init__', "self, size_average=None, reduce=None, reduction='mean', beta=1.0");
 
 /** Squared error below `beta`, absolute error above it. */
-export class SmoothL1Loss extends _Loss {
+export class SmoothL1Loss extends lossWith<Args<[], [...Legacy, reduction: Reduction, beta: number], SmoothL1LossOptions>, SmoothL1LossOptions>(SMOOTH_L1_LOSS, ['beta']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['beta'];
   declare beta: number;
-  constructor(...args: Args<[], [...Legacy, reduction: Reduction, beta: number], SmoothL1LossOptions>) {
-    const o = floats(SMOOTH_L1_LOSS<Required<SmoothL1LossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    this.beta = o.beta;
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
   }
@@ -321,17 +313,13 @@ const CROSS_ENTROPY_LOSS = pySignature(
 );
 
 /** Cross entropy of logits against class indices or class probabilities, with optional label smoothing. */
-export class CrossEntropyLoss extends _WeightedLoss {
+export class CrossEntropyLoss extends weightedLossWith<Args<[], [...NLLPositional, labelSmoothing: number], CrossEntropyLossOptions>, CrossEntropyLossOptions>(
+  CROSS_ENTROPY_LOSS, ['ignoreIndex', 'labelSmoothing'],
+) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['label_smoothing'];
   declare ignoreIndex: number;
   declare labelSmoothing: number;
-  constructor(...args: Args<[], [...NLLPositional, labelSmoothing: number], CrossEntropyLossOptions>) {
-    const o = floats(CROSS_ENTROPY_LOSS<Required<CrossEntropyLossOptions>>(args));
-    super(o.weight, o.sizeAverage, o.reduce, o.reduction);
-    this.ignoreIndex = o.ignoreIndex;
-    this.labelSmoothing = o.labelSmoothing;
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.crossEntropy(input, target, {
       weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing,
@@ -409,15 +397,10 @@ export class MultiLabelSoftMarginLoss extends _WeightedLoss {
 const COSINE_EMBEDDING_LOSS = pySignature('CosineEmbeddingLoss.__init__', "self, margin=0.0, size_average=None, reduce=None, reduction='mean'");
 
 /** Whether pairs are similar (1) or dissimilar (-1), by cosine similarity. */
-export class CosineEmbeddingLoss extends _Loss {
+export class CosineEmbeddingLoss extends lossWith<Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>, MarginLossOptions>(COSINE_EMBEDDING_LOSS, ['margin']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['margin'];
   declare margin: number;
-  constructor(...args: Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>) {
-    const o = floats(COSINE_EMBEDDING_LOSS<Required<MarginLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    this.margin = o.margin;
-  }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return F.cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -426,15 +409,10 @@ export class CosineEmbeddingLoss extends _Loss {
 const MARGIN_RANKING_LOSS = pySignature('MarginRankingLoss.__init__', "self, margin=0.0, size_average=None, reduce=None, reduction='mean'");
 
 /** Ranking hinge loss: `target` (1 / -1) says which of the two inputs should rank higher. */
-export class MarginRankingLoss extends _Loss {
+export class MarginRankingLoss extends lossWith<Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>, MarginLossOptions>(MARGIN_RANKING_LOSS, ['margin']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['margin'];
   declare margin: number;
-  constructor(...args: Args<[], [margin: number, ...Legacy, reduction: Reduction], MarginLossOptions>) {
-    const o = floats(MARGIN_RANKING_LOSS<Required<MarginLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    this.margin = o.margin;
-  }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return F.marginRankingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -447,20 +425,18 @@ export interface MultiMarginLossOptions extends WeightedLossOptions {
 const MULTI_MARGIN_LOSS = pySignature('MultiMarginLoss.__init__', "self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean'");
 
 /** Multi-class hinge loss (p = 1 or 2) against class indices. */
-export class MultiMarginLoss extends _WeightedLoss {
+type MultiMarginArgs = Args<[], [p: number, margin: number, weight: Tensor | null, ...Legacy, reduction: Reduction], MultiMarginLossOptions>;
+export class MultiMarginLoss extends weightedLossWith<MultiMarginArgs, MultiMarginLossOptions>(MULTI_MARGIN_LOSS, ['p', 'margin']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['margin'];
   declare p: number;
   declare margin: number;
-  constructor(...args: Args<[], [p: number, margin: number, weight: Tensor | null, ...Legacy, reduction: Reduction], MultiMarginLossOptions>) {
-    const o = floats(MULTI_MARGIN_LOSS<Required<MultiMarginLossOptions>>(args));
-    super(o.weight, o.sizeAverage, o.reduce, o.reduction);
-    if (o.p !== 1 && o.p !== 2) throw new RangeError('only p == 1 and p == 2 supported');
-    if (o.weight !== null && o.weight.dim() !== 1) {
-      throw new RangeError(`MultiMarginLoss: expected weight to be None or 1D tensor, got ${o.weight.dim()}D instead`);
+  constructor(...args: MultiMarginArgs) {
+    super(...args);
+    if (this.p !== 1 && this.p !== 2) throw new RangeError('only p == 1 and p == 2 supported');
+    if (this.weight !== null && this.weight.dim() !== 1) {
+      throw new RangeError(`MultiMarginLoss: expected weight to be None or 1D tensor, got ${this.weight.dim()}D instead`);
     }
-    this.p = o.p;
-    this.margin = o.margin;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.multiMarginLoss(input, target, { p: this.p, margin: this.margin, weight: this.weight, reduction: this.reduction });
@@ -476,21 +452,17 @@ export interface TripletMarginLossOptions extends LegacyOptions {
 const TRIPLET_MARGIN_LOSS = pySignature('TripletMarginLoss.__init__', "self, margin=1.0, p=2.0, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean'");
 
 /** Triplet loss: the anchor nearer the positive than the negative by `margin`, in p-norm distance. */
-export class TripletMarginLoss extends _Loss {
+type TripletMarginArgs = Args<[], [margin: number, p: number, eps: number, swap: boolean, ...Legacy, reduction: Reduction], TripletMarginLossOptions>;
+export class TripletMarginLoss extends lossWith<TripletMarginArgs, TripletMarginLossOptions>(TRIPLET_MARGIN_LOSS, ['margin', 'p', 'eps', 'swap']) {
   static override pythonModule = 'torch.nn.modules.loss';
   static override floatAttributes: readonly string[] = ['margin', 'p', 'eps'];
   declare margin: number;
   declare p: number;
   declare eps: number;
   declare swap: boolean;
-  constructor(...args: Args<[], [margin: number, p: number, eps: number, swap: boolean, ...Legacy, reduction: Reduction], TripletMarginLossOptions>) {
-    const o = floats(TRIPLET_MARGIN_LOSS<Required<TripletMarginLossOptions>>(args));
-    super(o.sizeAverage, o.reduce, o.reduction);
-    if (o.margin <= 0) throw new RangeError(`TripletMarginLoss: expected margin to be greater than 0, got ${pyFloat(o.margin)} instead`);
-    this.margin = o.margin;
-    this.p = o.p;
-    this.eps = o.eps;
-    this.swap = o.swap;
+  constructor(...args: TripletMarginArgs) {
+    super(...args);
+    if (this.margin <= 0) throw new RangeError(`TripletMarginLoss: expected margin to be greater than 0, got ${pyFloat(this.margin)} instead`);
   }
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return F.tripletMarginLoss(anchor, positive, negative, { margin: this.margin, p: this.p, eps: this.eps, swap: this.swap, reduction: this.reduction });
@@ -544,16 +516,10 @@ export interface CTCLossOptions {
 const CTC_LOSS = pySignature('CTCLoss.__init__', "self, blank=0, reduction='mean', zero_infinity=False");
 
 /** Connectionist Temporal Classification loss of (T, N, C) log-probabilities against target sequences. */
-export class CTCLoss extends _Loss {
+export class CTCLoss extends lossWith<Args<[], [blank: number, reduction: Reduction, zeroInfinity: boolean], CTCLossOptions>, CTCLossOptions>(CTC_LOSS, ['blank', 'zeroInfinity']) {
   static override pythonModule = 'torch.nn.modules.loss';
   declare blank: number;
   declare zeroInfinity: boolean;
-  constructor(...args: Args<[], [blank: number, reduction: Reduction, zeroInfinity: boolean], CTCLossOptions>) {
-    const o = floats(CTC_LOSS<Required<CTCLossOptions>>(args));
-    super({ reduction: o.reduction });
-    this.blank = o.blank;
-    this.zeroInfinity = o.zeroInfinity;
-  }
   override forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
     return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, this.blank, this.reduction, this.zeroInfinity);
   }

@@ -36,10 +36,12 @@ export type ForwardPreHook<M extends Module = Module> = (module: M, input: unkno
 export type ForwardHook<M extends Module = Module> = (module: M, input: unknown[], output: unknown) => unknown;
 
 /** What `registerForwardHook` and friends return: `remove()` unregisters the hook. */
+/** torch.utils.hooks.RemovableHandle: `remove()` unregisters the hook it was returned for. */
 export class RemovableHandle {
-  constructor(private readonly hooks: Map<number, unknown>, readonly id: number) {}
+  /** @internal */
+  constructor(private readonly unregister: () => void, readonly id: number) {}
   remove(): void {
-    this.hooks.delete(this.id);
+    this.unregister();
   }
 }
 
@@ -642,7 +644,7 @@ function addHook<H>(hooks: Map<number, H>, hook: H, prepend: boolean): Removable
   } else {
     hooks.set(id, hook);
   }
-  return new RemovableHandle(hooks as Map<number, unknown>, id);
+  return new RemovableHandle(() => hooks.delete(id), id);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

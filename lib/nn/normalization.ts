@@ -126,6 +126,13 @@ export class GroupNorm extends Module {
 
 // ---- LocalResponseNorm, CrossMapLRN2d ----------------------------------------------------------
 
+type LRNArgs = Args<[size: number], [alpha: number, beta: number, k: number], { alpha?: number; beta?: number; k?: number }>;
+/** LocalResponseNorm's and CrossMapLRN2d's size, alpha, beta and k, bound by `sig`. */
+function lrnAttributes(sig: typeof LOCAL_RESPONSE_NORM, args: LRNArgs): { size: number; alpha: number; beta: number; k: number } {
+  const o = sig<{ size: number; alpha?: number; beta?: number; k?: number }>(args);
+  return { size: o.size, alpha: o.alpha ?? 1e-4, beta: o.beta ?? 0.75, k: o.k ?? 1 };
+}
+
 /** Normalises each position over `size` neighbouring channels: x / (k + alpha/size * sum x^2)^beta. */
 export class LocalResponseNorm extends Module {
   static override pythonModule = 'torch.nn.modules.normalization';
@@ -135,13 +142,9 @@ export class LocalResponseNorm extends Module {
   declare beta: number;
   declare k: number;
 
-  constructor(...args: Args<[size: number], [alpha: number, beta: number, k: number], { alpha?: number; beta?: number; k?: number }>) {
+  constructor(...args: LRNArgs) {
     super();
-    const o = LOCAL_RESPONSE_NORM<{ size: number; alpha?: number; beta?: number; k?: number }>(args);
-    this.size = o.size;
-    this.alpha = o.alpha ?? 1e-4;
-    this.beta = o.beta ?? 0.75;
-    this.k = o.k ?? 1.0;
+    Object.assign(this, lrnAttributes(LOCAL_RESPONSE_NORM, args));
   }
 
   override forward(input: Tensor): Tensor {
@@ -215,13 +218,9 @@ export class CrossMapLRN2d extends Module {
   declare beta: number;
   declare k: number;
 
-  constructor(...args: Args<[size: number], [alpha: number, beta: number, k: number], { alpha?: number; beta?: number; k?: number }>) {
+  constructor(...args: LRNArgs) {
     super();
-    const o = CROSS_MAP_LRN_2D<{ size: number; alpha?: number; beta?: number; k?: number }>(args);
-    this.size = o.size;
-    this.alpha = o.alpha ?? 1e-4;
-    this.beta = o.beta ?? 0.75;
-    this.k = o.k ?? 1;
+    Object.assign(this, lrnAttributes(CROSS_MAP_LRN_2D, args));
   }
 
   override forward(input: Tensor): Tensor {

@@ -101,35 +101,31 @@ export class ConstantPad3d extends _ConstantPadNd {
   static _n = 3 as const;
 }
 
+type ConstantPadClass = typeof ConstantPad1d | typeof ConstantPad2d | typeof ConstantPad3d;
+/** ZeroPad{n}d's base: ConstantPad{n}d with value 0.0, bound from the padding alone; the repr shows only the padding. */
+function zeroPadOf<B extends ConstantPadClass>(Base: B): Omit<B, 'prototype'> & (new (...args: PaddingArgs) => InstanceType<B>) {
+  class ZeroPad extends (Base as typeof ConstantPad1d) {
+    constructor(...args: PaddingArgs) {
+      super(PADDING_INIT(args, `${new.target.name}.__init__`).padding, 0.0);
+    }
+    override extraRepr(): string {
+      return pyStr(this.padding);
+    }
+  }
+  return ZeroPad as never;
+}
+
 /** Pads the last dimension with zeros (ConstantPad1d with value 0.0; the repr shows only the padding). */
-export class ZeroPad1d extends ConstantPad1d {
+export class ZeroPad1d extends zeroPadOf(ConstantPad1d) {
   static override pythonModule = 'torch.nn.modules.padding';
-  constructor(...args: PaddingArgs) {
-    super(PADDING_INIT(args, 'ZeroPad1d.__init__').padding, 0.0);
-  }
-  override extraRepr(): string {
-    return pyStr(this.padding);
-  }
 }
 /** Pads the last two dimensions with zeros (ConstantPad2d with value 0.0; the repr shows only the padding). */
-export class ZeroPad2d extends ConstantPad2d {
+export class ZeroPad2d extends zeroPadOf(ConstantPad2d) {
   static override pythonModule = 'torch.nn.modules.padding';
-  constructor(...args: PaddingArgs) {
-    super(PADDING_INIT(args, 'ZeroPad2d.__init__').padding, 0.0);
-  }
-  override extraRepr(): string {
-    return pyStr(this.padding);
-  }
 }
 /** Pads the last three dimensions with zeros (ConstantPad3d with value 0.0; the repr shows only the padding). */
-export class ZeroPad3d extends ConstantPad3d {
+export class ZeroPad3d extends zeroPadOf(ConstantPad3d) {
   static override pythonModule = 'torch.nn.modules.padding';
-  constructor(...args: PaddingArgs) {
-    super(PADDING_INIT(args, 'ZeroPad3d.__init__').padding, 0.0);
-  }
-  override extraRepr(): string {
-    return pyStr(this.padding);
-  }
 }
 
 // ---- reflection and replication -------------------------------------------------------------------

@@ -37,6 +37,43 @@ export interface EmbeddingOptions extends FactoryOptions {
 }
 type EmbeddingPositional = [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean];
 
+/** padding_idx checked against num_embeddings (`name` spelt as each class's message has it) and made non-negative. */
+function paddingIndex(paddingIdx: number | null, numEmbeddings: number, name: string): number | null {
+  if (paddingIdx === null) return null;
+  if (paddingIdx > 0) {
+    if (paddingIdx >= numEmbeddings) throw new Error(`${name} must be within num_embeddings`);
+  } else if (paddingIdx < 0) {
+    if (paddingIdx < -numEmbeddings) throw new Error(`${name} must be within num_embeddings`);
+    return numEmbeddings + paddingIdx;
+  }
+  return paddingIdx;
+}
+
+/** The weight: `_weight` when given (its shape checked), else a new one that the module's resetParameters fills. */
+function embeddingWeight(
+  m: { weight: Parameter; resetParameters(): void }, weight: Tensor | null, rows: number, cols: number, factory: FactoryOptions, requiresGrad: boolean,
+): Parameter {
+  if (weight === null) {
+    m.weight = new Parameter(empty([rows, cols], factory), requiresGrad);
+    m.resetParameters();
+    return m.weight;
+  }
+  const shape = weight.shape;
+  if (shape.length !== 2 || shape[0] !== rows || shape[1] !== cols) throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
+  return new Parameter(weight, requiresGrad);
+}
+
+/** from_pretrained's (num_embeddings, embedding_dim): the shape of `embeddings`, which must be 2-D. */
+function pretrainedShape(embeddings: Tensor): [number, number] {
+  if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
+  return embeddings.shape as unknown as [number, number];
+}
+
+/** Zeroes the embedding vector at padding_idx (none when it is null), outside autograd. */
+function fillPaddingIdxWithZero(weight: Tensor, paddingIdx: number | null): void {
+  if (paddingIdx !== null) noGrad(() => weight.select(0, paddingIdx).fill_(0));
+}
+
 /** A lookup table of `numEmbeddings` vectors of size `embeddingDim`, indexed by integer input. */
 export class Embedding extends Module {
   static override pythonModule = 'torch.nn.modules.sparse';
@@ -56,30 +93,11 @@ export class Embedding extends Module {
     const factory = { device: o.device, dtype: o.dtype };
     this.numEmbeddings = o.numEmbeddings;
     this.embeddingDim = o.embeddingDim;
-    let paddingIdx = o.paddingIdx ?? null;
-    if (paddingIdx !== null) {
-      if (paddingIdx > 0) {
-        if (paddingIdx >= this.numEmbeddings) throw new Error('Padding_idx must be within num_embeddings');
-      } else if (paddingIdx < 0) {
-        if (paddingIdx < -this.numEmbeddings) throw new Error('Padding_idx must be within num_embeddings');
-        paddingIdx = this.numEmbeddings + paddingIdx;
-      }
-    }
-    this.paddingIdx = paddingIdx;
+    this.paddingIdx = paddingIndex(o.paddingIdx ?? null, this.numEmbeddings, 'Padding_idx');
     this.maxNorm = o.maxNorm ?? null;
     this.normType = o.normType ?? 2.0;
     this.scaleGradByFreq = o.scaleGradByFreq ?? false;
-    const weight = o._weight ?? null;
-    if (weight === null) {
-      this.weight = new Parameter(empty([o.numEmbeddings, o.embeddingDim], factory), !(o._freeze ?? false));
-      this.resetParameters();
-    } else {
-      const shape = weight.shape;
-      if (shape.length !== 2 || shape[0] !== o.numEmbeddings || shape[1] !== o.embeddingDim) {
-        throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
-      }
-      this.weight = new Parameter(weight, !(o._freeze ?? false));
-    }
+    this.weight = embeddingWeight(this, o._weight ?? null, o.numEmbeddings, o.embeddingDim, factory, !(o._freeze ?? false));
     this.sparse = o.sparse ?? false;
   }
 
@@ -89,10 +107,7 @@ export class Embedding extends Module {
   }
 
   _fillPaddingIdxWithZero(): void {
-    if (this.paddingIdx !== null) {
-      const idx = this.paddingIdx;
-      noGrad(() => this.weight.select(0, idx).fill_(0));
-    }
+    fillPaddingIdxWithZero(this.weight, this.paddingIdx);
   }
 
   override forward(input: Tensor): Tensor {
@@ -121,8 +136,7 @@ export class Embedding extends Module {
     ...args: Args<[], [freeze: boolean, paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], Omit<EmbeddingOptions, '_weight' | '_freeze' | keyof FactoryOptions> & { freeze?: boolean }>
   ): Embedding {
     const o = FROM_PRETRAINED<EmbeddingOptions & { freeze?: boolean }>([embeddings, ...args]);
-    if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
-    const [rows, cols] = embeddings.shape as unknown as [number, number];
+    const [rows, cols] = pretrainedShape(embeddings);
     return new this(rows, cols, {
       _weight: embeddings,
       _freeze: o.freeze ?? true,
@@ -181,27 +195,8 @@ export class EmbeddingBag extends Module {
     this.maxNorm = o.maxNorm ?? null;
     this.normType = o.normType ?? 2.0;
     this.scaleGradByFreq = o.scaleGradByFreq ?? false;
-    let paddingIdx = o.paddingIdx ?? null;
-    if (paddingIdx !== null) {
-      if (paddingIdx > 0) {
-        if (paddingIdx >= this.numEmbeddings) throw new Error('padding_idx must be within num_embeddings');
-      } else if (paddingIdx < 0) {
-        if (paddingIdx < -this.numEmbeddings) throw new Error('padding_idx must be within num_embeddings');
-        paddingIdx = this.numEmbeddings + paddingIdx;
-      }
-    }
-    this.paddingIdx = paddingIdx;
-    const weight = o._weight ?? null;
-    if (weight === null) {
-      this.weight = new Parameter(empty([o.numEmbeddings, o.embeddingDim], { device: o.device, dtype: o.dtype }));
-      this.resetParameters();
-    } else {
-      const shape = weight.shape;
-      if (shape.length !== 2 || shape[0] !== o.numEmbeddings || shape[1] !== o.embeddingDim) {
-        throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
-      }
-      this.weight = new Parameter(weight);
-    }
+    this.paddingIdx = paddingIndex(o.paddingIdx ?? null, this.numEmbeddings, 'padding_idx');
+    this.weight = embeddingWeight(this, o._weight ?? null, o.numEmbeddings, o.embeddingDim, { device: o.device, dtype: o.dtype }, true);
     this.mode = o.mode ?? 'mean';
     this.sparse = o.sparse ?? false;
     this.includeLastOffset = o.includeLastOffset ?? false;
@@ -213,10 +208,7 @@ export class EmbeddingBag extends Module {
   }
 
   _fillPaddingIdxWithZero(): void {
-    if (this.paddingIdx !== null) {
-      const idx = this.paddingIdx;
-      noGrad(() => this.weight.select(0, idx).fill_(0));
-    }
+    fillPaddingIdxWithZero(this.weight, this.paddingIdx);
   }
 
   /** `forward(input, offsets?, perSampleWeights?)`, or `forward(input, { offsets, perSampleWeights })`. */
@@ -248,8 +240,7 @@ export class EmbeddingBag extends Module {
     >
   ): EmbeddingBag {
     const o = EMBEDDING_BAG_FROM_PRETRAINED<EmbeddingBagOptions & { freeze?: boolean }>([embeddings, ...args]);
-    if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
-    const [rows, cols] = embeddings.shape as unknown as [number, number];
+    const [rows, cols] = pretrainedShape(embeddings);
     const bag = new this(rows, cols, {
       _weight: embeddings,
       maxNorm: o.maxNorm ?? null,

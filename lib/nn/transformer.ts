@@ -165,6 +165,13 @@ export interface TransformerEncoderLayerOptions extends FactoryOptions {
   bias?: boolean;
 }
 
+/** The encoder and decoder layers' shared arguments, with PyTorch's defaults. */
+function layerDefaults(o: TransformerEncoderLayerOptions) {
+  return {
+    factory: { device: o.device, dtype: o.dtype }, dropout: o.dropout ?? 0.1, bias: o.bias ?? true, eps: o.layerNormEps ?? 1e-5, dimFeedforward: o.dimFeedforward ?? 2048,
+  };
+}
+
 export interface TransformerEncoderLayerForwardOptions {
   srcMask?: Tensor | null;
   srcKeyPaddingMask?: Tensor | null;
@@ -199,11 +206,7 @@ export class TransformerEncoderLayer extends Module {
   ) {
     super();
     const o = ENCODER_LAYER<TransformerEncoderLayerOptions & { dModel: number; nhead: number }>(args);
-    const factory = { device: o.device, dtype: o.dtype };
-    const dropout = o.dropout ?? 0.1;
-    const bias = o.bias ?? true;
-    const eps = o.layerNormEps ?? 1e-5;
-    const dimFeedforward = o.dimFeedforward ?? 2048;
+    const { factory, dropout, bias, eps, dimFeedforward } = layerDefaults(o);
     this.self_attn = new MultiheadAttention(o.dModel, o.nhead, { dropout, bias, batchFirst: o.batchFirst ?? false, ...factory });
     this.linear1 = new Linear(o.dModel, dimFeedforward, { bias, ...factory });
     this.dropout = new Dropout(dropout);
@@ -428,11 +431,7 @@ export class TransformerDecoderLayer extends Module {
   ) {
     super();
     const o = DECODER_LAYER<TransformerDecoderLayerOptions & { dModel: number; nhead: number }>(args);
-    const factory = { device: o.device, dtype: o.dtype };
-    const dropout = o.dropout ?? 0.1;
-    const bias = o.bias ?? true;
-    const eps = o.layerNormEps ?? 1e-5;
-    const dimFeedforward = o.dimFeedforward ?? 2048;
+    const { factory, dropout, bias, eps, dimFeedforward } = layerDefaults(o);
     const batchFirst = o.batchFirst ?? false;
     this.self_attn = new MultiheadAttention(o.dModel, o.nhead, { dropout, batchFirst, bias, ...factory });
     this.multihead_attn = new MultiheadAttention(o.dModel, o.nhead, { dropout, batchFirst, bias, ...factory });

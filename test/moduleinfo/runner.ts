@@ -5,7 +5,7 @@
 // round trip that test/moduleinfo.test.ts runs once for all modules.
 import * as path from 'path';
 import * as torch from '../../lib';
-import { camel, get, jsErrorName } from '../opinfo/runner';
+import { camel, describeThrown, firstLine, get, jsErrorName } from '../opinfo/runner';
 
 type Any = unknown;
 type PyMap = Map<string, Any>;
@@ -219,18 +219,6 @@ function flatTensors(x: Any, out: torch.Tensor[] = []): torch.Tensor[] {
   if (x instanceof torch.Tensor) out.push(x);
   else if (Array.isArray(x)) for (const y of x) flatTensors(y, out);
   return out;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? '';
-}
-
-function describeThrown(e: unknown): { name: string; message: string } {
-  const err = e as { name?: unknown; message?: unknown };
-  if (err !== null && typeof err === 'object' && typeof err.message === 'string') {
-    return { name: typeof err.name === 'string' ? err.name : 'Error', message: err.message };
-  }
-  return { name: typeof e, message: String(e) };
 }
 
 /**

@@ -140,11 +140,11 @@ function invoke(call: Call, kind: string, seed: number): Any {
   return kind === 'function' ? call.fn(call.input, ...call.args) : call.fn(...call.args);
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
 }
 
-function describeThrown(e: unknown): { name: string; message: string } {
+export function describeThrown(e: unknown): { name: string; message: string } {
   const err = e as { name?: unknown; message?: unknown };
   if (err !== null && typeof err === 'object' && typeof err.message === 'string') {
     return { name: typeof err.name === 'string' ? err.name : 'Error', message: err.message };
