@@ -339,7 +339,7 @@ export class Tensor implements Disposable {
     return typedArrayOf(this);
   }
 
-  /** The elements as nested JS arrays (int64 beyond 2^53 as bigint), like PyTorch's tolist(). */
+  /** The elements as nested JS arrays (ints beyond ±(2^53 − 1) as bigint), like PyTorch's tolist(). */
   tolist(): NestedArray {
     return listOf(this) as NestedArray;
   }
