@@ -30,7 +30,7 @@ export * as special from './generated/special';
 export * as signal from './signal';
 export * as masked from './masked';
 export * as nn from './nn';
-export { tidy, keep, dispose, memory, setGcInterval, cpuCache, emptyCache, setCpuCacheLimit, type MemoryInfo, type Disposable } from './memory';
+export { tidy, keep, dispose, memory, resetPeakMemoryStats, setGcInterval, cpuCache, emptyCache, setCpuCacheLimit, type MemoryInfo, type DeviceMemoryInfo, type Disposable } from './memory';
 export { op, schemaOf } from './ops';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';

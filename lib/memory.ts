@@ -7,6 +7,7 @@
 //     allocated since the last collection, a minor GC reclaims the dead young wrappers (and
 //     so their storage) — the way R's torch paces its collector.
 import { AsyncLocalStorage } from 'async_hooks';
+import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { native } from './native';
@@ -20,6 +21,9 @@ export interface Disposable {
 const STAT_BYTES_SINCE_RESET = 0;
 const STAT_LIVE_HANDLES = 1;
 const STAT_LIVE_BYTES = 2;
+const STAT_PEAK_BYTES = 3;
+// Per-device slots (native/torchnode.h): handles at 4 + 2 * slot, bytes at 5 + 2 * slot.
+const DEVICE_SLOTS = ['cpu', 'cuda', 'other'] as const;
 const stats = native.stats;
 
 // Bytes of fresh tensor storage between two paced collections. Small enough that the blocks the
@@ -50,26 +54,187 @@ function getGc(): GcFunction | null {
   return gcFunction;
 }
 
+// Handles, not bytes, drive the second trigger. A tensor that lives across a scavenge (a
+// training step's graph, its gradients) is promoted, and only a major GC reclaims it; each also
+// holds native memory that no storage charge counts (TensorImpl, autograd metadata, grad_fn nodes
+// and their saved tensors). Left to V8, a never-disposing training loop accumulates thousands of
+// such dead handles and RSS saws up by tens of MB between major GCs. So once the live handles
+// exceed twice what the last major collection left (and at least MAJOR_MIN_HANDLES more), a major
+// GC runs: geometric, so a program that really keeps N tensors pays O(1) collections per doubling.
+const MAJOR_MIN_HANDLES = 2048;
+let majorAtHandles = MAJOR_MIN_HANDLES;
+
 /** Called for every new tensor: collects when native allocation since the last one is large. */
 export function pace(): void {
+  if (stats[STAT_LIVE_HANDLES]! > majorAtHandles) {
+    const gc = getGc();
+    if (gc) {
+      gc({ type: 'major' });
+      stats[STAT_BYTES_SINCE_RESET] = 0;
+    }
+    majorAtHandles = 2 * stats[STAT_LIVE_HANDLES]! + MAJOR_MIN_HANDLES;
+    return;
+  }
   if (stats[STAT_BYTES_SINCE_RESET]! < gcEveryBytes) return;
   stats[STAT_BYTES_SINCE_RESET] = 0;
   const gc = getGc();
   if (gc) gc({ type: 'minor' });
 }
 
-export interface MemoryInfo {
-  /** Tensor handles alive (not disposed, not yet collected). */
+/** Live tensor handles and the storage bytes charged to them on one device type. */
+export interface DeviceMemoryInfo {
   liveTensors: number;
-  /** Bytes of tensor storage those handles account for. */
   liveBytes: number;
 }
 
-/** What torchnode's tensors hold right now. */
-export function memory(): MemoryInfo {
-  return { liveTensors: stats[STAT_LIVE_HANDLES]!, liveBytes: stats[STAT_LIVE_BYTES]! };
+export interface MemoryInfo {
+  /** Tensor handles alive (not disposed, not yet collected). */
+  liveTensors: number;
+  /** Bytes of tensor storage those handles account for (each storage once, views share it). */
+  liveBytes: number;
+  /** The highest `liveBytes` since the process started or since `resetPeakMemoryStats()`. */
+  peakBytes: number;
+  /**
+   * The same figures per device type of the storage: `cpu` always, `cuda` (and `other`, e.g.
+   * meta) once a tensor has lived there. CUDA bytes are counted here but are not reported to V8
+   * as external memory.
+   */
+  devices: { cpu: DeviceMemoryInfo; cuda?: DeviceMemoryInfo; other?: DeviceMemoryInfo };
 }
 
+interface MemoryFunction {
+  (): MemoryInfo;
+  /**
+   * A text report, like PyTorch's torch.cuda.memory_summary(): totals per device and, when the
+   * process started with TORCHNODE_DEBUG_ALLOC=1, the largest live tensors with their shape,
+   * dtype, bytes and where they were created. `limit`: how many tensors to list (default 20).
+   */
+  summary(options?: { limit?: number }): string;
+}
+
+const seenDevice = [true, false, false];
+
+/** What torchnode's tensors hold right now. */
+export const memory: MemoryFunction = Object.assign(
+  function memory(): MemoryInfo {
+    const devices: Record<string, DeviceMemoryInfo> = {};
+    for (let slot = 0; slot < DEVICE_SLOTS.length; slot++) {
+      const liveTensors = stats[4 + 2 * slot]!;
+      if (liveTensors !== 0) seenDevice[slot] = true;
+      if (seenDevice[slot]) devices[DEVICE_SLOTS[slot]!] = { liveTensors, liveBytes: stats[5 + 2 * slot]! };
+    }
+    return {
+      liveTensors: stats[STAT_LIVE_HANDLES]!,
+      liveBytes: stats[STAT_LIVE_BYTES]!,
+      peakBytes: stats[STAT_PEAK_BYTES]!,
+      devices: devices as MemoryInfo['devices'],
+    };
+  },
+  { summary },
+);
+
+/** Starts `memory().peakBytes` again from the bytes alive now (torch.cuda.reset_peak_memory_stats). */
+export function resetPeakMemoryStats(): void {
+  stats[STAT_PEAK_BYTES] = stats[STAT_LIVE_BYTES]!;
+}
+
+// ---- allocation debugging (TORCHNODE_DEBUG_ALLOC=1, read once at load) ----------------------
+
+/** Whether tensors record where they were created (TORCHNODE_DEBUG_ALLOC=1 when torchnode loaded). */
+export const debugAlloc = /^(1|true|yes|on)$/i.test(process.env.TORCHNODE_DEBUG_ALLOC ?? '');
+
+interface AllocRecord {
+  ref: WeakRef<Disposable>;
+  site: { stack?: string };
+}
+// Every tensor created while debugging, until it is collected (disposed ones are skipped when
+// reporting). Keyed by a number so the registry can drop the entry without holding the tensor.
+const allocs = new Map<number, AllocRecord>();
+let nextAlloc = 0;
+const allocRegistry = debugAlloc ? new FinalizationRegistry<number>((id) => allocs.delete(id)) : undefined;
+const STACK_FRAMES = 4;
+
+function recordAlloc(d: Disposable): void {
+  const site: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_FRAMES + 12; // room for torchnode's own frames, dropped later
+  Error.captureStackTrace(site, recordAlloc);
+  Error.stackTraceLimit = limit;
+  const id = nextAlloc++;
+  allocs.set(id, { ref: new WeakRef(d), site });
+  allocRegistry!.register(d, id);
+}
+
+// Frames inside torchnode itself (lib/ or dist/) say nothing about where a user made a tensor.
+const ownDir = path.join(__dirname, path.sep);
+function shortStack(stack: string | undefined): string[] {
+  if (!stack) return [];
+  const frames = stack.split('\n').slice(1).map((l) => l.trim());
+  const outside = frames.filter((f) => !f.includes(ownDir) && !f.includes('(node:internal/'));
+  return (outside.length > 0 ? outside : frames).slice(0, STACK_FRAMES);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(2)} GB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(2)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
+
+interface TensorLike extends Disposable {
+  _h: unknown;
+  shape: ArrayLike<number>;
+  dtype: { itemsize: number; toString(): string };
+  device: { toString(): string };
+  numel(): number;
+}
+const chargedBytes = (native as unknown as { chargedBytes(h: unknown): number }).chargedBytes;
+
+function summary(options: { limit?: number } = {}): string {
+  const limit = options.limit ?? 20;
+  const info = memory();
+  const lines = [
+    'torchnode memory summary',
+    `  live tensors ${info.liveTensors}, live bytes ${formatBytes(info.liveBytes)}, peak ${formatBytes(info.peakBytes)}`,
+  ];
+  for (const [name, d] of Object.entries(info.devices)) {
+    lines.push(`  ${name}: ${d.liveTensors} tensors, ${formatBytes(d.liveBytes)}`);
+  }
+  if (!debugAlloc) {
+    lines.push('  (set TORCHNODE_DEBUG_ALLOC=1 before loading torchnode to list live tensors and where they were created)');
+    return lines.join('\n');
+  }
+  const live: { t: TensorLike; site: AllocRecord['site']; charged: number; nbytes: number }[] = [];
+  for (const [id, rec] of allocs) {
+    const t = rec.ref.deref() as TensorLike | undefined;
+    if (t === undefined) {
+      allocs.delete(id);
+      continue;
+    }
+    if (t.isDisposed) continue;
+    let nbytes = 0;
+    try {
+      nbytes = t.numel() * t.dtype.itemsize;
+    } catch {
+      // a tensor without data (e.g. an undefined gradient slot); list it with 0 bytes
+    }
+    live.push({ t, site: rec.site, charged: chargedBytes(t._h), nbytes });
+  }
+  live.sort((a, b) => b.charged - a.charged || b.nbytes - a.nbytes);
+  lines.push(`  largest ${Math.min(limit, live.length)} of ${live.length} live tensors (bytes: storage charged to it; view: its own elements):`);
+  for (const { t, site, charged, nbytes } of live.slice(0, limit)) {
+    let desc: string;
+    try {
+      desc = `[${Array.from(t.shape).join(', ')}] ${t.dtype} ${t.device}`;
+    } catch {
+      desc = '(no metadata)';
+    }
+    const view = charged === 0 && nbytes > 0 ? ` (view or shared storage, ${formatBytes(nbytes)})` : '';
+    lines.push(`  ${formatBytes(charged).padStart(10)}  ${desc}${view}`);
+    for (const frame of shortStack(site.stack)) lines.push(`              ${frame}`);
+  }
+  return lines.join('\n');
+}
 /**
  * Freed CPU blocks are kept for reuse by libtorch's CPU allocator (native/allocator.cc), up to a
  * limit (512 MB unless set): `cachedBytes` of them now, with the allocation `hits` and `misses`.
@@ -105,7 +270,14 @@ const syncScopes: Scope[] = [];
 let asyncScopes: AsyncLocalStorage<Scope> | undefined;
 
 /** Registers a new disposable with the innermost active scope, if any. */
-export function track(d: Disposable): void {
+export const track: (d: Disposable) => void = debugAlloc
+  ? (d) => {
+      recordAlloc(d);
+      trackInScope(d);
+    }
+  : trackInScope;
+
+function trackInScope(d: Disposable): void {
   const scope = syncScopes.length > 0 ? syncScopes[syncScopes.length - 1] : asyncScopes?.getStore();
   if (scope !== undefined) scope.tracked.push(d);
 }

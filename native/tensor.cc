@@ -29,20 +29,55 @@ static void AdjustExternal(node_api_basic_env env, EnvState* st, int64_t bytes) 
   }
 }
 
+static DeviceSlot SlotOf(const at::Tensor& t) {
+  // The storage's device where there is one (that is where the bytes are), else the tensor's.
+  c10::DeviceType type = t.has_storage() ? t.storage().device_type() : t.device().type();
+  switch (type) {
+    case c10::DeviceType::CPU: return kSlotCpu;
+    case c10::DeviceType::CUDA: return kSlotCuda;
+    default: return kSlotOther;
+  }
+}
+
+static inline double& DevStat(EnvState* st, int slot, Stat which) {
+  return st->stats[which + kDeviceStride * slot];
+}
+
+// Charges (bytes > 0) or releases (bytes < 0) storage bytes in a handle's device slot. CUDA bytes
+// are counted but are not V8 external memory: the CUDA caching allocator manages them, and
+// reporting them would make V8 collect for memory the host does not hold.
+static void Charge(node_api_basic_env env, EnvState* st, int slot, int64_t bytes, bool fromGc = false) {
+  if (bytes == 0) return;
+  if (slot != kSlotCuda) {
+    if (fromGc) {
+      st->pendingExternal += bytes;
+    } else {
+      AdjustExternal(env, st, bytes);
+    }
+  }
+  double& live = st->stats[kLiveBytes];
+  live += static_cast<double>(bytes);
+  DevStat(st, slot, kDevBytes) += static_cast<double>(bytes);
+  if (bytes > 0) {
+    st->stats[kBytesSinceReset] += static_cast<double>(bytes);
+    if (live > st->stats[kPeakBytes]) st->stats[kPeakBytes] = live;
+  }
+}
+
 // `fromGc`: called by a finalizer while V8 collects. V8 must not be told about external memory
 // from inside a collection (napi_adjust_external_memory there corrupts its incremental-marking
 // state: "Check failed: marking_done_"), so the change waits for the next report from JS.
 static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {
   if (h->accounted != 0) {
-    if (fromGc) {
-      h->state->pendingExternal -= h->accounted;
-    } else {
-      AdjustExternal(env, h->state, -h->accounted);
-    }
-    h->state->stats[kLiveBytes] -= static_cast<double>(h->accounted);
+    Charge(env, h->state, h->slot, -h->accounted, fromGc);
     h->accounted = 0;
   }
   h->tensor = at::Tensor();
+}
+
+static void Uncount(TensorHandle* h) {
+  h->state->stats[kLiveHandles] -= 1;
+  DevStat(h->state, h->slot, kDevHandles) -= 1;
 }
 
 // A basic finalizer: it only frees C++ memory, so Node may run it from inside GC, which keeps
@@ -51,7 +86,7 @@ static void FinalizeHandle(node_api_basic_env env, void* data, void* /*hint*/) {
   auto* h = static_cast<TensorHandle*>(data);
   if (!h->disposed) {
     Release(env, h, /*fromGc=*/true);
-    h->state->stats[kLiveHandles] -= 1;
+    Uncount(h);
   }
   delete h;
 }
@@ -61,6 +96,7 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   EnvState& st = State(env);
   auto* h = new TensorHandle();
   h->accounted = ChargeFor(tensor);
+  h->slot = SlotOf(tensor);
   h->tensor = std::move(tensor);
   h->state = &st;
   napi_value out;
@@ -68,12 +104,9 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
     delete h;
     throw Napi::Error::New(env, "could not create a tensor handle");
   }
-  if (h->accounted != 0) {
-    AdjustExternal(env, &st, h->accounted);
-    st.stats[kBytesSinceReset] += static_cast<double>(h->accounted);
-    st.stats[kLiveBytes] += static_cast<double>(h->accounted);
-  }
+  Charge(env, &st, h->slot, h->accounted);
   st.stats[kLiveHandles] += 1;
+  DevStat(&st, h->slot, kDevHandles) += 1;
   return Napi::Value(env, out);
 }
 
@@ -101,7 +134,7 @@ static Napi::Value Dispose(const Napi::CallbackInfo& info) {
   if (!h->disposed) {
     Release(info.Env(), h);
     h->disposed = true;
-    h->state->stats[kLiveHandles] -= 1;
+    Uncount(h);
   }
   return info.Env().Undefined();
 }
@@ -170,11 +203,22 @@ static Napi::Value TransferCharge(const Napi::CallbackInfo& info) {
   TensorHandle* to = HandleOf(info.Env(), info[1]);
   if (from == nullptr || to == nullptr) throw Napi::TypeError::New(info.Env(), "transferCharge() expects two tensor handles");
   if (from->disposed || to->disposed) throw Napi::Error::New(info.Env(), "Tensor has been disposed");
-  if (from != to) {
+  if (from != to && from->accounted != 0) {
+    if (from->slot != to->slot) {  // not expected (one storage), but keep each slot's sum right
+      Charge(info.Env(), from->state, to->slot, from->accounted);
+      Charge(info.Env(), from->state, from->slot, -from->accounted);
+    }
     to->accounted += from->accounted;
     from->accounted = 0;
   }
   return info.Env().Undefined();
+}
+
+// chargedBytes(handle) -> bytes of storage counted in liveBytes for this handle (0 for a view).
+static Napi::Value ChargedBytes(const Napi::CallbackInfo& info) {
+  TensorHandle* h = HandleOf(info.Env(), info[0]);
+  if (h == nullptr) throw Napi::TypeError::New(info.Env(), "chargedBytes() expects a tensor handle");
+  return Napi::Number::New(info.Env(), h->disposed ? 0.0 : static_cast<double>(h->accounted));
 }
 
 static Napi::Array IntArray(Napi::Env env, c10::IntArrayRef values) {
@@ -210,6 +254,7 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "fromBytes", FromBytes);
   TN_EXPORT(exports, "toBytes", ToBytes);
   TN_EXPORT(exports, "transferCharge", TransferCharge);
+  TN_EXPORT(exports, "chargedBytes", ChargedBytes);
   TN_EXPORT(exports, "shape", Shape);
   TN_EXPORT(exports, "strides", Strides);
   TN_EXPORT(exports, "storageOffset", StorageOffset);

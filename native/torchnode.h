@@ -6,7 +6,13 @@
 namespace torchnode {
 
 // Counters shared with JS through a Float64Array (lib/memory.ts reads them without a call).
-enum Stat : int { kBytesSinceReset = 0, kLiveHandles = 1, kLiveBytes = 2, kStatCount = 4 };
+// Per-device slots: kDevHandles/kDevBytes + kDeviceStride * slot (slot 0 = CPU, 1 = CUDA, 2 = any other).
+enum Stat : int {
+  kBytesSinceReset = 0, kLiveHandles = 1, kLiveBytes = 2, kPeakBytes = 3,
+  kDevHandles = 4, kDevBytes = 5, kDeviceStride = 2, kDeviceSlots = 3,
+  kStatCount = kDevHandles + kDeviceStride * kDeviceSlots  // 10
+};
+enum DeviceSlot : int8_t { kSlotCpu = 0, kSlotCuda = 1, kSlotOther = 2 };
 
 // How callOp converts one JS argument (see dispatch.cc).
 enum class ArgKind : uint8_t {
@@ -58,8 +64,9 @@ struct TensorHandle {
   static constexpr uint64_t kMagic = 0x746f7263686e6f64ULL;  // "torchnod"
   uint64_t magic = kMagic;
   at::Tensor tensor;
-  int64_t accounted = 0;  // bytes reported to V8 as external memory
+  int64_t accounted = 0;  // bytes of storage charged to this handle (V8 external memory unless CUDA)
   bool disposed = false;
+  int8_t slot = kSlotCpu;  // device slot of the stats this handle is counted in (DeviceSlot)
   EnvState* state = nullptr;
 };
 

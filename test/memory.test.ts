@@ -27,6 +27,79 @@ describe('memory under long loops (20,000 chained 1000x1000 adds)', () => {
   }, 900000);
 });
 
+describe('a small-CNN training loop that never disposes (test/memory/train.js)', () => {
+  test('stays flat: RSS at step 2,000 within 5% of step 200', () => {
+    const script = path.join(__dirname, 'memory', 'train.js');
+    const r = JSON.parse(execFileSync(process.execPath, [script, '2000'], { encoding: 'utf8', timeout: 600000 }));
+    // eslint-disable-next-line no-console
+    console.log(`train.js: RSS step 200 ${(r.rssAtMark / MB).toFixed(1)} MB, step 2000 ${(r.rssEnd / MB).toFixed(1)} MB (x${r.ratio.toFixed(3)}); loss ${r.firstLoss.toFixed(3)} -> ${r.lastLoss.toFixed(4)}; live tensors ${r.liveEnd}`);
+    expect(r.lastLoss).toBeLessThan(r.firstLoss / 10); // it really trained
+    expect(r.rssEnd).toBeLessThan(r.rssAtMark * 1.05);
+    expect(r.rssEnd).toBeGreaterThan(r.rssAtMark * 0.95);
+  }, 600000);
+});
+
+describe('memory() figures', () => {
+  test('peakBytes follows the high-water mark and resetPeakMemoryStats() restarts it', () => {
+    torch.resetPeakMemoryStats();
+    const base = torch.memory();
+    expect(base.peakBytes).toBe(base.liveBytes);
+    const big = torch.zeros(1024, 256); // 1 MB
+    const during = torch.memory();
+    expect(during.liveBytes - base.liveBytes).toBe(MB);
+    expect(during.peakBytes).toBeGreaterThanOrEqual(base.liveBytes + MB);
+    big.dispose();
+    const after = torch.memory();
+    expect(after.liveBytes).toBe(base.liveBytes);
+    expect(after.peakBytes).toBe(during.peakBytes); // the peak stays
+    torch.resetPeakMemoryStats();
+    expect(torch.memory().peakBytes).toBe(after.liveBytes);
+  });
+
+  test('per-device figures: CPU tensors count under devices.cpu, views do not charge twice', () => {
+    const before = torch.memory();
+    expect(before.devices.cpu).toBeDefined();
+    const t = torch.zeros(1000, { dtype: torch.float64 });
+    const v = t.view(10, 100);
+    const m = torch.memory();
+    expect(m.devices.cpu.liveTensors - before.devices.cpu.liveTensors).toBe(2);
+    expect(m.devices.cpu.liveBytes - before.devices.cpu.liveBytes).toBe(8000);
+    expect(m.liveBytes - before.liveBytes).toBe(8000);
+    if (m.devices.cuda === undefined) {
+      expect(m.devices.cpu.liveTensors).toBe(m.liveTensors - (m.devices.other?.liveTensors ?? 0));
+      expect(m.devices.cpu.liveBytes).toBe(m.liveBytes - (m.devices.other?.liveBytes ?? 0));
+    }
+    v.dispose();
+    t.dispose();
+    expect(torch.memory().devices.cpu.liveBytes).toBe(before.devices.cpu.liveBytes);
+  });
+
+  test('summary(): without TORCHNODE_DEBUG_ALLOC, totals and a hint', () => {
+    const s = torch.memory.summary();
+    expect(s).toContain('live tensors');
+    expect(s).toContain('cpu:');
+    if (process.env.TORCHNODE_DEBUG_ALLOC === undefined) expect(s).toContain('TORCHNODE_DEBUG_ALLOC=1');
+  });
+
+  test('summary() with TORCHNODE_DEBUG_ALLOC=1 lists the largest live tensors and where they were made', () => {
+    const script = path.join(__dirname, 'memory', 'summary.js');
+    const out = JSON.parse(
+      execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 120000, env: { ...process.env, TORCHNODE_DEBUG_ALLOC: '1' } }),
+    );
+    const lines = (out.summary as string).split('\n');
+    const big = lines.findIndex((l) => l.includes('[256, 1024] torch.float32'));
+    expect(big).toBeGreaterThan(0);
+    expect(lines[big]).toContain('1.00 MB');
+    expect(lines[big + 1]).toContain('makeBigOne');
+    expect(lines[big + 1]).toContain('summary.js:');
+    expect(out.summary).toContain('[2, 2] torch.float64');
+    expect(out.summary).toContain('makeSmallOnes');
+    expect(out.summary).not.toContain('[512, 1024]'); // disposed
+    // the largest comes first
+    expect(big).toBeLessThan(lines.findIndex((l) => l.includes('[2, 2] torch.float64')));
+  });
+});
+
 describe('dispose()', () => {
   test('is idempotent and a disposed tensor refuses use with a clear Error', () => {
     const t = torch.ones(3);

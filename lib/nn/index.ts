@@ -45,3 +45,8 @@ export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDro
 export { Embedding, EmbeddingBag, type EmbeddingBagMode } from './sparse';
 export { AdaptiveLogSoftmaxWithLoss, type _ASMoutput } from './adaptive';
 export { Flatten, Unflatten } from './flatten';
+export { UninitializedParameter, UninitializedBuffer, isLazy } from './parameter';
+export {
+  LazyModuleMixin, LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
+  LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+} from './lazy';
