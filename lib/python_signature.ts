@@ -10,6 +10,7 @@
 // ("Linear.__init__() takes from 3 to 4 positional arguments but 5 were given").
 // The generated ops bind through a different, table-driven mechanism (lib/arg_parser.ts).
 import { isOptions, snakeToCamel } from './nn/utils';
+import { PyFloat } from './scalar';
 
 interface Param {
   readonly key: string; // camelCase, the options key and the bound name
@@ -31,8 +32,11 @@ interface Signature {
   readonly required: readonly Param[];
 }
 
-/** A Python literal default: None, True, False, a number, a string, (). */
-function pyDefault(text: string): unknown {
+/**
+ * A Python literal default: None, True, False, a number, a string, (). With `floatDefaults`, an
+ * integral float literal (`1.0`, `20.0`) is `torch.pyFloat(x)`, so that a layer keeps it a float.
+ */
+function pyDefault(text: string, floatDefaults = false): unknown {
   if (text === 'None') return null;
   if (text === 'True') return true;
   if (text === 'False') return false;
@@ -40,10 +44,10 @@ function pyDefault(text: string): unknown {
   if (text === '()') return [];
   const n = Number(text);
   if (Number.isNaN(n)) throw new Error(`pySignature: cannot read the default ${text}`);
-  return n;
+  return floatDefaults && Number.isInteger(n) && /[.eE]/.test(text) ? new PyFloat(n) : n;
 }
 
-function parse(text: string): Signature {
+function parse(text: string, floatDefaults = false): Signature {
   const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   let bound = 0;
   if (parts[0] === 'self' || parts[0] === 'cls') {
@@ -62,7 +66,7 @@ function parse(text: string): Signature {
     }
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq).trim();
-    const p: Param = { key: snakeToCamel(name), name, hasDefault: eq >= 0, def: eq >= 0 ? pyDefault(part.slice(eq + 1).trim()) : undefined };
+    const p: Param = { key: snakeToCamel(name), name, hasDefault: eq >= 0, def: eq >= 0 ? pyDefault(part.slice(eq + 1).trim(), floatDefaults) : undefined };
     (kwOnly ? keywordOnly : positional).push(p);
   }
   const byKey = new Map<string, Param>();
@@ -93,8 +97,8 @@ export type Binder<T = Record<string, unknown>> = <U = T>(args: readonly unknown
  * An unknown keyword, a value given twice, too many positional arguments or a missing required
  * one is Python's TypeError, in Python's order and words.
  */
-export function pySignature<T = Record<string, unknown>>(name: string, signature: string): Binder<T> {
-  const sig = parse(signature);
+export function pySignature<T = Record<string, unknown>>(name: string, signature: string, options: { floatDefaults?: boolean } = {}): Binder<T> {
+  const sig = parse(signature, options.floatDefaults ?? false);
   return <U = T>(args: readonly unknown[], fn = name): U => bind<U>(sig, fn, args);
 }
 

@@ -47,8 +47,11 @@ describe('the attributes each layer keeps', () => {
     const floats = floatAttributes(m.constructor);
     for (const [key, value] of a.attrs) {
       expect([key, m[snakeToCamel(key)]]).toEqual([key, plain(value)]);
-      // A Python float with an integral value is only saved as a float when the class says so.
-      if (value !== null && typeof value === 'object' && 'float' in value && Number.isInteger(value.float)) expect([key, floats.has(key)]).toEqual([key, true]);
+      // A Python float with an integral value is only saved as a float when the class says so or the
+      // instance holds a Python float there (Module._floats).
+      if (value !== null && typeof value === 'object' && 'float' in value && Number.isInteger(value.float)) {
+        expect([key, floats.has(key) || m._floats.has(snakeToCamel(key))]).toEqual([key, true]);
+      }
     }
   });
 });

@@ -48,7 +48,7 @@ function buildZoo(): torch.nn.ModuleDict {
   return new nn.ModuleDict({
     mlp: new nn.Sequential(
       new nn.Linear(6, 8), new nn.ReLU(), new nn.Dropout(0.25), new nn.Linear(8, 8, { bias: false }), new nn.LeakyReLU(0.2),
-      new nn.Linear(8, 5), new nn.ELU({ alpha: 0.5 }), new nn.Hardtanh(-2.0, 2.0), new nn.ReLU6(), new nn.LayerNorm(5),
+      new nn.Linear(8, 5), new nn.ELU({ alpha: 0.5 }), new nn.Hardtanh(torch.pyFloat(-2) as unknown as number, torch.pyFloat(2) as unknown as number), new nn.ReLU6(), new nn.LayerNorm(5),
       new nn.GELU({ approximate: 'tanh' }), new nn.SiLU(), new nn.Sigmoid(), new nn.Tanh(), new nn.Softmax({ dim: 1 }),
       new nn.LogSoftmax({ dim: -1 }), new nn.Identity(),
     ),

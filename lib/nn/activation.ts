@@ -11,8 +11,11 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { PyFloat } from '../scalar';
+import { PyFloat, pyFloat as pyFloatValue } from '../scalar';
 import { type Args } from './utils';
+
+/** torch.pyFloat(x), typed as the number it stands for (the attribute setter unwraps it). */
+const float = (x: number): number => pyFloatValue(x) as unknown as number;
 
 const MULTIHEAD_ATTENTION = pySignature(
   'MultiheadAttention.__init__',
@@ -46,25 +49,24 @@ export class ReLU extends Module {
 /** Clamps to [min_val, max_val]. */
 export class Hardtanh extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['min_val', 'max_val'];
   declare minVal: number;
   declare maxVal: number;
   declare inplace: boolean;
-  constructor(minVal: number | (Inplace & { minVal?: number; maxVal?: number }) = -1.0, maxVal = 1.0, inplace = false) {
+  constructor(minVal: number | (Inplace & { minVal?: number; maxVal?: number }) = float(-1), maxVal = float(1), inplace = false) {
     super();
-    if (typeof minVal === 'object') {
-      ({ minVal = -1.0, maxVal = 1.0, inplace = false } = minVal);
+    if (typeof minVal === 'object' && !(minVal instanceof PyFloat)) {
+      ({ minVal = float(-1), maxVal = float(1), inplace = false } = minVal);
     }
     this.minVal = minVal as number;
     this.maxVal = maxVal;
     this.inplace = inplace;
-    if (this.maxVal <= this.minVal) throw new Error(`max_val (${pyFloat(this.maxVal)}) must be greater than min_val (${pyFloat(this.minVal)})`);
+    if (this.maxVal <= this.minVal) throw new Error(`max_val (${this._pyNum('maxVal')}) must be greater than min_val (${this._pyNum('minVal')})`);
   }
   override forward(input: Tensor): Tensor {
     return this.inplace ? F.hardtanh_(input, this.minVal, this.maxVal) : F.hardtanh(input, this.minVal, this.maxVal);
   }
   override extraRepr(): string {
-    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplace ? ', inplace=True' : ''}`;
+    return `min_val=${this._pyNum('minVal')}, max_val=${this._pyNum('maxVal')}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
@@ -72,7 +74,7 @@ export class Hardtanh extends Module {
 export class ReLU6 extends Hardtanh {
   static override pythonModule = 'torch.nn.modules.activation';
   constructor(inplace: boolean | Inplace = false) {
-    super(0.0, 6.0, inplaceArg(inplace));
+    super(float(0), float(6), inplaceArg(inplace));
   }
   override extraRepr(): string {
     return this.inplace ? 'inplace=True' : '';
@@ -82,16 +84,15 @@ export class ReLU6 extends Hardtanh {
 /** LeakyReLU(x) = max(0, x) + negative_slope * min(0, x). */
 export class LeakyReLU extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['negative_slope'];
   declare negativeSlope: number;
   declare inplace: boolean;
   constructor(negativeSlope: number | (Inplace & { negativeSlope?: number }) = 1e-2, inplace: boolean | Inplace = false) {
     super();
-    if (typeof negativeSlope === 'object') {
+    if (typeof negativeSlope === 'object' && !(negativeSlope instanceof PyFloat)) {
       this.negativeSlope = negativeSlope.negativeSlope ?? 1e-2;
       this.inplace = negativeSlope.inplace ?? false;
     } else {
-      this.negativeSlope = negativeSlope;
+      this.negativeSlope = negativeSlope as number;
       this.inplace = inplaceArg(inplace);
     }
   }
@@ -99,23 +100,22 @@ export class LeakyReLU extends Module {
     return this.inplace ? F.leakyRelu_(input, this.negativeSlope) : F.leakyRelu(input, this.negativeSlope);
   }
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
+    return `negative_slope=${this._pyNum('negativeSlope')}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
 /** ELU(x) = max(0, x) + min(0, alpha * (exp(x) - 1)). */
 export class ELU extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['alpha'];
   declare alpha: number;
   declare inplace: boolean;
-  constructor(alpha: number | (Inplace & { alpha?: number }) = 1.0, inplace: boolean | Inplace = false) {
+  constructor(alpha: number | (Inplace & { alpha?: number }) = float(1), inplace: boolean | Inplace = false) {
     super();
-    if (typeof alpha === 'object') {
-      this.alpha = alpha.alpha ?? 1.0;
+    if (typeof alpha === 'object' && !(alpha instanceof PyFloat)) {
+      this.alpha = alpha.alpha ?? float(1);
       this.inplace = alpha.inplace ?? false;
     } else {
-      this.alpha = alpha;
+      this.alpha = alpha as number;
       this.inplace = inplaceArg(inplace);
     }
   }
@@ -123,7 +123,7 @@ export class ELU extends Module {
     return this.inplace ? F.elu_(input, this.alpha) : F.elu(input, this.alpha);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+    return `alpha=${this._pyNum('alpha')}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
@@ -231,13 +231,12 @@ const THRESHOLD = pySignature('Threshold.__init__', 'self, threshold, value, inp
 /** y = x if x > threshold else value. */
 export class Threshold extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['threshold', 'value'];
   declare threshold: number;
   declare value: number;
   declare inplace: boolean;
   constructor(...args: Args<[], [threshold: number, value: number, inplace: boolean], ThresholdOptions>) {
     super();
-    const o = floats(THRESHOLD<Required<ThresholdOptions>>(args));
+    const o = THRESHOLD<Required<ThresholdOptions>>(args);
     this.threshold = o.threshold;
     this.value = o.value;
     this.inplace = o.inplace;
@@ -246,7 +245,7 @@ export class Threshold extends Module {
     return F.threshold(input, this.threshold, this.value, this.inplace);
   }
   override extraRepr(): string {
-    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceRepr(this.inplace, ', ')}`;
+    return `threshold=${this._pyNum('threshold')}, value=${this._pyNum('value')}${inplaceRepr(this.inplace, ', ')}`;
   }
 }
 
@@ -323,17 +322,16 @@ export class Hardswish extends Module {
 export interface AlphaOptions extends Inplace {
   alpha?: number;
 }
-const CELU_INIT = pySignature('CELU.__init__', 'self, alpha=1.0, inplace=False');
+const CELU_INIT = pySignature('CELU.__init__', 'self, alpha=1.0, inplace=False', { floatDefaults: true });
 
 /** CELU(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
 export class CELU extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['alpha'];
   declare alpha: number;
   declare inplace: boolean;
   constructor(...args: Args<[], [alpha: number, inplace: boolean], AlphaOptions>) {
     super();
-    const o = floats(CELU_INIT<Required<AlphaOptions>>(args));
+    const o = CELU_INIT<Required<AlphaOptions>>(args);
     this.alpha = o.alpha;
     this.inplace = o.inplace;
   }
@@ -341,7 +339,7 @@ export class CELU extends Module {
     return F.celu(input, this.alpha, this.inplace);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace, ', ')}`;
+    return `alpha=${this._pyNum('alpha')}${inplaceRepr(this.inplace, ', ')}`;
   }
 }
 
@@ -384,17 +382,16 @@ const HARDSHRINK = pySignature('Hardshrink.__init__', 'self, lambd=0.5');
 /** y = x where |x| > lambd, else 0. */
 export class Hardshrink extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['lambd'];
   declare lambd: number;
   constructor(...args: Args<[], [lambd: number], { lambd?: number }>) {
     super();
-    this.lambd = floats(HARDSHRINK<{ lambd: number }>(args)).lambd;
+    this.lambd = HARDSHRINK<{ lambd: number }>(args).lambd;
   }
   override forward(input: Tensor): Tensor {
     return F.hardshrink(input, this.lambd);
   }
   override extraRepr(): string {
-    return pyFloat(this.lambd);
+    return this._pyNum('lambd');
   }
 }
 
@@ -414,17 +411,16 @@ export interface SoftplusOptions {
   beta?: number;
   threshold?: number;
 }
-const SOFTPLUS = pySignature('Softplus.__init__', 'self, beta=1.0, threshold=20.0');
+const SOFTPLUS = pySignature('Softplus.__init__', 'self, beta=1.0, threshold=20.0', { floatDefaults: true });
 
 /** Softplus(x) = log(1 + exp(beta * x)) / beta, linear above `threshold`. */
 export class Softplus extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['beta', 'threshold'];
   declare beta: number;
   declare threshold: number;
   constructor(...args: Args<[], [beta: number, threshold: number], SoftplusOptions>) {
     super();
-    const o = floats(SOFTPLUS<Required<SoftplusOptions>>(args));
+    const o = SOFTPLUS<Required<SoftplusOptions>>(args);
     this.beta = o.beta;
     this.threshold = o.threshold;
   }
@@ -432,7 +428,7 @@ export class Softplus extends Module {
     return F.softplus(input, this.beta, this.threshold);
   }
   override extraRepr(): string {
-    return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
+    return `beta=${this._pyNum('beta')}, threshold=${this._pyNum('threshold')}`;
   }
 }
 
@@ -441,17 +437,16 @@ const SOFTSHRINK = pySignature('Softshrink.__init__', 'self, lambd=0.5');
 /** y = x - lambd, x + lambd, or 0 (soft thresholding). */
 export class Softshrink extends Module {
   static override pythonModule = 'torch.nn.modules.activation';
-  static override floatAttributes: readonly string[] = ['lambd'];
   declare lambd: number;
   constructor(...args: Args<[], [lambd: number], { lambd?: number }>) {
     super();
-    this.lambd = floats(SOFTSHRINK<{ lambd: number }>(args)).lambd;
+    this.lambd = SOFTSHRINK<{ lambd: number }>(args).lambd;
   }
   override forward(input: Tensor): Tensor {
     return F.softshrink(input, this.lambd);
   }
   override extraRepr(): string {
-    return pyFloat(this.lambd);
+    return this._pyNum('lambd');
   }
 }
 

@@ -15,6 +15,8 @@ import { keep } from '../memory';
 import * as dtypes from '../dtype';
 import { Tensor } from '../tensor';
 import { Parameter } from './parameter';
+import { PyFloat } from '../scalar';
+import { pyFloat } from './repr';
 
 /** What `stateDict()` returns: PyTorch's OrderedDict with its `_metadata` (version per module prefix). */
 export type StateDict = Map<string, Tensor> & { _metadata?: Map<string, Map<string, unknown>> };
@@ -52,7 +54,7 @@ export type StateDictCopy = () => void;
 // type tags). Reading them from a module must not throw like an unknown attribute does.
 const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType', 'tagName', 'inspect', 'dispose', 'isDisposed', 'constructor', 'prototype', 'length']);
 
-const INTERNAL = ['training', '_parameters', '_buffers', '_nonPersistentBuffersSet', '_modules', '_forwardPreHooks', '_forwardHooks', '_target'] as const;
+const INTERNAL = ['training', '_parameters', '_buffers', '_nonPersistentBuffersSet', '_modules', '_forwardPreHooks', '_forwardHooks', '_target', '_floats'] as const;
 
 let nextHookId = 0;
 
@@ -112,6 +114,11 @@ export abstract class Module {
   declare readonly _forwardHooks: Map<number, ForwardHook>;
   /** @internal The object behind the Proxy. */
   declare readonly _target: Module;
+  /**
+   * @internal The attributes holding Python floats: set from a torch.pyFloat(x) value or a
+   * non-integral number; an integral JS number is a Python int (README "Numbers").
+   */
+  declare readonly _floats: Set<string>;
 
   constructor() {
     const internals: Record<(typeof INTERNAL)[number], unknown> = {
@@ -123,6 +130,7 @@ export abstract class Module {
       _forwardPreHooks: new Map(),
       _forwardHooks: new Map(),
       _target: this,
+      _floats: new Set(),
     };
     for (const [key, value] of Object.entries(internals)) {
       Object.defineProperty(this, key, { value, writable: true, enumerable: false, configurable: true });
@@ -232,8 +240,19 @@ export abstract class Module {
       this._buffers.set(name, keep(value as Tensor | null));
       mirror(this, name, value);
     } else {
+      if (value instanceof PyFloat) {
+        value = value.value;
+        this._floats.add(name);
+      } else if (typeof value === 'number' && !Number.isInteger(value)) this._floats.add(name);
+      else this._floats.delete(name);
       mirror(this, name, value);
     }
+  }
+
+  /** @internal Python's repr of the numeric attribute `name`: a float if it holds one, else an int. */
+  _pyNum(name: string): string {
+    const x = (this as unknown as Record<string, number>)[name]!;
+    return this._floats.has(name) || !Number.isInteger(x) ? pyFloat(x) : String(x);
   }
 
   private removeFrom(name: string, ...stores: ('attribute' | 'parameter' | 'buffer' | 'module')[]): void {
@@ -255,6 +274,7 @@ export abstract class Module {
       this._buffers.delete(name);
       this._nonPersistentBuffersSet.delete(name);
     } else if (this._modules.has(name)) this._modules.delete(name);
+    this._floats.delete(name);
     delete (this._target as unknown as Record<string, unknown>)[name];
   }
 

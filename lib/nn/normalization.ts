@@ -16,7 +16,7 @@ import { type Args } from './utils';
 // bias, keyword-only here).
 const LAYER_NORM = pySignature('LayerNorm.__init__', 'self, normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, *, device=None, dtype=None');
 const GROUP_NORM = pySignature('GroupNorm.__init__', 'self, num_groups, num_channels, eps=1e-05, affine=True, *, device=None, dtype=None, bias=True');
-const LOCAL_RESPONSE_NORM = pySignature('LocalResponseNorm.__init__', 'self, size, alpha=0.0001, beta=0.75, k=1.0');
+const LOCAL_RESPONSE_NORM = pySignature('LocalResponseNorm.__init__', 'self, size, alpha=0.0001, beta=0.75, k=1.0', { floatDefaults: true });
 const CROSS_MAP_LRN_2D = pySignature('CrossMapLRN2d.__init__', 'self, size, alpha=0.0001, beta=0.75, k=1');
 const RMS_NORM = pySignature('RMSNorm.__init__', 'self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None');
 
@@ -136,7 +136,6 @@ function lrnAttributes(sig: typeof LOCAL_RESPONSE_NORM, args: LRNArgs): { size: 
 /** Normalises each position over `size` neighbouring channels: x / (k + alpha/size * sum x^2)^beta. */
 export class LocalResponseNorm extends Module {
   static override pythonModule = 'torch.nn.modules.normalization';
-  static override floatAttributes: readonly string[] = ['alpha', 'beta', 'k'];
   declare size: number;
   declare alpha: number;
   declare beta: number;
@@ -144,7 +143,9 @@ export class LocalResponseNorm extends Module {
 
   constructor(...args: LRNArgs) {
     super();
-    Object.assign(this, lrnAttributes(LOCAL_RESPONSE_NORM, args));
+    // torch.pyFloat values pass through: the attribute setter keeps them floats.
+    const o = lrnAttributes(LOCAL_RESPONSE_NORM, args);
+    for (const k of ['size', 'alpha', 'beta', 'k'] as const) this[k] = o[k];
   }
 
   override forward(input: Tensor): Tensor {
@@ -152,7 +153,7 @@ export class LocalResponseNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `${pyRepr(this.size)}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
+    return `${pyRepr(this.size)}, alpha=${this._pyNum('alpha')}, beta=${this._pyNum('beta')}, k=${this._pyNum('k')}`;
   }
 }
 

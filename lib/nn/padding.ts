@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
 import { pyFloat, pyStr } from './repr';
+import { pyFloat as float } from '../scalar';
 import type { IntOrTuple } from './utils';
 
 /** Python's _ntuple(n): an int repeated n times, any sequence kept as it is. */
@@ -65,7 +66,6 @@ export class CircularPad3d extends _CircularPadNd {
 
 /** Constant padding's shared forward and repr. */
 export abstract class _ConstantPadNd extends Module {
-  static override floatAttributes: readonly string[] = ['value'];
   declare padding: number[];
   declare value: number;
 
@@ -81,7 +81,7 @@ export abstract class _ConstantPadNd extends Module {
   }
 
   override extraRepr(): string {
-    return `padding=${pyStr(this.padding)}, value=${pyFloat(this.value)}`;
+    return `padding=${pyStr(this.padding)}, value=${this._pyNum('value')}`;
   }
 }
 
@@ -106,7 +106,7 @@ type ConstantPadClass = typeof ConstantPad1d | typeof ConstantPad2d | typeof Con
 function zeroPadOf<B extends ConstantPadClass>(Base: B): Omit<B, 'prototype'> & (new (...args: PaddingArgs) => InstanceType<B>) {
   class ZeroPad extends (Base as typeof ConstantPad1d) {
     constructor(...args: PaddingArgs) {
-      super(PADDING_INIT(args, `${new.target.name}.__init__`).padding, 0.0);
+      super(PADDING_INIT(args, `${new.target.name}.__init__`).padding, float(0) as unknown as number);
     }
     override extraRepr(): string {
       return pyStr(this.padding);

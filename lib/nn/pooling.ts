@@ -327,7 +327,6 @@ type LPPoolArgs =
 
 /** (Σ x^p)^(1/p) over sliding windows: p = 1 is sum pooling, p = ∞ max pooling. */
 export abstract class _LPPoolNd extends Module {
-  static override floatAttributes: readonly string[] = ['norm_type'];
   declare normType: number;
   declare kernelSize: IntOrTuple;
   declare stride: IntOrTuple | null;
@@ -343,7 +342,7 @@ export abstract class _LPPoolNd extends Module {
   }
 
   override extraRepr(): string {
-    return `norm_type=${pyFloat(this.normType)}, kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, ceil_mode=${pyStr(this.ceilMode)}`;
+    return `norm_type=${this._pyNum('normType')}, kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, ceil_mode=${pyStr(this.ceilMode)}`;
   }
 
   /** `float(self.norm_type)`, as the forward hands it on. */

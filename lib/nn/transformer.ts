@@ -115,6 +115,7 @@ function deepcopy<T>(value: T, memo: Map<unknown, unknown> = new Map()): T {
       if (m._parameters.has(key) || m._buffers.has(key) || m._modules.has(key)) continue;
       c._setAttribute(key, deepcopy(v, memo));
     }
+    for (const f of m._floats) c._floats.add(f);
     for (const [id, hook] of m._forwardPreHooks) c._forwardPreHooks.set(id, hook);
     for (const [id, hook] of m._forwardHooks) c._forwardHooks.set(id, hook);
     return c as T;
@@ -168,7 +169,7 @@ export interface TransformerEncoderLayerOptions extends FactoryOptions {
 /** The encoder and decoder layers' shared arguments, with PyTorch's defaults. */
 function layerDefaults(o: TransformerEncoderLayerOptions) {
   return {
-    factory: { device: o.device, dtype: o.dtype }, dropout: o.dropout ?? 0.1, bias: o.bias ?? true, eps: o.layerNormEps ?? 1e-5, dimFeedforward: o.dimFeedforward ?? 2048,
+    factory: { device: o.device, dtype: o.dtype }, dropout: Number(o.dropout ?? 0.1), bias: o.bias ?? true, eps: Number(o.layerNormEps ?? 1e-5), dimFeedforward: o.dimFeedforward ?? 2048,
   };
 }
 
@@ -585,9 +586,9 @@ export class Transformer extends Module {
     const dModel = o.dModel ?? 512;
     const nhead = o.nhead ?? 8;
     const dimFeedforward = o.dimFeedforward ?? 2048;
-    const dropout = o.dropout ?? 0.1;
+    const dropout = Number(o.dropout ?? 0.1);
     const activation = o.activation ?? F.relu;
-    const eps = o.layerNormEps ?? 1e-5;
+    const eps = Number(o.layerNormEps ?? 1e-5);
     const batchFirst = o.batchFirst ?? false;
     const normFirst = o.normFirst ?? false;
     const bias = o.bias ?? true;

@@ -17,8 +17,9 @@ import { defineInternal, Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
 import { camelToSnake, snakeToCamel } from '../nn/utils';
 import { Tensor } from '../tensor';
+import { PyFloat } from '../scalar';
 import { newMap, registerGlobal } from './globals';
-import { PyGlobal, Tuple, UnpicklingError, madeBy, markFloat, safeName, type GlobalImpl, type Reduced } from './pickle';
+import { PyGlobal, Tuple, UnpicklingError, isMarkedFloat, madeBy, markFloat, safeName, type GlobalImpl, type Reduced } from './pickle';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ModuleClass = abstract new (...args: any[]) => Module;
@@ -154,12 +155,15 @@ export function reduceModule(m: Module): Reduced {
   for (const k of HOOK_DICTS) state.set(k, k === '_is_full_backward_hook' ? null : newMap('collections.OrderedDict'));
   state.set('_modules', new Map(m._modules));
   const attrs = new Map<string, unknown>();
+  // Python floats: the attributes the instance holds floats in (Module._floats), and those its class
+  // declares always floats (Module.floatAttributes).
+  const floats = floatAttributes(m.constructor as ModuleClass);
   for (const [key, value] of Object.entries(m._target)) {
     if (value === undefined || m._parameters.has(key) || m._buffers.has(key) || m._modules.has(key)) continue;
     attrs.set(camelToSnake(key), value);
+    if (m._floats.has(key)) floats.add(camelToSnake(key));
   }
   for (const s of specialsOf(m)) s.save(m, attrs);
-  const floats = floatAttributes(m.constructor as ModuleClass);
   const lists = listAttributes(m.constructor as ModuleClass);
   for (const [key, value] of attrs) {
     if (BASE_KEYS.has(key)) continue;
@@ -221,7 +225,7 @@ function buildModule(m: Module, stateArg: unknown): void {
     if (BASE_KEYS.has(key) || specials.some((s) => s.load(m, key, value))) continue;
     const name = VERBATIM.has(key) ? key : snakeToCamel(key);
     if (forbidden(m, name)) bad(`the file sets attribute '${safeName(key)}' of ${owner}, which its class defines`);
-    m._setAttribute(name, plain(value));
+    m._setAttribute(name, typeof value === 'number' && isMarkedFloat(state, key) ? new PyFloat(value) : plain(value));
   }
 }
 

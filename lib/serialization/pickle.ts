@@ -45,7 +45,7 @@ export function markFloat(container: Map<unknown, unknown> | unknown[], key: unk
   c[PY_FLOATS]!.add(key);
 }
 
-function isMarkedFloat(container: object, key: unknown): boolean {
+export function isMarkedFloat(container: object, key: unknown): boolean {
   const s = (container as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS];
   return s !== undefined && s.has(key);
 }
