@@ -9,6 +9,7 @@ import { Device } from './device';
 import { DType, dtypeFromCode } from './dtype';
 import * as sig from './generated/signatures';
 import { Layout, MemoryFormat } from './layout';
+import { isOptions, snakeToCamel } from './nn/utils';
 import { native, type Handle } from './native';
 import { Complex } from './complex';
 import { PyFloat } from './scalar';
@@ -80,7 +81,6 @@ interface Group {
 }
 type FastPath = (self: Tensor | undefined, args: ArrayLike<unknown>) => unknown;
 
-const camel = (s: string): string => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function parseParam(text: string, kwOnly: boolean): { p: Param; self: boolean; schemaName: string } {
   let flags = '';
@@ -109,7 +109,7 @@ function parseParam(text: string, kwOnly: boolean): { p: Param; self: boolean; s
   const size = m[2] ? Number(m[2]) : 0;
   const typeName = TYPE_NAMES[kind]!;
   const p: Param = {
-    name, key: camel(name), kind, optional, size, hasDefault: def !== undefined, kwOnly,
+    name, key: snakeToCamel(name), kind, optional, size, hasDefault: def !== undefined, kwOnly,
     schemaName, schemaIndex: flags.includes('+') ? -1 : 0, display: `${typeName} ${name}${def !== undefined ? ` = ${def}` : ''}`,
   };
   return { p, self: flags.includes('^'), schemaName };
@@ -122,7 +122,7 @@ function retKind(code: string): R {
   return R.Plain;
 }
 
-function compileSignature(name: string, o: readonly string[], method: boolean): Signature {
+function compileSignature(o: readonly string[]): Signature {
   const schema = o[0]!;
   const end = o.findIndex((x) => x.startsWith('->'));
   const ret = o[end]!.slice(2);
@@ -325,13 +325,6 @@ function convert(p: Param, v: unknown, numbers: boolean): unknown {
     case K.ScalarList:
       return convertList(v, convertScalar);
   }
-}
-
-/** A trailing options object: a plain object literal (never a Tensor, array, Map or dtype). */
-export function isOptions(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
 }
 
 // ---- binding a call ------------------------------------------------------------------------
@@ -626,12 +619,11 @@ function explain(g: Group, s: Signature, args: ArrayLike<unknown>, n: number, op
     if (min !== pos.length) return `${name}() takes from ${min} to ${pos.length} positional argument${plural} but ${n} were given`;
     return `${name}() takes ${pos.length} positional argument${plural} but ${n} were given`;
   }
-  const offset = g.method ? 1 : 1;
   for (let i = 0; i < pos.length; i++) {
     const p = pos[i]!;
     const v = i < n ? args[i] : undefined;
     const fromKey = opts !== undefined && p.key in opts;
-    if (v !== undefined && fromKey) return `argument for ${name}() given by name ('${p.key}') and position (${i + offset})`;
+    if (v !== undefined && fromKey) return `argument for ${name}() given by name ('${p.key}') and position (${i + 1})`;
     const value = fromKey ? opts![p.key] : v;
     if (value === undefined) {
       if (!p.hasDefault) {
@@ -640,7 +632,7 @@ function explain(g: Group, s: Signature, args: ArrayLike<unknown>, n: number, op
       }
       continue;
     }
-    const bad = badArgument(name, p, value, g.numbersAsTensors, fromKey ? null : i + offset, s);
+    const bad = badArgument(name, p, value, g.numbersAsTensors, fromKey ? null : i + 1, s);
     if (bad !== null) return bad;
   }
   if (opts !== undefined) {
@@ -688,7 +680,7 @@ function group(ns: string, name: string, shownAs = name): Group {
     const entry = table?.[name];
     if (entry === undefined) throw new Error(`torchnode: no ATen binding ${ns}.${name}`);
     const method = ns === 'Tensor';
-    g = { name: shownAs, method, numbersAsTensors: entry.n === 1, signatures: entry.o.map((o) => compileSignature(name, o, method)), fast: [] };
+    g = { name: shownAs, method, numbersAsTensors: entry.n === 1, signatures: entry.o.map((o) => compileSignature(o)), fast: [] };
     for (const s of g.signatures) lookup(s);
     groups.set(k, g);
   }
@@ -719,7 +711,7 @@ export function bindMethod<F>(name: string): F {
 /** Installs every ATen-bound Tensor method PyTorch has that the class does not define itself. */
 export function installTensorMethods(proto: object): void {
   for (const name of sig.bound.Tensor!) {
-    const js = camel(name);
+    const js = snakeToCamel(name);
     if (js in proto) continue;
     Object.defineProperty(proto, js, { value: bindMethod(name), writable: true, configurable: true });
   }

@@ -4,7 +4,7 @@
 // camelCase keys — and the ATen
 // call underneath goes through the generated binder (lib/arg_parser.ts), so its type errors are
 // PyTorch's own.
-import { bindFunction, isOptions, pyTypeName } from './arg_parser';
+import { bindFunction, pyTypeName } from './arg_parser';
 import { DType, float32, int64 } from './dtype';
 import { native, type Handle } from './native';
 import { op } from './ops';
@@ -12,6 +12,7 @@ import { PyFloat, isPyInt } from './scalar';
 import { Size } from './size';
 import { Tensor, type NamedTuple } from './tensor';
 import { tensor } from './creation';
+import { isOptions } from './nn/utils';
 import { pySignature } from './python_signature';
 import { nonzeroOf } from './tensor_python';
 

@@ -7,7 +7,8 @@ import * as dtypes from './dtype';
 import { DType, dtypeFromCode, type TypedArray } from './dtype';
 import { keep, pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
-import { installTensorMethods } from './arg_parser';
+import { installTensorMethods, pyTypeName } from './arg_parser';
+import { isOptions } from './nn/utils';
 import type { TensorMethods } from './generated/types';
 import { op } from './ops';
 import { formatTensor } from './printing';
@@ -26,8 +27,6 @@ export type NestedArray = Scalar | Complex | NestedArray[];
 // torch/_tensor.py); every other method is generated (lib/arg_parser.ts).
 const ops = {
   slice: op('aten::slice.Tensor'),
-  item: op('aten::item'),
-  toDtype: op('aten::to.dtype'),
   toDevice: op('aten::to.device'),
   requiresGrad_: op('aten::requires_grad_'),
   backward: op('aten::_backward'),
@@ -40,11 +39,6 @@ const ops = {
   dim: op('aten::dim'),
   detach: op('aten::detach'),
 };
-
-/** The handle to pass for an op argument: tensors by handle, everything else as it is. */
-export function h(x: unknown): unknown {
-  return x instanceof Tensor ? x._h : x;
-}
 
 /** Wraps what callOp returned: handles become Tensors (arrays element-wise). */
 export function wrap(result: unknown): Tensor {
@@ -70,11 +64,6 @@ export type NamedTuple = unknown[] & Record<string, unknown>;
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
 
 
-/** Accepts `f(2, 3)` or `f([2, 3])`, as PyTorch's size arguments do. */
-export function sizeArgs(args: readonly (number | readonly number[])[]): number[] {
-  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
-  return args as number[];
-}
 
 type ToOptions = { device?: DeviceLike | null; dtype?: DType | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null };
 type ToArgs =
@@ -93,9 +82,9 @@ const TO_SIGNATURES =
 // torch/csrc/utils/python_arg_parsing.h's parse_to_conversion, over the three signatures.
 function toConversion(args: readonly unknown[]): { device?: string; dtype?: DType; nonBlocking: boolean; copy: boolean; memoryFormat?: MemoryFormat } {
   const last = args[args.length - 1];
-  const opts = isOptionsObject(last) ? (last as Record<string, unknown>) : undefined;
+  const opts = isOptions(last) ? (last as Record<string, unknown>) : undefined;
   const pos = opts === undefined ? args : args.slice(0, -1);
-  const invalid = (): TypeError => new TypeError(`to() received an invalid combination of arguments - got (${args.map(typeNameOf).join(', ')}), but expected one of:\n${TO_SIGNATURES}`);
+  const invalid = (): TypeError => new TypeError(`to() received an invalid combination of arguments - got (${args.map(pyTypeName).join(', ')}), but expected one of:\n${TO_SIGNATURES}`);
   let names: string[];
   if (pos[0] instanceof DType) names = ['dtype', 'nonBlocking', 'copy'];
   else if (pos[0] instanceof Tensor) names = ['tensor', 'nonBlocking', 'copy'];
@@ -131,22 +120,6 @@ function toConversion(args: readonly unknown[]): { device?: string; dtype?: DTyp
     out.memoryFormat = v.memoryFormat;
   }
   return out;
-}
-
-function isOptionsObject(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-function typeNameOf(x: unknown): string {
-  if (x instanceof Tensor) return 'Tensor';
-  if (x instanceof DType) return 'torch.dtype';
-  if (x === null) return 'NoneType';
-  if (typeof x === 'string') return 'str';
-  if (typeof x === 'boolean') return 'bool';
-  if (typeof x === 'number') return Number.isSafeInteger(x) ? 'int' : 'float';
-  return typeof x === 'object' ? 'dict' : typeof x;
 }
 
 type BackwardOptions = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean; inputs?: Tensor | readonly Tensor[] | null };

@@ -39,9 +39,7 @@ export function LazyModuleMixin<TBase extends ModuleClass>(Base: TBase): Mixed<T
     }
 
     /** Infers the shapes of the uninitialized parameters from the first input and initialises them. */
-    initializeParameters(..._input: unknown[]): void {
-      throw new Error(`initialize_parameters is not implemented for ${this.constructor.name}`);
-    }
+    abstract initializeParameters(...input: unknown[]): void;
 
     /** Whether a parameter or buffer of this module (not its children) is still uninitialized. */
     hasUninitializedParams(): boolean {
@@ -167,9 +165,7 @@ export class LazyLinear extends LazyModuleMixin(Linear) {
 /** PyTorch's `_LazyConvXdMixin`: in_channels from the input's channel dimension. */
 function LazyConvMixin<TBase extends ModuleClass<_ConvNd>>(Base: TBase): Mixed<TBase, LazyModuleMembers & LazyConvMembers> {
   abstract class LazyConv extends LazyModuleMixin(Base) {
-    _getNumSpatialDims(): number {
-      throw new Error('not implemented');
-    }
+    abstract _getNumSpatialDims(): number;
 
     override resetParameters(): void {
       if (!this.hasUninitializedParams() && this.inChannels !== 0) super.resetParameters();
