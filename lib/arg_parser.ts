@@ -9,7 +9,7 @@ import { Device } from './device';
 import { DType, dtypeFromCode } from './dtype';
 import * as sig from './generated/signatures';
 import { Layout, MemoryFormat } from './layout';
-import { isOptions, snakeToCamel } from './nn/utils';
+import { isOptions, snakeToCamel } from './nn/modules_utils';
 import { native, type Handle } from './native';
 import { Complex } from './complex';
 import { PyFloat } from './scalar';

@@ -12,7 +12,7 @@ import { PyFloat, isPyInt } from './scalar';
 import { Size } from './size';
 import { Tensor, type NamedTuple } from './tensor';
 import { tensor } from './creation';
-import { isOptions } from './nn/utils';
+import { isOptions } from './nn/modules_utils';
 import { pySignature } from './python_signature';
 import { nonzeroOf } from './tensor_python';
 

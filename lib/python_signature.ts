@@ -9,7 +9,7 @@
 // never among the arguments, but counted in the messages as Python counts it
 // ("Linear.__init__() takes from 3 to 4 positional arguments but 5 were given").
 // The generated ops bind through a different, table-driven mechanism (lib/arg_parser.ts).
-import { isOptions, snakeToCamel } from './nn/utils';
+import { isOptions, snakeToCamel } from './nn/modules_utils';
 import { PyFloat } from './scalar';
 
 interface Param {

@@ -8,7 +8,7 @@ import { DType, dtypeFromCode, type TypedArray } from './dtype';
 import { keep, pace, track, type Disposable } from './memory';
 import { native, type Handle } from './native';
 import { installTensorMethods, pyTypeName } from './arg_parser';
-import { isOptions } from './nn/utils';
+import { isOptions } from './nn/modules_utils';
 import type { TensorMethods } from './generated/types';
 import { op } from './ops';
 import { formatTensor } from './printing';

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { nn } from '../lib';
-import { snakeToCamel } from '../lib/nn/utils';
+import { snakeToCamel } from '../lib/nn/modules_utils';
 import { describe as described, expectClose, fixture, type Described } from './helpers';
 import { evaluate, runModuleCases } from './modcase';
 

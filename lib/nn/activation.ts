@@ -12,7 +12,7 @@ import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
 import { PyFloat, pyFloat as pyFloatValue } from '../scalar';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 /** torch.pyFloat(x), typed as the number it stands for (the attribute setter unwraps it). */
 const float = (x: number): number => pyFloatValue(x) as unknown as number;

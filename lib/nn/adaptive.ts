@@ -8,7 +8,7 @@ import { Linear, type FactoryOptions } from './linear';
 import { Module } from './module';
 import { pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const INIT = pySignature(
   'AdaptiveLogSoftmaxWithLoss.__init__',

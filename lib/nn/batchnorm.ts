@@ -11,7 +11,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 /** Module._loadFromStateDict's arguments (stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs, copies). */
 export type LoadFromStateDictArgs = Parameters<Module['_loadFromStateDict']>;

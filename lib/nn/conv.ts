@@ -9,7 +9,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyStr } from './repr';
 import { pySignature } from '../python_signature';
-import { _pair, _reverseRepeatTuple, _single, _triple, type Args, type IntOrTuple } from './utils';
+import { _pair, _reverseRepeatTuple, _single, _triple, type Args, type IntOrTuple } from './modules_utils';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 

@@ -3,7 +3,7 @@ import { pySignature } from '../python_signature';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
-import type { Args } from './utils';
+import type { Args } from './modules_utils';
 
 export interface PairwiseDistanceOptions {
   p?: number;

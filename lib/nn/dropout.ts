@@ -4,7 +4,7 @@ import * as F from './functional';
 import { Module } from './module';
 import { pyFloat, pyRepr, pyStr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const DROPOUT = pySignature('_DropoutNd.__init__', 'self, p=0.5, inplace=False');
 

@@ -5,7 +5,7 @@ import { wrap, type Tensor } from '../tensor';
 import { Module } from './module';
 import { pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const FLATTEN = pySignature('Flatten.__init__', 'self, start_dim=1, end_dim=-1');
 const UNFLATTEN = pySignature('Unflatten.__init__', 'self, dim, unflattened_size');

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
 import { pyStr } from './repr';
-import type { Args, IntOrTuple } from './utils';
+import type { Args, IntOrTuple } from './modules_utils';
 
 export interface UnfoldOptions {
   dilation?: IntOrTuple;

@@ -17,7 +17,7 @@ import { linear, scaledDotProductAttention, avgPool1d, avgPool2d, avgPool3d, ada
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
 import { pySignature } from '../python_signature';
-import { _single, _pair, _triple, type Args } from './utils';
+import { _single, _pair, _triple, type Args } from './modules_utils';
 
 export * from '../generated/nn_functional';
 

@@ -11,7 +11,7 @@ import { randperm } from '../generated/torch';
 import { Tensor, wrap, wrapAll } from '../tensor';
 import { pyStr } from './repr';
 import { pySignature, type Binder } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const ops = {
   uniform_: op('aten::uniform_'),

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor';
 import { type LoadFromStateDictArgs, _NormBase, type NormOptions, type NormPositional } from './batchnorm';
 import * as F from './functional';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 // `_InstanceNorm.__init__`'s Python signature (`bias` keyword-only).
 const INSTANCE_NORM = pySignature(

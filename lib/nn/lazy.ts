@@ -17,7 +17,7 @@ import { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './instancenorm';
 import { Linear, type LinearOptions } from './linear';
 import { Module, RemovableHandle, type StateDict } from './module';
 import { UninitializedBuffer, UninitializedParameter, isLazy } from './parameter';
-import { _pair, _single, _triple, type Args, type IntOrTuple } from './utils';
+import { _pair, _single, _triple, type Args, type IntOrTuple } from './modules_utils';
 
 
 /**

@@ -9,7 +9,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 // The constructors' Python signatures (device and dtype keyword-only here).
 const LINEAR = pySignature('Linear.__init__', 'self, in_features, out_features, bias=True, *, device=None, dtype=None');

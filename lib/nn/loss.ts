@@ -9,7 +9,7 @@ import * as F from './functional';
 import { Linear, type FactoryOptions } from './linear';
 import { Module } from './module';
 import { pyFloat, pyRepr, pyStr } from './repr';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 export type Reduction = F.Reduction;
 type Legacy = [sizeAverage: boolean | null, reduce: boolean | null];

@@ -10,7 +10,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 // The constructors' Python signatures (LayerNorm's and GroupNorm's device and dtype, and GroupNorm's
 // bias, keyword-only here).

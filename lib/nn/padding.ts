@@ -7,7 +7,7 @@ import * as F from './functional';
 import { Module } from './module';
 import { pyFloat, pyStr } from './repr';
 import { pyFloat as float } from '../scalar';
-import type { IntOrTuple } from './utils';
+import type { IntOrTuple } from './modules_utils';
 
 /** Python's _ntuple(n): an int repeated n times, any sequence kept as it is. */
 const ntuple = (n: number) => (x: IntOrTuple): number[] => (typeof x === 'number' ? Array<number>(n).fill(x) : [...x]);

@@ -8,7 +8,7 @@ import * as F from './functional';
 import { Module } from './module';
 import { pyFloat, pyStr } from './repr';
 import { pySignature } from '../python_signature';
-import { _pair, _single, _triple, type Args, type IntOrTuple } from './utils';
+import { _pair, _single, _triple, type Args, type IntOrTuple } from './modules_utils';
 
 // The constructors' Python signatures (named by the class whose __init__ it is, as Python does).
 const MAX_POOL = pySignature('_MaxPoolNd.__init__', 'self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False');

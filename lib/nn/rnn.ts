@@ -11,7 +11,7 @@ import { Parameter } from './parameter';
 import type { FactoryOptions } from './linear';
 import { pyFloat } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const ops = {
   LSTM: op('aten::lstm.input'),

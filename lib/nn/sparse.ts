@@ -9,7 +9,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyFloat, pyRepr } from './repr';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 const EMBEDDING = pySignature(
   'Embedding.__init__',

@@ -17,7 +17,7 @@ import { Module } from './module';
 import { LayerNorm } from './normalization';
 import { Parameter } from './parameter';
 import { pySignature } from '../python_signature';
-import { type Args } from './utils';
+import { type Args } from './modules_utils';
 
 // PyTorch's `activation=F.relu` default is written 'relu' (the same function).
 const ENCODER_LAYER = pySignature(

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
 import { pyFloat, pyRepr } from './repr';
-import type { Args } from './utils';
+import type { Args } from './modules_utils';
 
 export type UpsampleMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area' | 'nearest-exact';
 type Size = number | readonly number[] | null;

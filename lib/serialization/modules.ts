@@ -15,7 +15,7 @@ import * as F from '../nn/functional';
 import * as nn from '../nn';
 import { defineInternal, Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
-import { camelToSnake, snakeToCamel } from '../nn/utils';
+import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
 import { Tensor } from '../tensor';
 import { PyFloat } from '../scalar';
 import { newMap, registerGlobal } from './globals';

@@ -12,7 +12,7 @@ import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
 import { tensor } from '../creation';
 import * as T from '../generated/torch';
-import { isOptions } from '../nn/utils';
+import { isOptions } from '../nn/modules_utils';
 import { pySignature } from '../python_signature';
 import { pyFloat as reprFloat } from '../nn/repr';
 

@@ -1,0 +1,2 @@
+// torch.nn.utils
+export * as rnn from './rnn';

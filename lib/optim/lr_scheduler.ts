@@ -1,0 +1,2 @@
+// torch/optim/lr_scheduler.py
+export {};

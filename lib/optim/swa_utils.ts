@@ -1,0 +1,2 @@
+// torch/optim/swa_utils.py
+export {};

@@ -1,0 +1,2 @@
+// torchvision
+export {};
