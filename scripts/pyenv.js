@@ -11,13 +11,15 @@ const root = path.join(__dirname, '..');
 const venv = path.join(root, '.venv');
 const python = path.join(venv, 'bin', 'python');
 // pyyaml: torchgen (scripts/generate-ops.py) parses native_functions.yaml with it; numpy:
-// PyTorch's OpInfo database (scripts/fixtures/opinfo.py) imports it.
-const REQUIREMENTS = ['torch==2.13.0', 'pyyaml', 'numpy'];
+// PyTorch's OpInfo database (scripts/fixtures/opinfo.py) imports it; torchvision: reference models
+// and weights (a CUDA build beside the CPU torch: see scripts/fixtures/common for the nms stub);
+// tensorboard: reads back the event files torch.utils.tensorboard writes.
+const REQUIREMENTS = ['torch==2.13.0', 'torchvision==0.28.0', 'tensorboard', 'pyyaml', 'numpy'];
 const log = (m) => process.stderr.write(`pyenv: ${m}\n`);
 
 function hasTorch() {
   try {
-    const v = execFileSync(python, ['-c', 'import yaml, numpy, torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const v = execFileSync(python, ['-c', 'import yaml, numpy, torch, tensorboard, importlib.util as u; assert u.find_spec("torchvision"); print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return v.startsWith('2.13.');
   } catch {
     return false;
