@@ -240,6 +240,10 @@ export abstract class Module {
       this._buffers.set(name, keep(value as Tensor | null));
       mirror(this, name, value);
     } else {
+      // A class property with a setter takes the value, as a data descriptor does under Python's
+      // object.__setattr__ (the parametrized tensors of torch.nn.utils.parametrize).
+      const setter = classSetter(this._target, name);
+      if (setter !== undefined) return setter.call(this, value);
       if (value instanceof PyFloat) {
         value = value.value;
         this._floats.add(name);
@@ -669,6 +673,14 @@ function addHook<H>(hooks: Map<number, H>, hook: H, prepend: boolean): Removable
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function classSetter(target: Module, name: string): ((value: unknown) => void) | undefined {
+  for (let p = Object.getPrototypeOf(target) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d !== undefined) return d.set;
+  }
+  return undefined;
 }
 
 /** Stores `value` as a plain own property of the module, bypassing the registration traps. */
