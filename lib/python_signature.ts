@@ -42,13 +42,19 @@ function pyDefault(text: string, floatDefaults = false): unknown {
   if (text === 'False') return false;
   if (/^'.*'$|^".*"$/.test(text)) return text.slice(1, -1);
   if (text === '()') return [];
+  if (/^\(.*\)$/.test(text)) return splitTopLevel(text.slice(1, -1)).map((t) => pyDefault(t, floatDefaults));
   const n = Number(text);
   if (Number.isNaN(n)) throw new Error(`pySignature: cannot read the default ${text}`);
   return floatDefaults && Number.isInteger(n) && /[.eE]/.test(text) ? new PyFloat(n) : n;
 }
 
+/** Splits at the commas outside parentheses (a tuple default such as `betas=(0.9, 0.999)`). */
+function splitTopLevel(text: string): string[] {
+  return text.split(/,(?![^(]*\))/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
 function parse(text: string, floatDefaults = false): Signature {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = splitTopLevel(text);
   let bound = 0;
   if (parts[0] === 'self' || parts[0] === 'cls') {
     bound = 1;
