@@ -855,7 +855,7 @@ export class Pickler {
       const keys = Object.keys(obj);
       this.batched(keys.length, (i) => {
         this.saveString(keys[i]!);
-        this.save(obj[keys[i]!], false, depth + 1);
+        this.save(obj[keys[i]!], isMarkedFloat(obj, keys[i]), depth + 1);
       }, OP.SETITEM, OP.SETITEMS);
       return;
     }
