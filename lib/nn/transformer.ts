@@ -95,7 +95,7 @@ export function _detectIsCausalMask(mask: Tensor | null, isCausal: boolean | nul
  * and buffers with copies of the data, copied sub-modules and attributes; what is shared inside
  * stays shared (the memo), functions are kept.
  */
-function deepcopy<T>(value: T, memo: Map<unknown, unknown> = new Map()): T {
+export function deepcopy<T>(value: T, memo: Map<unknown, unknown> = new Map()): T {
   if (value === null || typeof value !== 'object') return value;
   if (memo.has(value)) return memo.get(value) as T;
   let out: unknown;
