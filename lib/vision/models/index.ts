@@ -1,0 +1,9 @@
+// torchvision.models: the classification models (one file per torchvision/models/*.py), their
+// weights enums and the registry (getModel, getModelWeights, getWeight, listModels).
+export {
+  Weights, WeightsEnum, getModel, getModelBuilder, getModelWeights, getWeight, listModels, getDir, loadStateDictFromUrl, downloadUrlToFile,
+  type WeightsMeta, type WeightsEnumClass, type ModelBuilder, type BuilderOptions, type GetStateDictOptions, type ListModelsOptions,
+} from './_api';
+export { _IMAGENET_CATEGORIES } from './_meta';
+export * from './alexnet';
+export * from './vgg';
