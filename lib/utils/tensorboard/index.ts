@@ -1,2 +1,3 @@
-// torch.utils.tensorboard
-export {};
+// torch.utils.tensorboard: SummaryWriter writes TensorBoard event files (writer.py, summary.py).
+export { FileWriter, SummaryWriter } from './writer';
+export type { Dict, HistogramOptions, HparamsOptions, ImageOptions, ScalarOptions, StepOptions, SummaryWriterOptions } from './writer';

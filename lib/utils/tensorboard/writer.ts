@@ -1,0 +1,280 @@
+// torch/utils/tensorboard/writer.py: FileWriter and SummaryWriter.
+import * as os from 'os';
+import * as path from 'path';
+import { float64 } from '../../dtype';
+import { isOptions, type Args } from '../../nn/modules_utils';
+import { pySignature } from '../../python_signature';
+import { Tensor } from '../../tensor';
+import { EventFileWriter, encodeEvent, type Event } from './event_file_writer';
+import { hparams, histogram, histogramRaw, image, scalar, text, type ArrayInput, type HParamValue } from './summary';
+import type { Bins } from './numpy_histogram';
+
+type Step = number | bigint | null;
+
+/** A Python dict given as a plain object or a Map. */
+export type Dict<V> = Record<string, V> | Map<string, V>;
+
+function toMap<V>(d: Dict<V>): Map<string, V> {
+  return d instanceof Map ? d : new Map(Object.entries(d));
+}
+const isDict = (d: unknown): boolean => d instanceof Map || isOptions(d);
+
+export class FileWriter {
+  readonly eventWriter: EventFileWriter;
+
+  constructor(logDir: string, maxQueue = 10, flushSecs = 120, filenameSuffix = '') {
+    this.eventWriter = new EventFileWriter(String(logDir), maxQueue, flushSecs, filenameSuffix);
+  }
+
+  getLogdir(): string {
+    return this.eventWriter.getLogdir();
+  }
+
+  addEvent(event: Omit<Event, 'wallTime'>, step: Step = null, walltime: number | null = null): void {
+    const e: Event = { ...event, wallTime: walltime ?? Date.now() / 1000 };
+    if (step !== null) e.step = typeof step === 'bigint' ? step : Math.trunc(step);
+    this.eventWriter.addEvent(encodeEvent(e));
+  }
+
+  /** Adds one serialized tensorboard.Summary, wrapped in an Event. */
+  addSummary(summary: Buffer, globalStep: Step = null, walltime: number | null = null): void {
+    this.addEvent({ summary }, globalStep, walltime);
+  }
+
+  flush(): void {
+    this.eventWriter.flush();
+  }
+
+  close(): void {
+    this.eventWriter.close();
+  }
+}
+
+// writer.py's default_bins: 1e-12 growing by 10% up to 1e20, mirrored below zero.
+const DEFAULT_BINS: readonly number[] = (() => {
+  const buckets: number[] = [];
+  for (let v = 1e-12; v < 1e20; v *= 1.1) buckets.push(v);
+  return [...buckets.map((v) => -v).reverse(), 0, ...buckets];
+})();
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+export interface SummaryWriterOptions {
+  logDir?: string | null;
+  comment?: string;
+  purgeStep?: number | null;
+  maxQueue?: number;
+  flushSecs?: number;
+  filenameSuffix?: string;
+}
+
+export interface StepOptions {
+  globalStep?: Step;
+  walltime?: number | null;
+}
+export interface ScalarOptions extends StepOptions {
+  newStyle?: boolean;
+  doublePrecision?: boolean;
+}
+export interface HistogramOptions extends StepOptions {
+  bins?: Bins | Tensor;
+  maxBins?: number | null;
+}
+export interface ImageOptions extends StepOptions {
+  dataformats?: string;
+}
+export interface HparamsOptions {
+  hparamDomainDiscrete?: Dict<unknown[]> | null;
+  runName?: string | null;
+  globalStep?: Step;
+}
+
+const INIT = pySignature<Required<SummaryWriterOptions>>('SummaryWriter.__init__', "self, log_dir=None, comment='', purge_step=None, max_queue=10, flush_secs=120, filename_suffix=''");
+const ADD_SCALAR = pySignature<{ tag: string; scalarValue: ArrayInput; globalStep: Step; walltime: number | null; newStyle: boolean; doublePrecision: boolean }>(
+  'add_scalar',
+  'self, tag, scalar_value, global_step=None, walltime=None, new_style=False, double_precision=False',
+);
+const STEP_WALLTIME = pySignature<{ globalStep: Step; walltime: number | null }>('add_scalars', 'self, main_tag, tag_scalar_dict, global_step=None, walltime=None');
+const ADD_HISTOGRAM = pySignature<{ tag: string; values: ArrayInput; globalStep: Step; bins: Bins | Tensor; walltime: number | null; maxBins: number | null }>(
+  'add_histogram',
+  "self, tag, values, global_step=None, bins='tensorflow', walltime=None, max_bins=None",
+);
+const ADD_HISTOGRAM_RAW = pySignature<{ tag: string; min: number; max: number; num: number; sum: number; sumSquares: number; bucketLimits: number[]; bucketCounts: number[]; globalStep: Step; walltime: number | null }>(
+  'add_histogram_raw',
+  'self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts, global_step=None, walltime=None',
+);
+const ADD_IMAGE = pySignature<{ tag: string; imgTensor: Tensor; globalStep: Step; walltime: number | null; dataformats: string }>('add_image', "self, tag, img_tensor, global_step=None, walltime=None, dataformats='CHW'");
+const ADD_IMAGES = pySignature<{ tag: string; imgTensor: Tensor; globalStep: Step; walltime: number | null; dataformats: string }>('add_images', "self, tag, img_tensor, global_step=None, walltime=None, dataformats='NCHW'");
+const ADD_TEXT = pySignature<{ tag: string; textString: string; globalStep: Step; walltime: number | null }>('add_text', 'self, tag, text_string, global_step=None, walltime=None');
+const ADD_HPARAMS = pySignature<{ hparamDomainDiscrete: Dict<unknown[]> | null; runName: string | null; globalStep: Step }>(
+  'add_hparams',
+  'self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None',
+);
+
+/**
+ * The dict arguments of addScalars and addHparams are data, not options: they are taken by
+ * position, and only what follows them goes through the binder.
+ */
+function afterDicts(args: readonly unknown[], n: number): unknown[] {
+  return [...Array<unknown>(n).fill(null), ...args.slice(n)];
+}
+
+/**
+ * Writes entries to event files in `logDir` for TensorBoard: `new SummaryWriter(logDir?, {
+ * comment, purgeStep, maxQueue, flushSecs, filenameSuffix })`.
+ */
+export class SummaryWriter implements Disposable {
+  readonly logDir: string;
+  purgeStep: number | null;
+  readonly maxQueue: number;
+  readonly flushSecs: number;
+  readonly filenameSuffix: string;
+  readonly defaultBins: readonly number[] = DEFAULT_BINS;
+  fileWriter: FileWriter | null = null;
+  allWriters: Map<string, FileWriter> | null = null;
+
+  constructor(...args: Args<[], [logDir: string | null, comment: string, purgeStep: number | null, maxQueue: number, flushSecs: number, filenameSuffix: string], SummaryWriterOptions>);
+  constructor(...args: unknown[]) {
+    const o = INIT(args);
+    let logDir = o.logDir;
+    if (!logDir) {
+      const d = new Date();
+      const time = `${MONTHS[d.getMonth()]}${two(d.getDate())}_${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
+      logDir = path.join('runs', `${time}_${os.hostname()}${o.comment}`);
+    }
+    this.logDir = logDir;
+    this.purgeStep = o.purgeStep;
+    this.maxQueue = o.maxQueue;
+    this.flushSecs = o.flushSecs;
+    this.filenameSuffix = o.filenameSuffix;
+    this.getFileWriter();
+  }
+
+  /** The default FileWriter, made again after close(). */
+  getFileWriter(): FileWriter {
+    if (this.allWriters === null || this.fileWriter === null) {
+      this.fileWriter = new FileWriter(this.logDir, this.maxQueue, this.flushSecs, this.filenameSuffix);
+      this.allWriters = new Map([[this.fileWriter.getLogdir(), this.fileWriter]]);
+      if (this.purgeStep !== null) {
+        // TensorBoard hides the events at or after a SessionLog.START's step.
+        this.fileWriter.addEvent({ step: this.purgeStep, fileVersion: 'brain.Event:2' });
+        this.fileWriter.addEvent({ step: this.purgeStep, sessionLogStatus: 1 });
+        this.purgeStep = null;
+      }
+    }
+    return this.fileWriter;
+  }
+
+  getLogdir(): string {
+    return this.logDir;
+  }
+
+  /** `addScalar(tag, scalarValue, globalStep?, walltime?, { newStyle, doublePrecision })`. */
+  addScalar(...args: Args<[tag: string, scalarValue: ArrayInput], [globalStep: Step, walltime: number | null, newStyle: boolean, doublePrecision: boolean], ScalarOptions>): void;
+  addScalar(...args: unknown[]): void {
+    const o = ADD_SCALAR(args);
+    this.getFileWriter().addSummary(scalar(o.tag, o.scalarValue, o.newStyle, o.doublePrecision), o.globalStep, o.walltime);
+  }
+
+  /** Each scalar of `tagScalarDict` goes to its own run, `<logDir>/<mainTag>_<tag>`. */
+  addScalars(...args: Args<[mainTag: string, tagScalarDict: Dict<ArrayInput>], [globalStep: Step, walltime: number | null], StepOptions>): void;
+  addScalars(...args: unknown[]): void {
+    const [mainTag, dict] = args as [string, Dict<ArrayInput>];
+    const o = STEP_WALLTIME(afterDicts(args, 2));
+    if (typeof mainTag !== 'string' || !isDict(dict)) throw new TypeError('add_scalars() takes main_tag (str) and tag_scalar_dict (dict)');
+    const walltime = o.walltime ?? Date.now() / 1000;
+    const fwLogdir = this.getFileWriter().getLogdir();
+    for (const [tag, value] of toMap(dict)) {
+      const fwTag = `${fwLogdir}/${mainTag.replace(/\//g, '_')}_${tag}`;
+      let fw = this.allWriters!.get(fwTag);
+      if (fw === undefined) {
+        fw = new FileWriter(fwTag, this.maxQueue, this.flushSecs, this.filenameSuffix);
+        this.allWriters!.set(fwTag, fw);
+      }
+      fw.addSummary(scalar(mainTag, value), o.globalStep, walltime);
+    }
+  }
+
+  /**
+   * `bins`: 'tensorflow' (writer.py's default_bins), an integer count, a sequence of edges, or
+   * one of numpy's estimators ('auto', 'fd', 'doane', 'scott', 'stone', 'rice', 'sturges', 'sqrt').
+   */
+  addHistogram(...args: Args<[tag: string, values: ArrayInput], [globalStep: Step, bins: Bins | Tensor, walltime: number | null, maxBins: number | null], HistogramOptions>): void;
+  addHistogram(...args: unknown[]): void {
+    const o = ADD_HISTOGRAM(args);
+    let bins: Bins | Tensor = o.bins === 'tensorflow' ? this.defaultBins : o.bins;
+    if (bins instanceof Tensor) bins = Array.from(bins.to(float64).contiguous().toTypedArray() as Float64Array);
+    this.getFileWriter().addSummary(histogram(o.tag, o.values, bins, o.maxBins), o.globalStep, o.walltime);
+  }
+
+  addHistogramRaw(...args: Args<[tag: string, min: number, max: number, num: number, sum: number, sumSquares: number, bucketLimits: number[], bucketCounts: number[]], [globalStep: Step, walltime: number | null], StepOptions>): void;
+  addHistogramRaw(...args: unknown[]): void {
+    const o = ADD_HISTOGRAM_RAW(args);
+    if (o.bucketLimits.length !== o.bucketCounts.length) throw new RangeError('len(bucket_limits) != len(bucket_counts), see the document.');
+    const summary = histogramRaw(o.tag, { min: o.min, max: o.max, num: o.num, sum: o.sum, sumSquares: o.sumSquares, bucketLimits: o.bucketLimits, bucketCounts: o.bucketCounts });
+    this.getFileWriter().addSummary(summary, o.globalStep, o.walltime);
+  }
+
+  /** One image: CHW by default (`dataformats` 'HWC', 'HW', ...); uint8 as is, else [0, 1] scaled to 255. */
+  addImage(...args: Args<[tag: string, imgTensor: Tensor], [globalStep: Step, walltime: number | null, dataformats: string], ImageOptions>): void;
+  addImage(...args: unknown[]): void {
+    const o = ADD_IMAGE(args);
+    this.getFileWriter().addSummary(image(o.tag, o.imgTensor, o.dataformats), o.globalStep, o.walltime);
+  }
+
+  /** A batch of images (NCHW by default) tiled into one grid, 8 a row. */
+  addImages(...args: Args<[tag: string, imgTensor: Tensor], [globalStep: Step, walltime: number | null, dataformats: string], ImageOptions>): void;
+  addImages(...args: unknown[]): void {
+    const o = ADD_IMAGES(args);
+    this.getFileWriter().addSummary(image(o.tag, o.imgTensor, o.dataformats), o.globalStep, o.walltime);
+  }
+
+  addText(...args: Args<[tag: string, textString: string], [globalStep: Step, walltime: number | null], StepOptions>): void;
+  addText(...args: unknown[]): void {
+    const o = ADD_TEXT(args);
+    this.getFileWriter().addSummary(text(o.tag, o.textString), o.globalStep, o.walltime);
+  }
+
+  /**
+   * Hyperparameters and their metrics for TensorBoard's HPARAMS tab, in the run
+   * `<logDir>/<runName>` (default: the current time in seconds).
+   */
+  addHparams(...args: Args<[hparamDict: Dict<HParamValue>, metricDict: Dict<ArrayInput>], [hparamDomainDiscrete: Dict<unknown[]> | null, runName: string | null, globalStep: Step], HparamsOptions>): void;
+  addHparams(...args: unknown[]): void {
+    const [hparamDict, metricDict] = args;
+    if (!isDict(hparamDict) || !isDict(metricDict)) throw new TypeError('hparam_dict and metric_dict should be dictionary.');
+    const o = ADD_HPARAMS(afterDicts(args, 2));
+    if (o.hparamDomainDiscrete !== null && !isDict(o.hparamDomainDiscrete)) throw new TypeError('parameter: hparam_domain_discrete should be a dictionary, nothing logged.');
+    const metrics = toMap(metricDict as Dict<ArrayInput>);
+    const [exp, ssi, sei] = hparams(toMap(hparamDict as Dict<HParamValue>), metrics, toMap(o.hparamDomainDiscrete ?? {}));
+    const runName = o.runName || String(Date.now() / 1000);
+    const w = new SummaryWriter(path.join(this.getFileWriter().getLogdir(), runName));
+    try {
+      w.fileWriter!.addSummary(exp, o.globalStep);
+      w.fileWriter!.addSummary(ssi, o.globalStep);
+      w.fileWriter!.addSummary(sei, o.globalStep);
+      for (const [k, v] of metrics) w.addScalar(k, v, o.globalStep);
+    } finally {
+      w.close();
+    }
+  }
+
+  flush(): void {
+    if (this.allWriters === null) return;
+    for (const w of this.allWriters.values()) w.flush();
+  }
+
+  close(): void {
+    if (this.allWriters === null) return;
+    for (const w of this.allWriters.values()) {
+      w.flush();
+      w.close();
+    }
+    this.fileWriter = this.allWriters = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

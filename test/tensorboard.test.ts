@@ -1,0 +1,219 @@
+// torch.utils.tensorboard.SummaryWriter against PyTorch's: Node makes the same calls that
+// scripts/fixtures/tensorboard_events.py makes with torch.utils.tensorboard, and TensorBoard's own
+// reader (EventAccumulator, run by the same script) must read the same scalars, histogram buckets,
+// image pixels, text and hparams from both.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as torch from '../lib';
+import { expectClose, expectError, fixture } from './helpers';
+import { crc32c, maskedCrc32c } from '../lib/utils/tensorboard/event_file_writer';
+
+const { SummaryWriter } = torch.utils.tensorboard;
+const root = path.join(__dirname, '..');
+const python = path.join(root, '.venv', 'bin', 'python');
+const reader = path.join(root, 'scripts', 'fixtures', 'tensorboard_events.py');
+
+interface Histo {
+  step: number;
+  min: number;
+  max: number;
+  num: number;
+  sum: number;
+  sum_squares: number;
+  bucket_limit: number[];
+  bucket: number[];
+}
+interface Run {
+  scalars: Record<string, [number, number][]>;
+  walltimes: Record<string, number[]>;
+  tensor_scalars: Record<string, [number, number, number][]>;
+  histograms: Record<string, Histo[]>;
+  images: Record<string, { step: number; width: number; height: number; mode: string; pixels: unknown }[]>;
+  text: Record<string, [number, string[]][]>;
+  hparams: Record<string, unknown>;
+}
+type DType = 'float32' | 'float64' | 'int64' | 'uint8';
+interface Inputs {
+  scalars: number[];
+  histograms: Record<string, { values: number[]; dtype: DType; step: number; bins?: number | string | number[]; max_bins?: number }>;
+  images: Record<string, { values: number[]; dtype: DType; shape: number[]; dataformats: string; batch: boolean }>;
+  text: string;
+  hparams: { hparam_dict: Record<string, number | string | boolean>; metric_dict: Record<string, number>; domain: Record<string, unknown[]> };
+}
+const expected = fixture<{ inputs: Inputs; runs: Record<string, Run> }>('tensorboard.json');
+const inputs = expected.inputs;
+
+const tensor = (values: number[], dtype: DType): torch.Tensor => torch.tensor(values, { dtype: torch[dtype] });
+
+function read(logdir: string): Record<string, Run> {
+  return JSON.parse(execFileSync(python, ['-W', 'ignore', reader, '--read', logdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 })) as Record<string, Run>;
+}
+
+/** What scripts/fixtures/tensorboard_events.py's write_logs does, with torchnode. */
+function writeLogs(logdir: string): void {
+  let w = new SummaryWriter(logdir, { maxQueue: 3 });
+  inputs.scalars.forEach((v, step) => w.addScalar('loss', v, step, { walltime: 1000.0 + step }));
+  w.addScalar('tensor_scalar', torch.tensor([inputs.scalars[0]!]), 7);
+  w.addScalar('new_style', 0.25, 1, { newStyle: true });
+  w.addScalar('double', inputs.scalars[1]!, 1, { newStyle: true, doublePrecision: true });
+  w.addScalars('run/14h', { xsinx: 1.5, xcosx: -2.0 }, 3);
+  for (const [name, spec] of Object.entries(inputs.histograms)) {
+    const options: { bins?: number | string | number[]; maxBins?: number } = {};
+    if (spec.bins !== undefined) options.bins = spec.bins;
+    if (spec.max_bins !== undefined) options.maxBins = spec.max_bins;
+    w.addHistogram(name, tensor(spec.values, spec.dtype), spec.step, options);
+  }
+  for (const [name, spec] of Object.entries(inputs.images)) {
+    const img = tensor(spec.values, spec.dtype).reshape(spec.shape);
+    if (spec.batch) w.addImages(name, img, 0, { dataformats: spec.dataformats });
+    else w.addImage(name, img, 0, { dataformats: spec.dataformats });
+  }
+  w.addText('note', inputs.text, 2);
+  w.addText('note', 'second', 3);
+  const hp = inputs.hparams;
+  w.addHparams(hp.hparam_dict, hp.metric_dict, { hparamDomainDiscrete: hp.domain, runName: 'hp_run', globalStep: 4 });
+  w.close();
+  const purged = path.join(logdir, 'purged');
+  w = new SummaryWriter(purged);
+  for (let step = 0; step < 8; step++) w.addScalar('x', step, step);
+  w.close();
+  w = new SummaryWriter(purged, { purgeStep: 5 });
+  for (let step = 5; step < 7; step++) w.addScalar('x', 10.0 * step, step);
+  w.close();
+}
+
+let tmp: string;
+let runs: Record<string, Run>;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
+  writeLogs(tmp);
+  runs = read(tmp);
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const run = (name: string): Run => runs[name]!;
+const want = (name: string): Run => expected.runs[name]!;
+
+describe('SummaryWriter event files, read back by TensorBoard', () => {
+  test('the same runs (add_scalars and add_hparams write sub-runs)', () => {
+    expect(Object.keys(runs).sort()).toEqual(Object.keys(expected.runs).sort());
+    expect(Object.keys(runs)).toEqual(expect.arrayContaining(['.', 'run_14h_xsinx', 'run_14h_xcosx', 'hp_run', 'purged']));
+  });
+
+  test('scalars: values (float32), steps, walltimes; tensor, new-style and double scalars', () => {
+    for (const name of Object.keys(expected.runs)) {
+      expect(Object.keys(run(name).scalars).sort()).toEqual(Object.keys(want(name).scalars).sort());
+      for (const [tag, events] of Object.entries(want(name).scalars)) expect(run(name).scalars[tag]).toEqual(events);
+    }
+    expect(run('.').walltimes.loss).toEqual(want('.').walltimes.loss);
+    expect(run('.').tensor_scalars).toEqual(want('.').tensor_scalars);
+    expect(run('.').tensor_scalars.double).toEqual([[1, inputs.scalars[1], 2]]);
+  });
+
+  test('purge_step: TensorBoard drops the steps at and after it from the first file', () => {
+    expect(run('purged').scalars.x).toEqual(want('purged').scalars.x);
+    expect(run('purged').scalars.x!.map(([s]) => s)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  test("histograms: bucket limits and counts are PyTorch's ('tensorflow' bins, counts, edges, numpy estimators, max_bins)", () => {
+    const mine = run('.').histograms;
+    const theirs = want('.').histograms;
+    expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
+    for (const [tag, events] of Object.entries(theirs)) {
+      const h = events[0]!;
+      const m = mine[tag]![0]!;
+      expect([tag, m.bucket_limit]).toEqual([tag, h.bucket_limit]);
+      expect([tag, m.bucket]).toEqual([tag, h.bucket]);
+      expect([m.step, m.min, m.max, m.num]).toEqual([h.step, h.min, h.max, h.num]);
+      expectClose(m.sum, h.sum, 1e-12, 1e-12, `${tag}.sum`);
+      expectClose(m.sum_squares, h.sum_squares, 1e-12, 1e-12, `${tag}.sum_squares`);
+    }
+  });
+
+  test('images: the decoded pixels, sizes and modes are the same (CHW, HWC, HW, RGBA, NCHW and NHWC grids)', () => {
+    const mine = run('.').images;
+    expect(Object.keys(mine).sort()).toEqual(Object.keys(want('.').images).sort());
+    for (const [tag, events] of Object.entries(want('.').images)) expect([tag, mine[tag]]).toEqual([tag, events]);
+  });
+
+  test('text and hparams', () => {
+    expect(run('.').text).toEqual(want('.').text);
+    expect(run('.').text['note/text_summary']![0]![1]).toEqual([inputs.text]);
+    expect(run('hp_run').hparams).toEqual(want('hp_run').hparams);
+    expect(Object.keys(run('hp_run').hparams).sort()).toEqual(['_hparams_/experiment', '_hparams_/session_end_info', '_hparams_/session_start_info']);
+  });
+});
+
+describe('SummaryWriter behaviour', () => {
+  test("event file names and the default log dir are PyTorch's", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      const w = new SummaryWriter({ comment: '_lr0.1', filenameSuffix: '.v2' });
+      expect(w.getLogdir()).toMatch(new RegExp(`^runs/[A-Z][a-z]{2}\\d{2}_\\d{2}-\\d{2}-\\d{2}_${os.hostname()}_lr0\\.1$`));
+      w.close();
+      const files = fs.readdirSync(path.join(dir, w.getLogdir()));
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.${os.hostname()}\\.${process.pid}\\.\\d+\\.v2$`));
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('records wait for maxQueue, flush() or close(); after close() a new file is started', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
+    try {
+      const w = new SummaryWriter(dir, { maxQueue: 4 });
+      const file = (): string[] => fs.readdirSync(dir).filter((f) => f.startsWith('events'));
+      const size = (): number => fs.statSync(path.join(dir, file()[0]!)).size;
+      const empty = size();
+      w.addScalar('a', 1, 0);
+      w.addScalar('a', 2, 1);
+      expect(size()).toBe(empty);
+      w.flush();
+      expect(size()).toBeGreaterThan(empty);
+      const flushed = size();
+      for (let i = 2; i < 6; i++) w.addScalar('a', i, i);
+      expect(size()).toBeGreaterThan(flushed);
+      w.close();
+      w.addScalar('a', 9, 9);
+      w.close();
+      expect(file()).toHaveLength(2);
+      expect(read(dir)['.']!.scalars.a!.map(([s]) => s)).toEqual([0, 1, 2, 3, 4, 5, 9]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CRC-32C is the Castagnoli CRC (RFC 3720 test vectors) and masked as TFRecord masks it', () => {
+    expect(crc32c(Buffer.alloc(32))).toBe(0x8a9136aa);
+    expect(crc32c(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    const crc = 0xe3069283;
+    expect(maskedCrc32c(Buffer.from('123456789'))).toBe(((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0);
+  });
+
+  test("PyTorch's errors", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
+    try {
+      const w = new SummaryWriter(dir);
+      expectError(() => w.addScalar('s', torch.ones(2, 3)), 'Tensor should contain one element (0 dimensions).             Was given size: 6 and 2 dimensions.');
+      expectError(() => w.addHistogram('h', torch.ones(0)), 'The input has no element.');
+      expectError(() => w.addHistogram('h', torch.ones(3), 0, { bins: [1, 0] }), '`bins` must increase monotonically, when an array');
+      expectError(() => w.addHistogram('h', torch.ones(3), 0, 'nope'), "'nope' is not a valid estimator for `bins`");
+      expectError(() => w.addImage('i', torch.ones(3, 4)), 'size of input tensor and input format are different.         tensor shape: (3, 4), input_format: CHW');
+      expectError(() => w.addImage('i', torch.ones(3, 4, 4), 0, { dataformats: 'CCW' }), 'You can not use the same dimension shorthand twice.');
+      expectError(() => w.addImages('i', torch.ones(2, 2, 4, 4)), 'Input should be a 4D numpy array with 3 channels');
+      expectError(() => w.addHparams({ a: 1 }, { m: 1 }, { hparamDomainDiscrete: { b: [1] } }), 'parameter: hparam_domain_discrete[b] should be a list of same type as hparam_dict[b].');
+      expectError(() => w.addHparams(new Map([['a', [1] as never]]), { m: 1 }, { runName: 'x' }), 'value should be one of int, float, str, bool, or torch.Tensor');
+      expectError(() => w.addScalar('s', 1, { globalStap: 1 } as never), "add_scalar() got an unexpected keyword argument 'globalStap'");
+      w.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
