@@ -1,3 +1,8 @@
 // torch.optim: the optimizers (one file per file of torch/optim/) and their schedulers.
+export {
+  Optimizer, registerOptimizerStepPreHook, registerOptimizerStepPostHook,
+  type ParamGroup, type OptimizerState, type ParamsT, type StateDict, type Closure, type StepPreHook, type StepPostHook,
+} from './optimizer';
+export { SGD, sgd, type SGDOptions } from './sgd';
 export * as lrScheduler from './lr_scheduler';
 export * as swaUtils from './swa_utils';

@@ -1,0 +1,586 @@
+// torch/optim/optimizer.py: the Optimizer base class (param groups, state, hooks, state_dict) and
+// the helpers every optimizer shares. Param groups and state are plain objects with camelCase
+// keys; stateDict() gives PyTorch's format with PyTorch's snake_case keys and Python's value
+// types (a group's Python floats are marked with markFloat, tuples are Tuples), so that
+// torch.save(opt.stateDict()) loads in Python's `load_state_dict` and the reverse.
+import { inspect } from 'util';
+import { isGradEnabled, setGradEnabled, enableGrad } from '../autograd';
+import { getDefaultDtype, float32, float64, type DType } from '../dtype';
+import { viewAsReal } from '../generated/torch';
+import { keep } from '../memory';
+import { native } from '../native';
+import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
+import { RemovableHandle } from '../nn/module';
+import { pyFloat as formatFloat } from '../nn/repr';
+import { op } from '../ops';
+import { pySignature } from '../python_signature';
+import { PyFloat } from '../scalar';
+import { markFloat, isMarkedFloat, Tuple } from '../serialization/pickle';
+import { Tensor } from '../tensor';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** A parameter group: its tensors and every hyperparameter (camelCase keys). */
+export interface ParamGroup {
+  params: Tensor[];
+  paramNames?: string[];
+  [key: string]: any;
+}
+/** A parameter's optimizer state (camelCase keys: step, expAvg, momentumBuffer, ...). */
+export type OptimizerState = Record<string, any>;
+/** What an optimizer is given: tensors, `[name, tensor]` pairs, or param-group objects. */
+export type ParamsT = Iterable<Tensor> | Iterable<readonly [string, Tensor]> | Iterable<{ params: Iterable<Tensor> | Iterable<readonly [string, Tensor]> | Tensor; [key: string]: unknown }>;
+/** PyTorch's optimizer state_dict: `{ state: {0: {...}}, param_groups: [{..., params: [0, 1]}] }`. */
+export interface StateDict {
+  state: Map<unknown, Record<string, unknown>>;
+  param_groups: Record<string, unknown>[];
+}
+export type Closure = () => unknown;
+export type StepPreHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | null | undefined | void;
+export type StepPostHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => void;
+
+const ZERO_GRAD = pySignature('Optimizer.zero_grad', 'self, set_to_none=True');
+
+const ops = {
+  retainsGrad: op('aten::retains_grad'),
+  sparseDim: op('aten::sparse_dim'),
+};
+
+const TENSOR_TYPES: Record<string, string> = {
+  float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16', int64: 'Long', int32: 'Int', int16: 'Short',
+  int8: 'Char', uint8: 'Byte', bool: 'Bool', complex64: 'ComplexFloat', complex128: 'ComplexDouble',
+};
+// Python's `torch.typename`: what the TypeErrors name.
+function typename(x: unknown): string {
+  if (x instanceof Tensor) return `torch.${TENSOR_TYPES[x.dtype.name] ?? x.dtype.name}Tensor`;
+  if (x === null || x === undefined) return 'NoneType';
+  if (typeof x === 'number') return Number.isSafeInteger(x) ? 'int' : 'float';
+  if (typeof x === 'string') return 'str';
+  if (typeof x === 'boolean') return 'bool';
+  if (x instanceof Map) return 'dict';
+  if (Array.isArray(x)) return x instanceof Tuple ? 'tuple' : 'list';
+  return (x as object).constructor?.name ?? 'object';
+}
+
+/** A hyperparameter as Python's f-string prints it in messages ("Invalid learning rate: -1"). */
+export function pyFormat(x: unknown): string {
+  if (x instanceof PyFloat) return formatFloat(x.value);
+  if (typeof x === 'number') return Number.isInteger(x) ? String(x) : formatFloat(x);
+  if (x === null || x === undefined) return 'None';
+  if (typeof x === 'boolean') return x ? 'True' : 'False';
+  // Tensor.__format__: a 0-dim tensor formats as its item.
+  if (x instanceof Tensor && x.dim() === 0) {
+    const v = x.item();
+    return typeof v === 'number' && (x.dtype.isFloatingPoint || !Number.isInteger(v)) ? formatFloat(v) : pyFormat(v);
+  }
+  if (Array.isArray(x)) return `${x instanceof Tuple ? '(' : '['}${x.map(pyFormat).join(', ')}${x instanceof Tuple ? (x.length === 1 ? ',)' : ')') : ']'}`;
+  return String(x);
+}
+
+/** A hyperparameter's numeric value (a Tensor's item, a PyFloat's number). */
+export function num(x: unknown): number {
+  if (x instanceof Tensor) return Number(x.item());
+  return Number(x);
+}
+
+export function isSparse(t: Tensor): boolean {
+  return (native.callOp(ops.sparseDim, t._h) as number) > 0;
+}
+
+/** Python's `_get_scalar_dtype`: the dtype of `step` tensors. */
+export function _getScalarDtype(isFused: boolean | null = null): DType {
+  if (isFused) return float32;
+  return getDefaultDtype() === float64 ? float64 : float32;
+}
+
+/** `_get_value`: a tensor's item (no compilation here). */
+export function _getValue(x: unknown): number {
+  return x instanceof Tensor ? Number(x.item()) : (x as number);
+}
+
+/** `_to_scalar`: a 1-element tensor hyperparameter becomes 0-dim. */
+export function _toScalar<T>(x: T): T {
+  return (x instanceof Tensor && x.dim() !== 0 ? x.squeeze() : x) as T;
+}
+
+// _get_foreach_kernels_supported_devices / _get_fused_kernels_supported_devices.
+const FOREACH_DEVICES = new Set(['cuda', 'xpu', 'mtia', 'privateuseone']);
+const FUSED_DEVICES = new Set(['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'privateuseone']);
+
+/** `_default_to_fused_or_foreach`: foreach on accelerators; on the CPU, the single-tensor path. */
+export function _defaultToFusedOrForeach(params: readonly (Tensor | null)[], differentiable: boolean, useFused = false): [boolean, boolean] {
+  if (differentiable) return [false, false];
+  const fused = useFused && params.every((p) => p === null || (FUSED_DEVICES.has(p.device.type) && p.dtype.isFloatingPoint));
+  const foreach = !fused && params.every((p) => p === null || FOREACH_DEVICES.has(p.device.type));
+  return [fused, foreach];
+}
+
+/** `_device_dtype_check_for_fused`. */
+export function _deviceDtypeCheckForFused(p: Tensor, cudaUnsupported = false): void {
+  const devices = [...FUSED_DEVICES].filter((d) => !(cudaUnsupported && d === 'cuda'));
+  if (!(devices.includes(p.device.type) && p.dtype.isFloatingPoint)) {
+    throw new Error(
+      `\`fused=True\` requires all the params to be floating point Tensors of supported devices: [${devices.map((d) => `'${d}'`).join(', ')}] but ${p.dtype} and ${p.device.type}`,
+    );
+  }
+}
+
+/** `_get_capturable_supported_devices`. */
+export function _getCapturableSupportedDevices(supportsXla = true): string[] {
+  return supportsXla ? ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'] : ['cuda', 'xpu', 'hpu', 'privateuseone'];
+}
+
+/** `_view_as_real`: complex params (and their state and grads) as real views, in place in the lists. */
+export function _viewAsReal(params: Tensor[], ...stateAndGrads: (Tensor | null)[][]): void {
+  params.forEach((p, i) => {
+    if (p.dtype.isComplex) {
+      params[i] = viewAsReal(p);
+      for (const s of stateAndGrads) s[i] = viewAsReal(s[i]!);
+    }
+  });
+}
+
+/** Groups tensor lists by (device, dtype) of the first list, as `_group_tensors_by_device_and_dtype`. */
+export function _groupTensorsByDeviceAndDtype<L extends (Tensor | null)[][]>(tensorlistlist: L): { lists: L; indices: number[] }[] {
+  const groups = new Map<string, { lists: L; indices: number[] }>();
+  tensorlistlist[0]!.forEach((t, i) => {
+    const key = `${t!.device}|${t!.dtype.name}`;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { lists: tensorlistlist.map(() => []) as unknown as L, indices: [] }));
+    tensorlistlist.forEach((l, j) => g!.lists[j]!.push(l[i] ?? null));
+    g.indices.push(i);
+  });
+  return [...groups.values()];
+}
+
+/** Sets `target[key]` to a hyperparameter, unwrapping Python floats into marked numbers. */
+function setHyper(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value instanceof PyFloat) {
+    target[key] = value.value;
+    markFloat(target as never, key);
+  } else if (Array.isArray(value) && !(value instanceof Tensor)) {
+    const t = new Tuple<unknown>();
+    value.forEach((v, i) => {
+      t.push(v instanceof PyFloat ? v.value : v);
+      if (v instanceof PyFloat || isMarkedFloat(value, i)) markFloat(t, i);
+    });
+    target[key] = t;
+  } else {
+    target[key] = value;
+  }
+}
+
+/** Copies `src[key]` (with its float mark) into `dst[dstKey]`. */
+function copyHyper(src: object, key: unknown, dst: Record<string, unknown>, dstKey: string, value: unknown): void {
+  dst[dstKey] = value;
+  if (isMarkedFloat(src, key)) markFloat(dst as never, dstKey);
+}
+
+// JS keys that are not camelCase spellings of PyTorch's (LBFGS's `H_diag`).
+const VERBATIM_KEYS = new Set(['H_diag']);
+const toPyKey = (k: string): string => (VERBATIM_KEYS.has(k) ? k : camelToSnake(k));
+const toJsKey = (k: string): string => (VERBATIM_KEYS.has(k) ? k : snakeToCamel(k));
+
+function entriesOf(x: unknown, what: string): [unknown, unknown][] {
+  if (x instanceof Map) return [...x.entries()];
+  if (x !== null && typeof x === 'object' && !Array.isArray(x)) return Object.entries(x);
+  throw new TypeError(`${what} must be a dict, but got ${typename(x)}`);
+}
+function getItem(x: unknown, key: string): unknown {
+  if (x instanceof Map) {
+    if (!x.has(key)) throw new Error(`KeyError: '${key}'`);
+    return x.get(key);
+  }
+  if (x === null || typeof x !== 'object' || !(key in x)) throw new Error(`KeyError: '${key}'`);
+  return (x as Record<string, unknown>)[key];
+}
+
+let nextHookId = 0;
+function addHook<H>(hooks: Map<number, H>, hook: H, prepend = false): RemovableHandle {
+  const id = nextHookId++;
+  if (prepend) {
+    const rest = [...hooks];
+    hooks.clear();
+    hooks.set(id, hook);
+    for (const [k, v] of rest) hooks.set(k, v);
+  } else {
+    hooks.set(id, hook);
+  }
+  return new RemovableHandle(() => hooks.delete(id), id);
+}
+
+const globalPreHooks = new Map<number, StepPreHook>();
+const globalPostHooks = new Map<number, StepPostHook>();
+
+/** register_optimizer_step_pre_hook: `hook(optimizer, args, kwargs)` before every optimizer's step. */
+export function registerOptimizerStepPreHook(hook: StepPreHook): RemovableHandle {
+  return addHook(globalPreHooks, hook);
+}
+/** register_optimizer_step_post_hook: `hook(optimizer, args, kwargs)` after every optimizer's step. */
+export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHandle {
+  return addHook(globalPostHooks, hook);
+}
+
+// Every tensor in a value (state entries hold tensors, lists of tensors, numbers).
+function* tensorsIn(v: unknown): Generator<Tensor> {
+  if (v instanceof Tensor) yield v;
+  else if (Array.isArray(v)) for (const x of v) yield* tensorsIn(x);
+  else if (v instanceof Map) for (const x of v.values()) yield* tensorsIn(x);
+  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) yield* tensorsIn(x);
+}
+
+/** Base class of all optimizers (torch.optim.Optimizer). */
+export abstract class Optimizer {
+  defaults: Record<string, any>;
+  /** Per-parameter state, keyed by the parameter tensor (Python's defaultdict(dict)). */
+  state: Map<Tensor, OptimizerState> = new Map();
+  paramGroups: ParamGroup[] = [];
+  _optimizerStepPreHooks = new Map<number, StepPreHook<this>>();
+  _optimizerStepPostHooks = new Map<number, StepPostHook<this>>();
+  _optimizerStateDictPreHooks = new Map<number, (optimizer: this) => void>();
+  _optimizerStateDictPostHooks = new Map<number, (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void>();
+  _optimizerLoadStateDictPreHooks = new Map<number, (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void>();
+  _optimizerLoadStateDictPostHooks = new Map<number, (optimizer: this) => void>();
+  /** Set by GradScaler (torch.amp) for the fused and capturable paths. */
+  gradScale: Tensor | null = null;
+  foundInf: Tensor | null = null;
+  _stepSupportsAmpScaling = false;
+
+  /** Python's class name (repr, messages). */
+  get pythonName(): string {
+    return this.constructor.name;
+  }
+
+  constructor(params: ParamsT, defaults: Record<string, unknown>) {
+    this.defaults = {};
+    for (const [k, v] of Object.entries(defaults)) setHyper(this.defaults, k, v);
+    for (const t of tensorsIn(this.defaults)) keep(t);
+    this._patchStepFunction();
+    if (params instanceof Tensor) {
+      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typename(params)}`);
+    }
+    if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`'${typename(params)}' object is not iterable`);
+    }
+    let groups: unknown[] = [...(params as Iterable<unknown>)];
+    if (groups.length === 0) throw new RangeError('optimizer got an empty parameter list');
+    if (!isGroupObject(groups[0])) groups = [{ params: groups }];
+    for (const g of groups) this.addParamGroup(g as Record<string, unknown>);
+  }
+
+  // Python wraps step once per class (profile_hook_step); here each instance's step is wrapped.
+  private _patchStepFunction(): void {
+    const raw = this.step as (...args: unknown[]) => unknown;
+    const self = this;
+    Object.defineProperty(this, 'step', {
+      configurable: true,
+      writable: true,
+      value: function step(...args: unknown[]): unknown {
+        let kwargs: Record<string, unknown> = {};
+        for (const hook of [...globalPreHooks.values(), ...self._optimizerStepPreHooks.values()]) {
+          const result = (hook as StepPreHook)(self, args, kwargs);
+          if (result !== null && result !== undefined) {
+            if (Array.isArray(result) && result.length === 2) [args, kwargs] = result as [unknown[], Record<string, unknown>];
+            else throw new Error(`${self.pythonName}.step must return None or a tuple of (new_args, new_kwargs), but got ${pyFormat(result)}.`);
+          }
+        }
+        const out = raw.apply(self, args);
+        // State tensors belong to the optimizer: a tidy() around the step must not free them.
+        for (const s of self.state.values()) for (const t of tensorsIn(s)) keep(t);
+        for (const hook of [...self._optimizerStepPostHooks.values(), ...globalPostHooks.values()]) (hook as StepPostHook)(self, args, kwargs);
+        return out;
+      },
+    });
+  }
+
+  /** Performs a single optimization step; `closure` reevaluates the model and returns the loss. */
+  abstract step(closure?: Closure | null): any;
+
+  /** `self.state[p]`: the parameter's state, created empty on first use (defaultdict). */
+  protected stateOf(p: Tensor): OptimizerState {
+    let s = this.state.get(p);
+    if (s === undefined) this.state.set(p, (s = {}));
+    return s;
+  }
+
+  /** `_use_grad_for_differentiable`: runs the update with grad mode = defaults.differentiable. */
+  protected useGradForDifferentiable<T>(fn: () => T): T {
+    const prev = isGradEnabled();
+    setGradEnabled(Boolean(this.defaults.differentiable));
+    try {
+      return fn();
+    } finally {
+      setGradEnabled(prev);
+    }
+  }
+
+  /** Runs the closure with grad enabled (as `with torch.enable_grad(): loss = closure()`). */
+  protected runClosure(closure: Closure | null | undefined): unknown {
+    if (closure === null || closure === undefined) return null;
+    return enableGrad(closure);
+  }
+
+  registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {
+    return addHook(this._optimizerStepPreHooks, hook);
+  }
+  registerStepPostHook(hook: StepPostHook<this>): RemovableHandle {
+    return addHook(this._optimizerStepPostHooks, hook);
+  }
+  registerStateDictPreHook(hook: (optimizer: this) => void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this._optimizerStateDictPreHooks, hook, options.prepend ?? false);
+  }
+  registerStateDictPostHook(hook: (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this._optimizerStateDictPostHooks, hook, options.prepend ?? false);
+  }
+  registerLoadStateDictPreHook(hook: (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this._optimizerLoadStateDictPreHooks, hook, options.prepend ?? false);
+  }
+  registerLoadStateDictPostHook(hook: (optimizer: this) => void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this._optimizerLoadStateDictPostHooks, hook, options.prepend ?? false);
+  }
+
+  /**
+   * The optimizer's state as PyTorch writes it: `state` maps each parameter's index (its
+   * position across the groups) to its state, snake_case keys; `param_groups` lists each group's
+   * hyperparameters with `params` as those indices. Tensors are the optimizer's own (not copies).
+   */
+  stateDict(): StateDict {
+    for (const hook of this._optimizerStateDictPreHooks.values()) hook(this);
+    const mappings = new Map<Tensor, number>();
+    let start = 0;
+    const paramGroups = this.paramGroups.map((group) => {
+      const packed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(group)) if (k !== 'params') copyHyper(group, k, packed, toPyKey(k), v);
+      group.params.forEach((p, i) => {
+        if (!mappings.has(p)) mappings.set(p, start + i);
+      });
+      packed.params = group.params.map((p) => mappings.get(p)!);
+      start += group.params.length;
+      return packed;
+    });
+    const state = new Map<unknown, Record<string, unknown>>();
+    for (const [p, s] of this.state) {
+      const packed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(s)) copyHyper(s, k, packed, toPyKey(k), v);
+      state.set(mappings.has(p) ? mappings.get(p)! : p, packed);
+    }
+    let sd: StateDict = { state, param_groups: paramGroups };
+    for (const hook of this._optimizerStateDictPostHooks.values()) {
+      const r = hook(this, sd);
+      if (r !== null && r !== undefined) sd = r;
+    }
+    return sd;
+  }
+
+  /** `_process_value_according_to_param_policy`: a loaded state tensor on the param's device and dtype. */
+  static _processValueAccordingToParamPolicy(param: Tensor, value: Tensor, paramId: unknown, paramGroups: Record<string, unknown>[], key: string | null = null): Tensor {
+    let fused = false;
+    let capturable = false;
+    for (const pg of paramGroups) {
+      if ((pg.params as unknown[]).includes(paramId)) {
+        fused = Boolean(pg.fused ?? false);
+        capturable = Boolean(pg.capturable ?? false);
+        break;
+      }
+    }
+    if (key === 'step') return capturable || fused ? value.to({ dtype: float32, device: param.device }) : value;
+    if (param.dtype.isFloatingPoint) return value.to({ dtype: param.dtype, device: param.device });
+    return value.to({ device: param.device });
+  }
+
+  /**
+   * Loads a state_dict: what stateDict() returned, or what torch.load read from a file Python's
+   * `optimizer.state_dict()` was saved to (dicts as Maps). PyTorch's checks and messages.
+   */
+  loadStateDict(stateDict: StateDict | Map<string, unknown>): void {
+    let sd: unknown = stateDict instanceof Map ? new Map(stateDict) : { ...stateDict };
+    for (const hook of this._optimizerLoadStateDictPreHooks.values()) {
+      const r = hook(this, sd as StateDict);
+      if (r !== null && r !== undefined) sd = r;
+    }
+    const groups = this.paramGroups;
+    const savedRaw = getItem(sd, 'param_groups');
+    if (!Array.isArray(savedRaw)) throw new TypeError(`param_groups must be a list, but got ${typename(savedRaw)}`);
+    // Python deep-copies the saved groups; here each becomes a plain object with camelCase keys.
+    const savedGroups = savedRaw.map((g) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of entriesOf(g, 'a param group')) {
+        const value = Array.isArray(v) ? (v instanceof Tuple ? copyTuple(v) : [...v]) : v;
+        copyHyper(g as object, k, out, toJsKey(String(k)), value);
+      }
+      return out;
+    });
+    const pyGroups = savedRaw.map((g) => Object.fromEntries(entriesOf(g, 'a param group').map(([k, v]) => [String(k), v])));
+    if (groups.length !== savedGroups.length) throw new RangeError('loaded state dict has a different number of parameter groups');
+    if (groups.some((g, i) => g.params.length !== (savedGroups[i]!.params as unknown[]).length)) {
+      throw new RangeError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+    }
+    const idMap = new Map<unknown, Tensor>();
+    savedGroups.forEach((g, i) => (g.params as unknown[]).forEach((id, j) => idMap.set(id, groups[i]!.params[j]!)));
+
+    const cast = (param: Tensor, value: unknown, paramId: unknown, key: string | null): unknown => {
+      if (value instanceof Tensor) return Optimizer._processValueAccordingToParamPolicy(param, value, paramId, pyGroups, key);
+      if (value instanceof Map || (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of entriesOf(value, 'state')) copyHyper(value, k, out, toJsKey(String(k)), cast(param, v, paramId, String(k)));
+        return out;
+      }
+      if (Array.isArray(value)) {
+        const items = value.map((v) => cast(param, v, paramId, null));
+        return value instanceof Tuple ? copyTuple(value, items) : items;
+      }
+      return value;
+    };
+    const state = new Map<Tensor, OptimizerState>();
+    const foreign = new Map<unknown, unknown>();
+    for (const [k, v] of entriesOf(getItem(sd, 'state'), 'state')) {
+      const key = typeof k === 'string' && /^\d+$/.test(k) && !idMap.has(k) ? Number(k) : k;
+      const param = idMap.get(key);
+      if (param !== undefined) state.set(param, cast(param, v, key, null) as OptimizerState);
+      else foreign.set(k, v);
+    }
+    const paramGroups = groups.map((g, i) => {
+      const ng = savedGroups[i] as ParamGroup;
+      ng.params = g.params;
+      if (g.paramNames !== undefined && ng.paramNames === undefined) ng.paramNames = g.paramNames;
+      return ng;
+    });
+    for (const [k, v] of foreign) state.set(k as Tensor, v as OptimizerState);
+    this.state = state;
+    this.paramGroups = paramGroups;
+    for (const s of state.values()) for (const t of tensorsIn(s)) keep(t);
+    for (const g of paramGroups) for (const [k, v] of Object.entries(g)) if (k !== 'params' && v instanceof Tensor) keep(v);
+    this._setstate();
+    for (const hook of this._optimizerLoadStateDictPostHooks.values()) hook(this);
+  }
+
+  /** `__setstate__`: what each optimizer fills in for state dicts written by older versions. */
+  protected _setstate(): void {
+    if (!('differentiable' in this.defaults)) this.defaults.differentiable = false;
+  }
+
+  /** Resets the gradients of all optimized tensors (to null by default, or to zero). */
+  zeroGrad(...args: [setToNone?: boolean, options?: { setToNone?: boolean }] | [options: { setToNone?: boolean }]): void {
+    const { setToNone } = ZERO_GRAD<{ setToNone: boolean }>(args);
+    const foreach = Boolean(this.defaults.foreach || this.defaults.fused);
+    const perDeviceAndDtype = new Map<string, Tensor[]>();
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g === null) continue;
+        if (setToNone) {
+          p.grad = null;
+        } else {
+          if (g.gradFn !== null) g.detach_();
+          else g.requiresGrad_(false);
+          if (!foreach || isSparse(g)) {
+            g.zero_();
+          } else {
+            const key = `${g.device}|${g.dtype.name}`;
+            const list = perDeviceAndDtype.get(key) ?? [];
+            list.push(g);
+            perDeviceAndDtype.set(key, list);
+          }
+        }
+      }
+    }
+    for (const grads of perDeviceAndDtype.values()) native.callOp(op('aten::_foreach_zero_'), grads.map((t) => t._h));
+  }
+
+  /**
+   * Adds a param group (`{ params, ...options }`); options it does not give take the
+   * optimizer's defaults. PyTorch's checks: tensors only, leaves only, no parameter twice.
+   */
+  addParamGroup(paramGroup: Record<string, unknown>): void {
+    if (!isGroupObject(paramGroup)) throw new TypeError(`param_group must be a dict, but got ${typename(paramGroup)}`);
+    const group: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(paramGroup)) if (k !== 'params') setHyper(group, k, v);
+    const params = paramGroup.params;
+    let list: unknown[];
+    if (params instanceof Tensor) list = [params];
+    else if (params instanceof Set) {
+      throw new TypeError(
+        'optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.',
+      );
+    } else if (params !== null && params !== undefined && typeof (params as Iterable<unknown>)[Symbol.iterator] === 'function') list = [...(params as Iterable<unknown>)];
+    else if (params === undefined) throw new Error("KeyError: 'params'");
+    else throw new TypeError(`'${typename(params)}' object is not iterable`);
+
+    const tensors: unknown[] = [];
+    const names: string[] = [];
+    for (const p of list) {
+      if (Array.isArray(p) && !(p instanceof Tensor)) {
+        names.push(p[0] as string);
+        tensors.push(p[1]);
+      } else {
+        tensors.push(p);
+      }
+    }
+    if (names.length !== 0) {
+      if (names.length === tensors.length) group.paramNames = names;
+      else throw new RangeError('all optimizer params should be with/without names. Some param names are missing');
+    }
+    for (const p of tensors) {
+      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typename(p)}`);
+      if (!this.defaults.differentiable && !(p.isLeaf || (native.callOp(ops.retainsGrad, p._h) as boolean))) throw new RangeError("can't optimize a non-leaf Tensor");
+    }
+    group.params = tensors;
+    for (const [name, def] of Object.entries(this.defaults)) {
+      if (!(name in group)) copyHyper(this.defaults, name, group, name, def);
+    }
+    const ps = tensors as Tensor[];
+    if (new Set(ps).size !== ps.length) {
+      process.emitWarning(
+        'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information',
+        'UserWarning',
+      );
+    }
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) {
+      for (const p of g.params) seen.add(p);
+      if (('paramNames' in group) !== ('paramNames' in g)) {
+        throw new RangeError(`all optimizer param groups should be with/without names. cannot add param group ${'paramNames' in group ? 'with names' : 'without names'} to the optimizer`);
+      }
+    }
+    if (ps.some((p) => seen.has(p))) throw new RangeError('some parameters appear in more than one parameter group');
+    for (const t of tensorsIn(group)) keep(t);
+    this.paramGroups.push(group as ParamGroup);
+  }
+
+  /** Frees the optimizer's state tensors now (they are the optimizer's; nothing else frees them). */
+  dispose(): void {
+    for (const s of this.state.values()) for (const t of tensorsIn(s)) t.dispose();
+    this.state.clear();
+  }
+
+  toString(): string {
+    let s = `${this.pythonName} (`;
+    this.paramGroups.forEach((group, i) => {
+      s += `\nParameter Group ${i}\n`;
+      const keys = Object.keys(group).filter((k) => k !== 'params').map((k) => [toPyKey(k), k] as const);
+      keys.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [py, k] of keys) {
+        const v = group[k];
+        const text = typeof v === 'number' && isMarkedFloat(group, k) ? formatFloat(v) : pyFormat(v);
+        s += `    ${py}: ${text}\n`;
+      }
+    });
+    return `${s})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+function copyTuple(t: Tuple<unknown>, items: unknown[] = [...t]): Tuple<unknown> {
+  const out = new Tuple<unknown>(...items);
+  t.forEach((_, i) => {
+    if (isMarkedFloat(t, i)) markFloat(out, i);
+  });
+  return out;
+}
+
+function isGroupObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x) || x instanceof Map) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
