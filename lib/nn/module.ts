@@ -8,13 +8,17 @@
 // that reading `this.conv1` stays a plain property read. Like Python's `__getattr__`, reading a
 // name that does not exist throws, naming it.
 import { inspect } from 'util';
-import { noGrad } from '../autograd';
+import { isGradEnabled, noGrad } from '../autograd';
 import type { DeviceLike } from '../device';
 import { DType } from '../dtype';
 import { keep } from '../memory';
 import * as dtypes from '../dtype';
-import { Tensor } from '../tensor';
-import { Parameter } from './parameter';
+import { native } from '../native';
+import { op } from '../ops';
+import { pySignature } from '../python_signature';
+import { zeros, zerosLike } from '../generated/torch';
+import { Tensor, wrap, wrapAll } from '../tensor';
+import { Buffer, Parameter } from './parameter';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
 
@@ -36,8 +40,24 @@ export class IncompatibleKeys {
 
 export type ForwardPreHook<M extends Module = Module> = (module: M, input: unknown[]) => unknown;
 export type ForwardHook<M extends Module = Module> = (module: M, input: unknown[], output: unknown) => unknown;
+/** `hook(module, gradOutput)`: may return the gradOutput to use instead (one entry per module output). */
+export type BackwardPreHook<M extends Module = Module> = (module: M, gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void | null | undefined;
+/** `hook(module, gradInput, gradOutput)`: may return the gradInput to use instead (one entry per forward argument). */
+export type BackwardHook<M extends Module = Module> = (module: M, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void | null | undefined;
+/** `hook(module, prefix, keepVars)`, run before a module saves its state. */
+export type StateDictPreHook<M extends Module = Module> = (module: M, prefix: string, keepVars: boolean) => void;
+/** `hook(module, stateDict, prefix, localMetadata)`, run after a module and its children saved their state; edits stateDict in place. */
+export type StateDictPostHook<M extends Module = Module> = (module: M, stateDict: StateDict, prefix: string, localMetadata: Map<string, unknown>) => void;
+/** `hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs)`, run before a module loads its entries. */
+export type LoadStateDictPreHook<M extends Module = Module> = (
+  module: M, stateDict: Map<string, unknown>, prefix: string, localMetadata: Map<string, unknown>, strict: boolean,
+  missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[],
+) => void;
+/** `hook(module, incompatibleKeys)`, run after a module and its children loaded; may edit the key lists in place. */
+export type LoadStateDictPostHook<M extends Module = Module> = (module: M, incompatibleKeys: IncompatibleKeys) => void;
+/** `hook(module, name, value)` of the global registration hooks: may return the value to register instead. */
+export type RegistrationHook<T> = (module: Module, name: string, value: T | null) => T | null | void;
 
-/** What `registerForwardHook` and friends return: `remove()` unregisters the hook. */
 /** torch.utils.hooks.RemovableHandle: `remove()` unregisters the hook it was returned for. */
 export class RemovableHandle {
   /** @internal */
@@ -54,9 +74,81 @@ export type StateDictCopy = () => void;
 // type tags). Reading them from a module must not throw like an unknown attribute does.
 const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType', 'tagName', 'inspect', 'dispose', 'isDisposed', 'constructor', 'prototype', 'length']);
 
-const INTERNAL = ['training', '_parameters', '_buffers', '_nonPersistentBuffersSet', '_modules', '_forwardPreHooks', '_forwardHooks', '_target', '_floats'] as const;
+const INTERNAL = [
+  'training', '_parameters', '_buffers', '_nonPersistentBuffersSet', '_modules', '_forwardPreHooks', '_forwardHooks',
+  '_forwardHooksAlwaysCalled', '_backwardPreHooks', '_backwardHooks', '_stateDictPreHooks', '_stateDictHooks',
+  '_loadStateDictPreHooks', '_loadStateDictPostHooks', '_target', '_floats',
+] as const;
 
 let nextHookId = 0;
+
+// Global hooks (torch/nn/modules/module.py's module-level dicts), run before every module's own.
+const globalForwardPreHooks = new Map<number, ForwardPreHook>();
+const globalForwardHooks = new Map<number, ForwardHook>();
+const globalForwardHooksAlwaysCalled = new Set<number>();
+const globalBackwardPreHooks = new Map<number, BackwardPreHook>();
+const globalBackwardHooks = new Map<number, BackwardHook>();
+const globalBufferRegistrationHooks = new Map<number, RegistrationHook<Tensor>>();
+const globalModuleRegistrationHooks = new Map<number, RegistrationHook<Module>>();
+const globalParameterRegistrationHooks = new Map<number, RegistrationHook<Parameter>>();
+
+const HOOK = pySignature<{ hook: unknown }>('register_hook', 'hook');
+const PREPENDED_HOOK = pySignature<{ hook: unknown; prepend?: boolean }>('register_hook', 'self, hook, *, prepend=False');
+const FORWARD_HOOK = pySignature<{ hook: unknown; prepend?: boolean; alwaysCall?: boolean }>('register_forward_hook', 'self, hook, *, prepend=False, always_call=False');
+const GLOBAL_FORWARD_HOOK = pySignature<{ hook: unknown; alwaysCall?: boolean }>('register_module_forward_hook', 'hook, *, always_call=False');
+const ZERO_GRAD = pySignature<{ setToNone?: boolean }>('Module.zero_grad', 'self, set_to_none=True');
+
+function hookArg(args: readonly unknown[], binder: typeof HOOK | typeof PREPENDED_HOOK, name: string): { hook: unknown; prepend?: boolean } {
+  const bound = binder(args, name) as { hook: unknown; prepend?: boolean };
+  if (typeof bound.hook !== 'function') throw new TypeError(`${name}(): hook must be callable, got ${typename(bound.hook)}`);
+  return bound;
+}
+function globalHook<H>(hooks: Map<number, H>, name: string, args: readonly unknown[]): RemovableHandle {
+  return addHook(hooks, hookArg(args, HOOK, name).hook as H, false);
+}
+
+/** torch.nn.modules.module.register_module_forward_pre_hook: `hook(module, input)` before every module's forward. */
+export function registerModuleForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+  return globalHook(globalForwardPreHooks, 'register_module_forward_pre_hook', [hook]);
+}
+/** torch.nn.modules.module.register_module_forward_hook: `hook(module, input, output)` after every module's forward. */
+export function registerModuleForwardHook(hook: ForwardHook, options: { alwaysCall?: boolean } = {}): RemovableHandle {
+  const bound = GLOBAL_FORWARD_HOOK([hook, options]);
+  const handle = globalHook(globalForwardHooks, 'register_module_forward_hook', [bound.hook]);
+  if (bound.alwaysCall) globalForwardHooksAlwaysCalled.add(handle.id);
+  return new RemovableHandle(() => {
+    handle.remove();
+    globalForwardHooksAlwaysCalled.delete(handle.id);
+  }, handle.id);
+}
+/** torch.nn.modules.module.register_module_full_backward_pre_hook: runs before every module's own backward pre-hooks. */
+export function registerModuleFullBackwardPreHook(hook: BackwardPreHook): RemovableHandle {
+  return globalHook(globalBackwardPreHooks, 'register_module_full_backward_pre_hook', [hook]);
+}
+/** torch.nn.modules.module.register_module_full_backward_hook: runs before every module's own full backward hooks. */
+export function registerModuleFullBackwardHook(hook: BackwardHook): RemovableHandle {
+  return globalHook(globalBackwardHooks, 'register_module_full_backward_hook', [hook]);
+}
+/** torch.nn.modules.module.register_module_buffer_registration_hook: `hook(module, name, buffer)` at every buffer registration. */
+export function registerModuleBufferRegistrationHook(hook: RegistrationHook<Tensor>): RemovableHandle {
+  return globalHook(globalBufferRegistrationHooks, 'register_module_buffer_registration_hook', [hook]);
+}
+/** torch.nn.modules.module.register_module_module_registration_hook: `hook(module, name, submodule)` at every submodule registration. */
+export function registerModuleModuleRegistrationHook(hook: RegistrationHook<Module>): RemovableHandle {
+  return globalHook(globalModuleRegistrationHooks, 'register_module_module_registration_hook', [hook]);
+}
+/** torch.nn.modules.module.register_module_parameter_registration_hook: `hook(module, name, param)` at every parameter registration. */
+export function registerModuleParameterRegistrationHook(hook: RegistrationHook<Parameter>): RemovableHandle {
+  return globalHook(globalParameterRegistrationHooks, 'register_module_parameter_registration_hook', [hook]);
+}
+
+function runRegistrationHooks<T>(hooks: Map<number, RegistrationHook<T>>, module: Module, name: string, value: T | null): T | null {
+  for (const hook of [...hooks.values()]) {
+    const output = hook(module, name, value);
+    if (output !== undefined && output !== null) value = output;
+  }
+  return value;
+}
 
 /** torch.typename(): what PyTorch's error messages call a value. */
 export function typename(value: unknown): string {
@@ -112,6 +204,14 @@ export abstract class Module {
   declare _modules: Map<string, Module | null>;
   declare readonly _forwardPreHooks: Map<number, ForwardPreHook>;
   declare readonly _forwardHooks: Map<number, ForwardHook>;
+  /** Ids of the forward hooks registered with `alwaysCall` (run even when forward throws). */
+  declare readonly _forwardHooksAlwaysCalled: Set<number>;
+  declare readonly _backwardPreHooks: Map<number, BackwardPreHook>;
+  declare readonly _backwardHooks: Map<number, BackwardHook>;
+  declare readonly _stateDictPreHooks: Map<number, StateDictPreHook>;
+  declare readonly _stateDictHooks: Map<number, StateDictPostHook>;
+  declare readonly _loadStateDictPreHooks: Map<number, LoadStateDictPreHook>;
+  declare readonly _loadStateDictPostHooks: Map<number, LoadStateDictPostHook>;
   /** @internal The object behind the Proxy. */
   declare readonly _target: Module;
   /**
@@ -129,6 +229,13 @@ export abstract class Module {
       _modules: new Map(),
       _forwardPreHooks: new Map(),
       _forwardHooks: new Map(),
+      _forwardHooksAlwaysCalled: new Set(),
+      _backwardPreHooks: new Map(),
+      _backwardHooks: new Map(),
+      _stateDictPreHooks: new Map(),
+      _stateDictHooks: new Map(),
+      _loadStateDictPreHooks: new Map(),
+      _loadStateDictPostHooks: new Map(),
       _target: this,
       _floats: new Set(),
     };
@@ -145,22 +252,54 @@ export abstract class Module {
   }
 
   /**
-   * Runs the module: forward pre-hooks, `forward`, forward hooks — Python's `module(x)`.
+   * Runs the module: forward pre-hooks, `forward`, forward hooks, and sets up the backward hooks
+   * — Python's `module(x)` (`Module._call_impl`), global hooks before the module's own.
    * `forward()` called directly skips the hooks, as in PyTorch.
    */
   call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
-    if (this._forwardPreHooks.size === 0 && this._forwardHooks.size === 0) return this.forward(...args);
+    if (
+      this._forwardPreHooks.size === 0 && this._forwardHooks.size === 0 && this._backwardHooks.size === 0 && this._backwardPreHooks.size === 0 &&
+      globalForwardPreHooks.size === 0 && globalForwardHooks.size === 0 && globalBackwardHooks.size === 0 && globalBackwardPreHooks.size === 0
+    ) {
+      return this.forward(...args);
+    }
     let input: unknown[] = args;
-    for (const hook of [...this._forwardPreHooks.values()]) {
-      const result = hook(this, input);
-      if (result !== undefined) input = Array.isArray(result) ? result : [result];
+    let result: unknown;
+    const calledAlways = new Set<number>();
+    try {
+      const backwardPreHooks = [...globalBackwardPreHooks.values(), ...this._backwardPreHooks.values()];
+      const backwardHooks = [...globalBackwardHooks.values(), ...this._backwardHooks.values()];
+      for (const hook of [...globalForwardPreHooks.values(), ...this._forwardPreHooks.values()]) {
+        const r = hook(this, input);
+        if (r !== undefined) input = Array.isArray(r) ? r : [r];
+      }
+      const bwHook = backwardHooks.length > 0 || backwardPreHooks.length > 0 ? new BackwardHookState(this, backwardHooks, backwardPreHooks) : null;
+      if (bwHook !== null) input = bwHook.setupInputHook(input);
+      result = this.forward(...input);
+      bwHook?.checkInputsNotModified();
+      for (const [id, hook] of [...globalForwardHooks, ...this._forwardHooks]) {
+        if (this._forwardHooksAlwaysCalled.has(id) || globalForwardHooksAlwaysCalled.has(id)) calledAlways.add(id);
+        const r = hook(this, input, result);
+        if (r !== undefined) result = r;
+      }
+      if (bwHook !== null) {
+        if (!(result instanceof Tensor || Array.isArray(result))) {
+          process.emitWarning(`For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but received ${pyClass(result)}`, 'UserWarning');
+        }
+        result = bwHook.setupOutputHook(result);
+      }
+      return result as ReturnType<this['forward']>;
+    } catch (e) {
+      for (const [id, hook] of globalForwardHooks) {
+        if (!globalForwardHooksAlwaysCalled.has(id) || calledAlways.has(id)) continue;
+        result = runSilenced('global module forward hook', () => hook(this, input, result), result);
+      }
+      for (const [id, hook] of this._forwardHooks) {
+        if (!this._forwardHooksAlwaysCalled.has(id) || calledAlways.has(id)) continue;
+        result = runSilenced('module forward hook', () => hook(this, input, result), result);
+      }
+      throw e;
     }
-    let output = this.forward(...input);
-    for (const hook of [...this._forwardHooks.values()]) {
-      const result = hook(this, input, output);
-      if (result !== undefined) output = result;
-    }
-    return output;
   }
 
   // ---- registration ----------------------------------------------------------------------
@@ -186,6 +325,7 @@ export abstract class Module {
           `To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
       );
     }
+    if (param !== null) param = runRegistrationHooks(globalParameterRegistrationHooks, this, name, param);
     this._parameters.set(name, param);
     mirror(this, name, param);
   }
@@ -197,6 +337,7 @@ export abstract class Module {
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(`cannot assign '${typename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
+    tensor = runRegistrationHooks(globalBufferRegistrationHooks, this, name, tensor);
     this._buffers.set(name, keep(tensor));
     if (options.persistent ?? true) this._nonPersistentBuffersSet.delete(name);
     else this._nonPersistentBuffersSet.add(name);
@@ -209,6 +350,7 @@ export abstract class Module {
     if (typeof name !== 'string') throw new TypeError(`module name should be a string. Got ${typename(name)}`);
     if (this.hasAttribute(name) && !this._modules.has(name)) throw new Error(`attribute '${name}' already exists`);
     checkName('module', name);
+    module = runRegistrationHooks(globalModuleRegistrationHooks, this, name, module);
     this._modules.set(name, module);
     mirror(this, name, module);
   }
@@ -225,20 +367,18 @@ export abstract class Module {
     } else if (this._parameters.has(name)) {
       if (value !== null) throw new TypeError(`cannot assign '${typename(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
       this.registerParameter(name, null);
-    } else if (value instanceof Module) {
-      this.removeFrom(name, 'attribute', 'parameter', 'buffer');
-      this._modules.set(name, value);
-      mirror(this, name, value);
-    } else if (this._modules.has(name)) {
-      if (value !== null) throw new TypeError(`cannot assign '${typename(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
-      this._modules.set(name, null);
-      mirror(this, name, null);
-    } else if (this._buffers.has(name)) {
+    } else if (value instanceof Module || this._modules.has(name)) {
+      if (value instanceof Module) this.removeFrom(name, 'attribute', 'parameter', 'buffer');
+      else if (value !== null) throw new TypeError(`cannot assign '${typename(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      const module = runRegistrationHooks(globalModuleRegistrationHooks, this, name, value as Module | null);
+      this._modules.set(name, module);
+      mirror(this, name, module);
+    } else if (value instanceof Buffer || this._buffers.has(name)) {
       if (value !== null && !(value instanceof Tensor)) {
         throw new TypeError(`cannot assign '${typename(value)}' as buffer '${name}' (torch.nn.Buffer, torch.Tensor or None expected)`);
       }
-      this._buffers.set(name, keep(value as Tensor | null));
-      mirror(this, name, value);
+      const persistent = value instanceof Buffer ? (value as Buffer).persistent : !this._nonPersistentBuffersSet.has(name);
+      this.registerBuffer(name, value as Tensor | null, { persistent });
     } else {
       // A class property with a setter takes the value, as a data descriptor does under Python's
       // object.__setattr__ (the parametrized tensors of torch.nn.utils.parametrize).
@@ -394,10 +534,16 @@ export abstract class Module {
       destination._metadata = new Map();
     }
     const prefix = options.prefix ?? '';
-    destination._metadata?.set(prefix.slice(0, -1), new Map([['version', (this.constructor as typeof Module)._version]]));
-    this._saveToStateDict(destination, prefix, options.keepVars ?? false);
+    const keepVars = options.keepVars ?? false;
+    const localMetadata = new Map<string, unknown>([['version', (this.constructor as typeof Module)._version]]);
+    destination._metadata?.set(prefix.slice(0, -1), localMetadata);
+    for (const hook of [...this._stateDictPreHooks.values()]) hook(this, prefix, keepVars);
+    this._saveToStateDict(destination, prefix, keepVars);
     for (const [name, module] of this._modules) {
-      if (module !== null) module.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars: options.keepVars });
+      if (module !== null) module.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars });
+    }
+    for (const hook of [...this._stateDictHooks.values()]) {
+      if (hook(this, destination, prefix, localMetadata) !== undefined) throw new Error('state_dict post-hook must return None');
     }
     return destination;
   }
@@ -436,6 +582,16 @@ export abstract class Module {
         const childState = new Map([...local].filter(([k]) => k.startsWith(childPrefix)));
         load(child, childState, childPrefix);
       }
+      // The hooks may edit the key lists in place: strict loading then judges what they left.
+      const incompatibleKeys = new IncompatibleKeys(missingKeys, unexpectedKeys);
+      for (const hook of [...module._loadStateDictPostHooks.values()]) {
+        if (hook(module, incompatibleKeys) !== undefined) {
+          throw new Error(
+            'Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return new values, ' +
+              'if incompatible_keys need to be modified, it should be done inplace.',
+          );
+        }
+      }
     };
     load(this, entries, '');
     if (strict) {
@@ -466,6 +622,7 @@ export abstract class Module {
     errorMsgs: string[],
     copies: StateDictCopy[],
   ): void {
+    for (const hook of [...this._loadStateDictPreHooks.values()]) hook(this, stateDict, prefix, _localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs);
     const localState = new Map<string, Tensor>();
     for (const [k, v] of this._parameters) if (v !== null) localState.set(k, v);
     for (const [k, v] of this._buffers) if (v !== null && !this._nonPersistentBuffersSet.has(k)) localState.set(k, v);
@@ -602,7 +759,8 @@ export abstract class Module {
   }
 
   /** Clears parameter gradients: sets them to null (default), or zeroes them with `setToNone: false`. */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(...args: [setToNone?: boolean] | [options: { setToNone?: boolean }]): void {
+    const setToNone = ZERO_GRAD(args).setToNone ?? true;
     for (const p of this.parameters()) {
       const grad = p.grad;
       if (grad === null) continue;
@@ -625,11 +783,55 @@ export abstract class Module {
 
   /** `hook(module, input)` runs before forward; returning a value replaces the input (an array is the argument list). */
   registerForwardPreHook(hook: ForwardPreHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
-    return addHook(this._forwardPreHooks, hook as ForwardPreHook, options.prepend ?? false);
+    const bound = hookArg([hook, options], PREPENDED_HOOK, 'register_forward_pre_hook');
+    return addHook(this._forwardPreHooks, bound.hook as ForwardPreHook, bound.prepend ?? false);
   }
-  /** `hook(module, input, output)` runs after forward; returning a value replaces the output. */
-  registerForwardHook(hook: ForwardHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
-    return addHook(this._forwardHooks, hook as ForwardHook, options.prepend ?? false);
+  /**
+   * `hook(module, input, output)` runs after forward; returning a value replaces the output.
+   * With `alwaysCall` it also runs when forward (or an earlier hook) throws.
+   */
+  registerForwardHook(hook: ForwardHook<this>, options: { prepend?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+    const bound = FORWARD_HOOK([hook, options]);
+    const handle = addHook(this._forwardHooks, hookArg([bound.hook], HOOK, 'register_forward_hook').hook as ForwardHook, bound.prepend ?? false);
+    if (bound.alwaysCall) this._forwardHooksAlwaysCalled.add(handle.id);
+    return new RemovableHandle(() => {
+      handle.remove();
+      this._forwardHooksAlwaysCalled.delete(handle.id);
+    }, handle.id);
+  }
+  /**
+   * `hook(module, gradOutput)` runs when the gradients with respect to the module's outputs are
+   * computed; returning an array replaces gradOutput (PyTorch's register_full_backward_pre_hook).
+   */
+  registerFullBackwardPreHook(hook: BackwardPreHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
+    const bound = hookArg([hook, options], PREPENDED_HOOK, 'register_full_backward_pre_hook');
+    return addHook(this._backwardPreHooks, bound.hook as BackwardPreHook, bound.prepend ?? false);
+  }
+  /**
+   * `hook(module, gradInput, gradOutput)` runs when the gradients with respect to the module's
+   * inputs are computed: gradInput has one entry per forward argument (null for a non-tensor),
+   * gradOutput one per output. Returning an array replaces gradInput (PyTorch's
+   * register_full_backward_hook). A forward that modifies its inputs in place is refused.
+   */
+  registerFullBackwardHook(hook: BackwardHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
+    const bound = hookArg([hook, options], PREPENDED_HOOK, 'register_full_backward_hook');
+    return addHook(this._backwardHooks, bound.hook as BackwardHook, bound.prepend ?? false);
+  }
+  /** `hook(module, prefix, keepVars)` runs at the start of this module's part of `stateDict()`. */
+  registerStateDictPreHook(hook: StateDictPreHook<this>): RemovableHandle {
+    return addHook(this._stateDictPreHooks, hookArg([hook], HOOK, 'register_state_dict_pre_hook').hook as StateDictPreHook, false);
+  }
+  /** `hook(module, stateDict, prefix, localMetadata)` runs once this module and its children are in `stateDict`; it edits it in place. */
+  registerStateDictPostHook(hook: StateDictPostHook<this>): RemovableHandle {
+    return addHook(this._stateDictHooks, hookArg([hook], HOOK, 'register_state_dict_post_hook').hook as StateDictPostHook, false);
+  }
+  /** `hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs)` runs before this module loads its entries. */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook<this>): RemovableHandle {
+    return addHook(this._loadStateDictPreHooks, hookArg([hook], HOOK, 'register_load_state_dict_pre_hook').hook as LoadStateDictPreHook, false);
+  }
+  /** `hook(module, incompatibleKeys)` runs after this module and its children loaded; editing the key lists changes what strict loading reports. */
+  registerLoadStateDictPostHook(hook: LoadStateDictPostHook<this>): RemovableHandle {
+    return addHook(this._loadStateDictPostHooks, hookArg([hook], HOOK, 'register_load_state_dict_post_hook').hook as LoadStateDictPostHook, false);
   }
 
   // ---- printing -------------------------------------------------------------------------
@@ -655,6 +857,223 @@ export abstract class Module {
   }
   [inspect.custom](): string {
     return this.toString();
+  }
+}
+
+/** Python's `type(x)` as a warning prints it. */
+function pyClass(value: unknown): string {
+  return `<class '${value === null || value === undefined ? 'NoneType' : typename(value)}'>`;
+}
+
+/** An always-called forward hook after forward threw: its own error is reported as a warning, not raised. */
+function runSilenced(what: string, run: () => unknown, result: unknown): unknown {
+  try {
+    const r = run();
+    return r === undefined ? result : r;
+  } catch (e) {
+    process.emitWarning(`${what} with \`\`always_call=True\`\` raised an exception that was silenced as another error was raised in forward: ${(e as Error).message}`, 'UserWarning');
+    return result;
+  }
+}
+
+const ops = { foreachMul: op('aten::_foreach_mul.Scalar'), version: op('aten::_version') };
+const tensorVersion = (t: Tensor): number => native.callOp(ops.version, t._h) as number;
+const isNone = (x: unknown): x is null | undefined | void => x === null || x === undefined;
+
+/**
+ * The identity node PyTorch's BackwardHookFunction puts between a module and its inputs (or
+ * outputs): one autograd node for all the tensors that require grad (`_foreach_mul(ts, 1)`, exact
+ * for every value), whose incoming gradients `onGrads` sees together (null where none arrived)
+ * and may replace. The node's tensor hooks run one after another right before it applies: all
+ * but the last hand over a copy of their gradient, which the last one overwrites with the
+ * replacement once every gradient is known. libtorch lets no hook give a gradient where none
+ * arrived, so (unlike PyTorch's Function, which passes on zeros) none leaves the node there; a
+ * gradient replaced by null leaves it as zeros.
+ */
+function identityNode(tensors: Tensor[], onGrads: (grads: (Tensor | null)[]) => (Tensor | null)[] | undefined): Tensor[] {
+  const outs = wrapAll(native.callOp(ops.foreachMul, tensors.map((t) => t._h), 1));
+  const last = outs.length - 1;
+  const grads: (Tensor | null)[] = [];
+  const held: (Tensor | null)[] = [];
+  outs.forEach((out, i) => {
+    native.registerHook(out._h, (h) => {
+      grads[i] = h === null ? null : wrap(h);
+      if (i < last) {
+        held[i] = grads[i]?.clone() ?? null;
+        return held[i]?._h;
+      }
+      const replaced = onGrads(grads.slice());
+      if (replaced === undefined) return undefined;
+      noGrad(() => {
+        for (let j = 0; j < last; j++) {
+          const into = held[j];
+          if (into === null || into === undefined || replaced[j] === grads[j]) continue;
+          if (isNone(replaced[j])) into.zero_();
+          else into.copy_(replaced[j]!);
+        }
+      });
+      const mine = replaced[last];
+      const arrived = grads[last];
+      if (arrived === null || arrived === undefined || mine === arrived) return undefined;
+      return isNone(mine) ? zerosLike(arrived)._h : mine._h;
+    });
+  });
+  return outs;
+}
+
+/**
+ * Turns the identity node's gradients (its differentiable tensors only) into one per tensor of
+ * the module's arguments, and replacements back. Kept apart so that the hooks' closure holds
+ * nothing but tensor metadata (the graph holds the hooks; a tensor held there would never be freed).
+ */
+function spreadGrads(
+  tensors: readonly Tensor[],
+  differentiable: readonly number[],
+  onGrads: (grads: (Tensor | null)[], zerosOf: (i: number) => Tensor) => (Tensor | null)[] | undefined,
+): (grads: (Tensor | null)[]) => (Tensor | null)[] | undefined {
+  const metas = tensors.map((t) => ({ shape: [...t.shape], dtype: t.dtype, device: t.device }));
+  const zerosOf = (i: number): Tensor => zeros(metas[i]!.shape, { dtype: metas[i]!.dtype, device: metas[i]!.device });
+  return (grads) => {
+    const all: (Tensor | null)[] = metas.map(() => null);
+    differentiable.forEach((i, k) => {
+      all[i] = grads[k] ?? null;
+    });
+    const replaced = onGrads(all, zerosOf);
+    return replaced === undefined ? undefined : differentiable.map((i) => replaced[i] ?? null);
+  };
+}
+
+/**
+ * torch/utils/hooks.py's BackwardHook: per call of a module with full backward (pre-)hooks, the
+ * identity nodes on its inputs and outputs, and the user hooks called once both the output and
+ * the input gradients are known.
+ */
+class BackwardHookState {
+  private gradOutputs: (Tensor | null)[] | null = null;
+  private nOutputs = -1;
+  private outputTensorsIndex: number[] | null = null;
+  private nInputs = -1;
+  private inputTensorsIndex: number[] | null = null;
+  /** The inputs as forward received them, with their versions then (forward must not modify them in place). */
+  private hooked: { tensor: WeakRef<Tensor>; version: number; index: number }[] = [];
+
+  constructor(
+    private readonly module: Module,
+    private readonly userHooks: BackwardHook[],
+    private readonly userPreHooks: BackwardPreHook[],
+  ) {}
+
+  private packWithNone(indices: number[], values: (Tensor | null)[], size: number): (Tensor | null)[] {
+    const res: (Tensor | null)[] = new Array<Tensor | null>(size).fill(null);
+    indices.forEach((idx, i) => {
+      res[idx] = values[i] ?? null;
+    });
+    return res;
+  }
+
+  /**
+   * Puts the tensors of `args` that require grad through one identity node; `onGrads` receives
+   * one gradient per tensor of `args` (in order) and may return replacements, one per tensor.
+   */
+  private applyOnTensors(
+    args: unknown[],
+    onGrads: (grads: (Tensor | null)[], zerosOf: (i: number) => Tensor) => (Tensor | null)[] | undefined,
+  ): [unknown[], number[] | null, [Tensor, number][]] {
+    const tensorsIdx: number[] = [];
+    const tensors: Tensor[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (arg instanceof Tensor) {
+        tensorsIdx.push(i);
+        tensors.push(arg);
+      }
+    }
+    if (!(tensors.some((t) => t.requiresGrad) && isGradEnabled())) return [args, null, []];
+    // PyTorch passes the others through its Function too, marked non-differentiable: unchanged here.
+    const differentiable: number[] = [];
+    for (let i = 0; i < tensors.length; i++) if (tensors[i]!.requiresGrad) differentiable.push(i);
+    const outs = identityNode(differentiable.map((i) => tensors[i]!), spreadGrads(tensors, differentiable, onGrads));
+    const out = args.slice();
+    const hooked: [Tensor, number][] = [];
+    for (let k = 0; k < outs.length; k++) {
+      out[tensorsIdx[differentiable[k]!]!] = outs[k];
+      hooked.push([outs[k]!, differentiable[k]!]);
+    }
+    return [out, tensorsIdx, hooked];
+  }
+
+  setupInputHook(args: unknown[]): unknown[] {
+    const [res, inputIdx, hooked] = this.applyOnTensors(args, (grads, zerosOf) => {
+      if (this.gradOutputs === null) return undefined; // reached without passing through the outputs (double backward)
+      // PyTorch materialises a gradient that did not reach the node as zeros.
+      const gradInput = grads.map((g, i) => g ?? zerosOf(i));
+      let packed = this.packWithNone(this.inputTensorsIndex!, gradInput, this.nInputs);
+      for (const hook of this.userHooks) {
+        const out = hook(this.module, packed, this.gradOutputs);
+        if (isNone(out)) continue;
+        if (out.length !== packed.length) {
+          throw new Error(`Backward hook returned an invalid number of grad_input, got ${out.length}, but expected ${packed.length}`);
+        }
+        packed = out;
+      }
+      this.gradOutputs = null;
+      return this.inputTensorsIndex!.map((i) => packed[i] ?? null);
+    });
+    this.nInputs = args.length;
+    this.inputTensorsIndex = inputIdx;
+    this.hooked = hooked.map(([t, index]) => ({ tensor: new WeakRef(t), version: tensorVersion(t), index }));
+    return res;
+  }
+
+  /** PyTorch refuses in-place changes of the identity node's outputs (they would bypass the hook). */
+  checkInputsNotModified(): void {
+    for (const { tensor, version, index } of this.hooked) {
+      const t = tensor.deref();
+      if (t === undefined || t.isDisposed || tensorVersion(t) === version) continue;
+      throw new Error(
+        `Output ${index} of BackwardHookFunction is a view and is being modified inplace. This view was created inside a custom Function ` +
+          '(or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward ' +
+          'associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning ' +
+          'the output of the custom Function.',
+      );
+    }
+  }
+
+  setupOutputHook(result: unknown): unknown {
+    const isTuple = Array.isArray(result);
+    const args = isTuple ? (result as unknown[]) : [result];
+    const [res, outputIdx] = this.applyOnTensors(args, (grads) => {
+      this.gradOutputs = this.packWithNone(this.outputTensorsIndex!, grads, this.nOutputs);
+      const expectedLen = this.gradOutputs.length;
+      for (const preHook of this.userPreHooks) {
+        const hookGradOutputs = preHook(this.module, this.gradOutputs);
+        if (isNone(hookGradOutputs)) continue;
+        if (hookGradOutputs.length !== expectedLen) {
+          throw new Error(`Backward pre hook returned an invalid number of grad_output, got ${hookGradOutputs.length}, but expected ${expectedLen}`);
+        }
+        this.gradOutputs = hookGradOutputs;
+      }
+      const local = this.gradOutputs;
+      if (this.inputTensorsIndex === null) {
+        process.emitWarning(
+          'Full backward hook is firing when gradients are computed with respect to module outputs since no inputs require gradients. ' +
+            'See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.',
+          'UserWarning',
+        );
+        const gradInputs = this.packWithNone([], [], this.nInputs);
+        for (const hook of this.userHooks) {
+          const r = hook(this.module, gradInputs, this.gradOutputs);
+          if (!isNone(r) && !(Array.isArray(r) && r.every(isNone))) {
+            throw new Error('Backward hook for Modules where no input requires gradient should always return None or None for all gradients.');
+          }
+        }
+        this.gradOutputs = null;
+      }
+      return this.outputTensorsIndex!.map((i) => local[i] ?? null);
+    });
+    this.nOutputs = args.length;
+    this.outputTensorsIndex = outputIdx;
+    return isTuple ? res : res[0];
   }
 }
 
@@ -744,5 +1163,19 @@ const moduleTraps: ProxyHandler<Module> = {
     if (index !== undefined && isIndexable(target)) target._deleteItem(index);
     else target._deleteAttribute(key);
     return true;
+  },
+};
+
+/** torch.nn.modules.module: Module and the global hooks it registers for every module. */
+export const modules = {
+  module: {
+    Module,
+    registerModuleForwardPreHook,
+    registerModuleForwardHook,
+    registerModuleFullBackwardPreHook,
+    registerModuleFullBackwardHook,
+    registerModuleBufferRegistrationHook,
+    registerModuleModuleRegistrationHook,
+    registerModuleParameterRegistrationHook,
   },
 };

@@ -32,6 +32,24 @@ export class Parameter extends Tensor {
   }
 }
 
+const BUFFER = pySignature<{ data?: Tensor | null; persistent?: boolean }>('Buffer.__new__', 'cls, data=None, *, persistent=True');
+
+/**
+ * torch.nn.Buffer: a tensor that a Module registers as a buffer when it is assigned to one of
+ * the Module's properties (`persistent: false` keeps it out of stateDict()). Like PyTorch's, it
+ * shares `data`'s storage, detached, with its requires_grad.
+ */
+export class Buffer extends Tensor {
+  declare persistent: boolean;
+  constructor(...args: [data?: Tensor | null, options?: { persistent?: boolean }] | [options: { data?: Tensor | null; persistent?: boolean }]) {
+    const o = BUFFER(args);
+    const data = o.data ?? empty(0);
+    super(native.callOp(ops.alias, data._h) as Handle);
+    native.callOp(ops.requiresGrad_, this._h, data.requiresGrad);
+    Object.defineProperty(this, 'persistent', { value: o.persistent ?? true, writable: true, enumerable: false, configurable: true });
+  }
+}
+
 // torch/nn/parameter.py's UninitializedTensorMixin, UninitializedParameter, UninitializedBuffer:
 // placeholders of lazy modules (lib/nn/lazy.ts) that hold no data until `materialize(shape)`.
 const UNINIT_SHAPE_ERROR =
