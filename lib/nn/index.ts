@@ -1,9 +1,9 @@
 // torch.nn: Parameter, Module and its containers, layers, init and functional.
 export * as functional from './functional';
 export * as init from './init';
-export { Parameter } from './parameter';
+export { Parameter, Buffer } from './parameter';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, sliceIndices, type Slice } from './container';
-export { Module, RemovableHandle, IncompatibleKeys, type StateDict, type ForwardHook, type ForwardPreHook } from './module';
+export { Module, RemovableHandle, IncompatibleKeys, modules, type StateDict, type ForwardHook, type ForwardPreHook, type BackwardHook, type BackwardPreHook } from './module';
 export {
   ReLU, ReLU6, Hardtanh, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax,
   Threshold, RReLU, Hardsigmoid, Mish, Hardswish, CELU, SELU, GLU, Hardshrink, LogSigmoid, Softplus, Softshrink, PReLU,
