@@ -1,0 +1,501 @@
+// torch/utils/data/dataloader.py. `for (const batch of loader)` iterates in this thread
+// (numWorkers 0); `for await (const batch of loader)` works for any numWorkers. Workers are
+// worker_threads: each rebuilds the dataset from what _transfer.ts sent it, seeds its default
+// generator with base_seed + id, and answers the batch indices it is given; indices go to the
+// workers round-robin and batches come back in order, as in PyTorch.
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { pySignature } from '../../python_signature';
+import { defaultCollate, defaultConvert } from './collate';
+import { Dataset, IterableDataset, len } from './dataset';
+import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, pyRepr, type Generator } from './sampler';
+import { createFetcher, StopFetching } from './worker';
+import { decode, encode, type Encoded } from './_transfer';
+import type { FromWorker, ToWorker, WorkerConfig } from './_worker_main';
+
+const DATALOADER = pySignature(
+  'DataLoader.__init__',
+  'self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0, collate_fn=None, ' +
+    'pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None, multiprocessing_context=None, generator=None, ' +
+    '*, prefetch_factor=None, persistent_workers=False, pin_memory_device="", in_order=True',
+);
+
+type CollateFn = (batch: never) => unknown;
+
+export interface DataLoaderOptions {
+  batchSize?: number | null;
+  shuffle?: boolean | null;
+  sampler?: Iterable<unknown> | null;
+  batchSampler?: Iterable<unknown[]> | null;
+  numWorkers?: number;
+  collateFn?: ((batch: never) => unknown) | null;
+  pinMemory?: boolean;
+  dropLast?: boolean;
+  timeout?: number;
+  workerInitFn?: ((workerId: number) => void) | null;
+  multiprocessingContext?: null;
+  generator?: Generator | null;
+  prefetchFactor?: number | null;
+  persistentWorkers?: boolean;
+  pinMemoryDevice?: string;
+  inOrder?: boolean;
+}
+
+interface Bound {
+  dataset: Dataset;
+  batchSize: number | null;
+  shuffle: boolean | null;
+  sampler: (Iterable<unknown> & { length?: number }) | null;
+  batchSampler: (Iterable<unknown[]> & { length?: number }) | null;
+  numWorkers: number;
+  collateFn: CollateFn | null;
+  pinMemory: boolean;
+  dropLast: boolean;
+  timeout: number;
+  workerInitFn: ((workerId: number) => void) | null;
+  multiprocessingContext: unknown;
+  generator: Generator | null;
+  prefetchFactor: number | null;
+  persistentWorkers: boolean;
+  pinMemoryDevice: string;
+  inOrder: boolean;
+}
+
+// Persistent workers outlive an iteration, not their loader.
+const persistentPools = new FinalizationRegistry<WorkerPool>((pool) => pool.terminate());
+// Other workers end with their iterator, or when it is dropped unfinished.
+const iteratorPools = new FinalizationRegistry<WorkerPool>((pool) => pool.terminate());
+
+/** Batches (or samples) of a dataset, drawn by a sampler, collated, optionally by worker threads. */
+export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
+  readonly dataset: Dataset;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: Iterable<unknown> & { length?: number };
+  readonly batchSampler: (Iterable<unknown[]> & { length?: number }) | null;
+  readonly numWorkers: number;
+  readonly collateFn: CollateFn;
+  readonly pinMemory: boolean;
+  readonly pinMemoryDevice: string;
+  readonly timeout: number;
+  readonly workerInitFn: ((workerId: number) => void) | null;
+  readonly generator: Generator | null;
+  readonly prefetchFactor: number | null;
+  readonly persistentWorkers: boolean;
+  readonly inOrder: boolean;
+  /** @internal */
+  readonly _iterable: boolean;
+  /** @internal The persistent workers, once started. */
+  _pool: WorkerPool | null = null;
+
+  constructor(dataset: Dataset, options?: DataLoaderOptions);
+  constructor(dataset: Dataset, batchSize: number | null, shuffle?: boolean | null, options?: DataLoaderOptions);
+  constructor(...args: unknown[]) {
+    const o = DATALOADER<Bound>(args);
+    let { batchSize, shuffle, sampler, batchSampler, dropLast, prefetchFactor } = o;
+    const { numWorkers, timeout } = o;
+    if (numWorkers < 0) throw new RangeError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    if (timeout < 0) throw new RangeError('timeout option should be non-negative');
+    if (numWorkers === 0 && prefetchFactor !== null) {
+      throw new RangeError(
+        'prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.',
+      );
+    } else if (numWorkers > 0 && prefetchFactor === null) {
+      prefetchFactor = 2;
+    } else if (prefetchFactor !== null && prefetchFactor < 0) {
+      throw new RangeError('prefetch_factor option should be non-negative');
+    }
+    if (o.persistentWorkers && numWorkers === 0) throw new RangeError('persistent_workers option needs num_workers > 0');
+    if (o.multiprocessingContext !== null) throw new TypeError('multiprocessing_context is not supported: DataLoader workers are worker_threads');
+    this.dataset = o.dataset;
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = prefetchFactor;
+    this.pinMemory = o.pinMemory;
+    this.pinMemoryDevice = o.pinMemoryDevice;
+    this.timeout = timeout;
+    this.workerInitFn = o.workerInitFn;
+    this.inOrder = o.inOrder;
+    this._iterable = o.dataset instanceof IterableDataset;
+    if (this._iterable) {
+      if (shuffle !== false && shuffle !== null) throw new RangeError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${pyRepr(shuffle)}`);
+      if (sampler !== null) throw new RangeError(`DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=${samplerRepr(sampler)}`);
+      if (batchSampler !== null) throw new RangeError(`DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=${samplerRepr(batchSampler)}`);
+    } else {
+      shuffle = Boolean(shuffle);
+    }
+    if (sampler !== null && shuffle) throw new RangeError('sampler option is mutually exclusive with shuffle');
+    if (batchSampler !== null) {
+      if (batchSize !== 1 || shuffle || sampler !== null || dropLast) {
+        throw new RangeError('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new RangeError('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+    }
+    if (sampler === null) {
+      if (this._iterable) sampler = infiniteConstantSampler;
+      else sampler = shuffle ? new RandomSampler(o.dataset, { generator: o.generator }) : new SequentialSampler(o.dataset);
+    }
+    if (batchSize !== null && batchSampler === null) batchSampler = new BatchSampler(sampler as Iterable<number>, batchSize, dropLast);
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    this.sampler = sampler;
+    this.batchSampler = batchSampler;
+    this.generator = o.generator;
+    this.collateFn = o.collateFn ?? ((batchSampler !== null ? defaultCollate : defaultConvert) as CollateFn);
+    this.persistentWorkers = o.persistentWorkers;
+  }
+
+  /** @internal The sampler whose items the fetcher takes: the batch sampler when batching. */
+  get _indexSampler(): Iterable<unknown> & { length?: number } {
+    return this.batchSampler ?? this.sampler;
+  }
+
+  /** `len(loader)`: batches per epoch (from the sampler, or the iterable dataset's length). */
+  get length(): number {
+    if (this._iterable) {
+      const n = len(this.dataset);
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    return len(this._indexSampler);
+  }
+
+  /** Iterates in this thread; a loader with workers is iterated with `for await`. */
+  *[Symbol.iterator](): Iterator<T> {
+    if (this.numWorkers > 0) throw new TypeError(`a DataLoader with num_workers=${this.numWorkers} is iterated with \`for await\``);
+    const samplerIter = this._indexSampler[Symbol.iterator]();
+    drawSeed(this.generator); // _BaseDataLoaderIter draws its base seed even without workers
+    this.warnPinMemory();
+    const fetch = createFetcher(this._iterable, this.dataset, this.batchSampler !== null, this.collateFn, this.dropLast);
+    for (let r = samplerIter.next(); !r.done; r = samplerIter.next()) {
+      let data: unknown;
+      try {
+        data = fetch(r.value);
+      } catch (err) {
+        if (err instanceof StopFetching) return;
+        throw err;
+      }
+      yield data as T;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.numWorkers === 0) {
+      const it = this[Symbol.iterator]();
+      return {
+        next: async () => it.next(),
+        return: async (value?: unknown) => it.return!(value as T),
+      };
+    }
+    return new MultiWorkerIterator<T>(this);
+  }
+
+  /** @internal */
+  warnPinMemory(): void {
+    if (!this.pinMemory) return;
+    if (this.pinMemoryDevice !== '') {
+      process.emitWarning(`pin_memory_device is deprecated, the current accelerator will be used as the device,ignore pin_memory_device='${this.pinMemoryDevice}'.`, 'UserWarning');
+    }
+    process.emitWarning("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.", 'UserWarning');
+  }
+}
+
+function samplerRepr(s: unknown): string {
+  return `<${(s as object).constructor?.name ?? 'object'} object>`;
+}
+
+/** _InfiniteConstantSampler: the sampler of an iterable dataset, `null` forever. */
+const infiniteConstantSampler: Iterable<null> = {
+  *[Symbol.iterator]() {
+    for (;;) yield null;
+  },
+};
+
+// ---- workers -----------------------------------------------------------------------------
+
+const ENTRY = path.join(__dirname, `_worker_main${path.extname(__filename)}`);
+
+// When torchnode itself runs from its TypeScript sources (under ts-jest), a worker has no
+// TypeScript loader of its own: this one transpiles on require, with an on-disk cache.
+const TS_BOOTSTRAP = `
+const { workerData } = require('worker_threads');
+if (!require.extensions['.ts']) {
+  const fs = require('fs'), path = require('path'), os = require('os'), crypto = require('crypto');
+  const ts = require(workerData.typescript);
+  const dir = path.join(os.tmpdir(), 'torchnode-ts-' + ts.version);
+  fs.mkdirSync(dir, { recursive: true });
+  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true };
+  require.extensions['.ts'] = (module, filename) => {
+    const source = fs.readFileSync(filename, 'utf8');
+    const cached = path.join(dir, crypto.createHash('sha1').update(filename).update(source).digest('hex') + '.js');
+    let out;
+    try {
+      out = fs.readFileSync(cached, 'utf8');
+    } catch {
+      out = ts.transpileModule(source, { compilerOptions: options, fileName: filename }).outputText;
+      const tmp = cached + '.' + process.pid + '.' + require('worker_threads').threadId;
+      fs.writeFileSync(tmp, out);
+      fs.renameSync(tmp, cached);
+    }
+    module._compile(out, filename);
+  };
+}
+require(workerData.entry);
+`;
+
+function startWorker(config: WorkerConfig): Worker {
+  if (ENTRY.endsWith('.ts')) return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, typescript: require.resolve('typescript') } });
+  return new Worker(ENTRY, { workerData: config });
+}
+
+type ErrorInfo = { name: string; message: string; stack: string };
+
+/** ExceptionWrapper.reraise: the worker's error, its type kept, its stack in the message. */
+function reraise(e: ErrorInfo, workerId: number): Error {
+  const Ctor = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
+  const err = new Ctor(`Caught ${e.name} in DataLoader worker process ${workerId}.\nOriginal ${e.stack}`);
+  if (Ctor === Error && e.name !== 'Error') err.name = e.name;
+  return err;
+}
+
+/** The worker threads of one iteration (or of a loader, with persistent workers). */
+class WorkerPool {
+  readonly workers: Worker[] = [];
+  readonly #inbox: { worker: number; msg: FromWorker }[] = [];
+  #wake: (() => void) | null = null;
+  #fatal: Error | null = null;
+  #closed = false;
+  #live = 0;
+
+  constructor(loader: DataLoader<unknown>, baseSeed: number | bigint) {
+    const modules = new Set<string>();
+    const spec = encode([loader.dataset, loader.collateFn, loader.workerInitFn], [], modules, 'the dataset');
+    for (let i = 0; i < loader.numWorkers; i++) {
+      const w = startWorker({
+        iterable: loader._iterable,
+        spec,
+        modules: [...modules],
+        autoCollation: loader.batchSampler !== null,
+        dropLast: loader.dropLast,
+        baseSeed: BigInt(baseSeed),
+        workerId: i,
+        numWorkers: loader.numWorkers,
+      });
+      this.#live++;
+      w.unref();
+      w.on('message', (msg: FromWorker) => {
+        this.#inbox.push({ worker: i, msg });
+        this.#wake?.();
+      });
+      w.on('error', (err: Error) => {
+        this.#fatal ??= reraise({ name: err.name, message: err.message, stack: err.stack ?? String(err) }, i);
+        this.#wake?.();
+      });
+      w.on('exit', (code) => {
+        this.#live--;
+        if (!this.#closed) this.#fatal ??= new Error(`DataLoader worker (thread ${i}) exited unexpectedly with exit code ${code}`);
+        this.#wake?.();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Worker threads still running. */
+  get live(): number {
+    return this.#live;
+  }
+
+  post(worker: number, msg: ToWorker): void {
+    this.workers[worker]!.postMessage(msg);
+  }
+
+  /** The next message from any worker; the workers keep the process alive only while it waits. */
+  async receive(timeout: number): Promise<{ worker: number; msg: FromWorker }> {
+    for (;;) {
+      const next = this.#inbox.shift();
+      if (next !== undefined) return next;
+      if (this.#fatal !== null) throw this.#fatal;
+      let timer: NodeJS.Timeout | undefined;
+      for (const w of this.workers) w.ref();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          this.#wake = resolve;
+          if (timeout > 0) timer = setTimeout(() => reject(new Error(`DataLoader timed out after ${timeout} seconds`)), timeout * 1000);
+        });
+      } finally {
+        clearTimeout(timer);
+        this.#wake = null;
+        for (const w of this.workers) w.unref();
+      }
+    }
+  }
+
+  terminate(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+type Task = { worker: number; data?: FromWorker };
+
+/** _MultiProcessingDataLoaderIter: one epoch over the loader, batches from its workers. */
+class MultiWorkerIterator<T> implements AsyncIterator<T> {
+  readonly #loader: DataLoader<unknown>;
+  readonly _pool: WorkerPool;
+  #samplerIter: Iterator<unknown>;
+  #ready: Promise<void> | null = null;
+  #sendIdx = 0;
+  #rcvdIdx = 0;
+  readonly #taskInfo = new Map<number, Task>();
+  #tasksOutstanding = 0;
+  #workersStatus: boolean[];
+  readonly #workersNumTasks: number[];
+  #nextWorker = 0;
+  #done = false;
+
+  constructor(loader: DataLoader<unknown>) {
+    this.#loader = loader;
+    this.#samplerIter = loader._indexSampler[Symbol.iterator]();
+    const baseSeed = drawSeed(loader.generator);
+    loader.warnPinMemory();
+    const n = loader.numWorkers;
+    this.#workersStatus = new Array<boolean>(n).fill(true);
+    this.#workersNumTasks = new Array<number>(n).fill(0);
+    if (loader.persistentWorkers && loader._pool !== null) {
+      this._pool = loader._pool;
+      this.#ready = this.#resume();
+    } else {
+      this._pool = new WorkerPool(loader, baseSeed);
+      if (loader.persistentWorkers) {
+        loader._pool = this._pool;
+        persistentPools.register(loader, this._pool);
+      } else {
+        iteratorPools.register(this, this._pool, this);
+      }
+      this.#prefetch();
+    }
+  }
+
+  /** _reset of persistent workers: each worker acknowledges the new epoch; stale batches are dropped. */
+  async #resume(): Promise<void> {
+    const n = this.#loader.numWorkers;
+    for (let i = 0; i < n; i++) this._pool.post(i, { resume: true });
+    let acks = 0;
+    while (acks < n) {
+      const { msg } = await this._pool.receive(this.#loader.timeout);
+      if ('resumed' in msg) acks++;
+    }
+    this.#prefetch();
+  }
+
+  #prefetch(): void {
+    for (let i = 0; i < this.#loader.prefetchFactor! * this.#loader.numWorkers; i++) this.#tryPutIndex();
+  }
+
+  #tryPutIndex(): void {
+    const maxTasks = this.#loader.prefetchFactor! * this.#loader.numWorkers;
+    const r = this.#samplerIter.next();
+    if (r.done) return;
+    const n = this.#loader.numWorkers;
+    let worker = -1;
+    for (let k = 0; k < n; k++) {
+      const w = this.#nextWorker;
+      this.#nextWorker = (this.#nextWorker + 1) % n;
+      if (!this.#workersStatus[w]) continue;
+      const active = this.#workersStatus.filter(Boolean).length;
+      if (this.#loader.inOrder || this.#workersNumTasks[w]! < Math.floor(maxTasks / active)) {
+        worker = w;
+        break;
+      }
+    }
+    if (worker < 0) return;
+    this._pool.post(worker, { task: this.#sendIdx, index: r.value });
+    this.#taskInfo.set(this.#sendIdx, { worker });
+    this.#workersNumTasks[worker]!++;
+    this.#tasksOutstanding++;
+    this.#sendIdx++;
+  }
+
+  #process(task: Task): T {
+    this.#workersNumTasks[task.worker]!--;
+    this.#tryPutIndex();
+    const msg = task.data!;
+    if ('error' in msg) throw reraise(msg.error, task.worker);
+    return decode((msg as { data: Encoded }).data) as T;
+  }
+
+  #finish(): IteratorResult<T> {
+    this.#done = true;
+    if (!this.#loader.persistentWorkers) this._pool.terminate();
+    return { done: true, value: undefined };
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    if (this.#done) return { done: true, value: undefined };
+    try {
+      if (this.#ready !== null) {
+        await this.#ready;
+        this.#ready = null;
+      }
+      for (;;) {
+        for (;;) {
+          if (this.#rcvdIdx >= this.#sendIdx) return this.#finish();
+          const info = this.#taskInfo.get(this.#rcvdIdx);
+          if (info !== undefined && (info.data !== undefined || this.#workersStatus[info.worker])) break;
+          this.#taskInfo.delete(this.#rcvdIdx);
+          this.#rcvdIdx++;
+        }
+        const current = this.#taskInfo.get(this.#rcvdIdx)!;
+        if (current.data !== undefined) {
+          this.#taskInfo.delete(this.#rcvdIdx);
+          this.#rcvdIdx++;
+          return { done: false, value: this.#process(current) };
+        }
+        const { msg } = await this._pool.receive(this.#loader.timeout);
+        if ('resumed' in msg) continue;
+        this.#tasksOutstanding--;
+        if ('stop' in msg) {
+          // _IterableDatasetStopIteration: that worker's copy of the dataset is exhausted.
+          this.#workersStatus[msg.stop] = false;
+          this.#tryPutIndex();
+          continue;
+        }
+        const task = this.#taskInfo.get(msg.task)!;
+        task.data = msg;
+        if (msg.task !== this.#rcvdIdx) {
+          if (!this.#loader.inOrder) {
+            this.#taskInfo.delete(msg.task);
+            return { done: false, value: this.#process(task) };
+          }
+          continue;
+        }
+        this.#taskInfo.delete(msg.task);
+        this.#rcvdIdx++;
+        return { done: false, value: this.#process(task) };
+      }
+    } catch (err) {
+      this.#done = true;
+      this._pool.terminate();
+      if (this.#loader._pool === this._pool) this.#loader._pool = null;
+      throw err;
+    }
+  }
+
+  /** Leaving a `for await` early ends this iteration's workers (persistent ones stay for the next). */
+  async return(): Promise<IteratorResult<T>> {
+    if (!this.#done) {
+      this.#done = true;
+      if (!this.#loader.persistentWorkers) this._pool.terminate();
+    }
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+export type { WorkerPool };

@@ -1,0 +1,237 @@
+// torch/utils/data/sampler.py. A sampler is any Iterable of indices (or of index batches); its
+// `length` getter is `__len__`. With the same seeds the indices are PyTorch's: the same draws
+// from the same generators in the same order.
+import { empty, multinomial, randint, randperm } from '../../generated/torch';
+import { int64, float64 } from '../../dtype';
+import { tensor } from '../../creation';
+import { Tensor } from '../../tensor';
+import { pySignature } from '../../python_signature';
+import { MT19937, randint as mtRandint, randperm as mtRandperm } from './_mt19937';
+import { len } from './dataset';
+
+/** A torch.Generator, passed through to the ops that draw from it; `null` is the default generator. */
+export type Generator = object;
+
+/** What a sampler draws from: the default generator (null), a torch.Generator, or a fresh seeded one. */
+type Source = Generator | MT19937 | null;
+
+function drawRandperm(n: number, g: Source): number[] {
+  if (g instanceof MT19937) return mtRandperm(n, g);
+  const t = g === null ? randperm(n) : randperm(n, { generator: g as never });
+  const out = t.tolist() as number[];
+  t.dispose();
+  return out;
+}
+
+function drawRandint(high: number, size: number, g: Source): number[] {
+  if (g instanceof MT19937) return mtRandint(high, size, g);
+  const t = g === null ? randint(high, [size], { dtype: int64 }) : randint(high, [size], { dtype: int64, generator: g as never });
+  const out = t.tolist() as number[];
+  t.dispose();
+  return out;
+}
+
+/** `int(torch.empty((), dtype=torch.int64).random_(generator=g).item())`: a number, or a bigint beyond 2^53. */
+export function drawSeed(generator: Generator | null): number | bigint {
+  const t = empty([], { dtype: int64 });
+  if (generator === null) t.random_();
+  else t.random_({ generator: generator as never });
+  const seed = t.item() as number | bigint;
+  t.dispose();
+  return seed;
+}
+
+/** `torch.Generator(); g.manual_seed(seed)`: a fresh CPU generator. */
+export function seededGenerator(seed: number | bigint): MT19937 {
+  return new MT19937(BigInt.asUintN(64, BigInt(seed)));
+}
+
+/** Base class of samplers (torch.utils.data.Sampler): an iterable of indices with an optional length. */
+export abstract class Sampler<T = number> implements Iterable<T> {
+  abstract [Symbol.iterator](): Iterator<T>;
+
+  /** `__len__`, where the sampler has one. */
+  get length(): number | undefined {
+    return undefined;
+  }
+}
+
+/** 0, 1, ..., len(dataSource) - 1. */
+export class SequentialSampler extends Sampler<number> {
+  readonly dataSource: { readonly length?: number };
+
+  constructor(dataSource: { readonly length?: number }) {
+    super();
+    this.dataSource = SEQUENTIAL<{ dataSource: { length?: number } }>([dataSource]).dataSource;
+  }
+
+  override *[Symbol.iterator](): Iterator<number> {
+    const n = len(this.dataSource);
+    for (let i = 0; i < n; i++) yield i;
+  }
+
+  override get length(): number {
+    return len(this.dataSource);
+  }
+}
+
+const SEQUENTIAL = pySignature('SequentialSampler.__init__', 'self, data_source');
+const RANDOM_SAMPLER = pySignature('RandomSampler.__init__', 'self, data_source, replacement=False, num_samples=None, generator=None');
+
+export interface RandomSamplerOptions {
+  replacement?: boolean;
+  numSamples?: number | null;
+  generator?: Generator | null;
+}
+
+/** A random permutation of the dataset (or `numSamples` draws with replacement). */
+export class RandomSampler extends Sampler<number> {
+  readonly dataSource: { readonly length?: number };
+  readonly replacement: boolean;
+  readonly _numSamples: number | null;
+  readonly generator: Generator | null;
+
+  constructor(dataSource: { readonly length?: number }, replacement?: boolean | RandomSamplerOptions, numSamples?: number | null | RandomSamplerOptions, generator?: Generator | null | RandomSamplerOptions, options?: RandomSamplerOptions);
+  constructor(...args: unknown[]) {
+    super();
+    const o = RANDOM_SAMPLER<{ dataSource: { length?: number }; replacement: unknown; numSamples: unknown; generator: Generator | null }>(args);
+    this.dataSource = o.dataSource;
+    this.generator = o.generator;
+    this._numSamples = o.numSamples as number | null;
+    if (typeof o.replacement !== 'boolean') throw new TypeError(`replacement should be a boolean value, but got replacement=${pyRepr(o.replacement)}`);
+    this.replacement = o.replacement;
+    const n = this.numSamples;
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`num_samples should be a positive integer value, but got num_samples=${pyRepr(n)}`);
+  }
+
+  get numSamples(): number {
+    return this._numSamples === null ? len(this.dataSource) : this._numSamples;
+  }
+
+  override *[Symbol.iterator](): Iterator<number> {
+    const n = len(this.dataSource);
+    const g: Source = this.generator ?? seededGenerator(drawSeed(null));
+    const numSamples = this.numSamples;
+    if (this.replacement) {
+      for (let i = 0; i < Math.floor(numSamples / 32); i++) yield* drawRandint(n, 32, g);
+      yield* drawRandint(n, numSamples % 32, g);
+    } else {
+      for (let i = 0; i < Math.floor(numSamples / n); i++) yield* drawRandperm(n, g);
+      yield* drawRandperm(n, g).slice(0, numSamples % n);
+    }
+  }
+
+  override get length(): number {
+    return this.numSamples;
+  }
+}
+
+const SUBSET_RANDOM = pySignature('SubsetRandomSampler.__init__', 'self, indices, generator=None');
+
+/** The given indices in a random order. */
+export class SubsetRandomSampler extends Sampler<number> {
+  readonly indices: readonly number[];
+  readonly generator: Generator | null;
+
+  constructor(indices: readonly number[], generator?: Generator | null | { generator?: Generator | null }, options?: { generator?: Generator | null });
+  constructor(...args: unknown[]) {
+    super();
+    const o = SUBSET_RANDOM<{ indices: readonly number[]; generator: Generator | null }>(args);
+    this.indices = o.indices;
+    this.generator = o.generator;
+  }
+
+  override *[Symbol.iterator](): Iterator<number> {
+    for (const i of drawRandperm(this.indices.length, this.generator)) yield this.indices[i]!;
+  }
+
+  override get length(): number {
+    return this.indices.length;
+  }
+}
+
+const WEIGHTED = pySignature('WeightedRandomSampler.__init__', 'self, weights, num_samples, replacement=True, generator=None');
+
+/** Indices drawn with the given (unnormalised) weights, with or without replacement. */
+export class WeightedRandomSampler extends Sampler<number> {
+  readonly weights: Tensor;
+  readonly numSamples: number;
+  readonly replacement: boolean;
+  readonly generator: Generator | null;
+
+  constructor(weights: readonly number[] | Tensor, numSamples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator | null }, options?: { replacement?: boolean; generator?: Generator | null });
+  constructor(...args: unknown[]) {
+    super();
+    const o = WEIGHTED<{ weights: readonly number[] | Tensor; numSamples: unknown; replacement: unknown; generator: Generator | null }>(args);
+    const n = o.numSamples;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new RangeError(`num_samples should be a positive integer value, but got num_samples=${pyRepr(n)}`);
+    if (typeof o.replacement !== 'boolean') throw new RangeError(`replacement should be a boolean value, but got replacement=${pyRepr(o.replacement)}`);
+    const w = o.weights instanceof Tensor ? o.weights.to(float64) : tensor(o.weights as number[], { dtype: float64 });
+    if (w.ndim !== 1) throw new RangeError(`weights should be a 1d sequence but given weights have shape (${[...w.shape].join(', ')})`);
+    this.weights = w;
+    this.numSamples = n;
+    this.replacement = o.replacement;
+    this.generator = o.generator;
+  }
+
+  override *[Symbol.iterator](): Iterator<number> {
+    const t = this.generator === null
+      ? multinomial(this.weights, this.numSamples, this.replacement)
+      : multinomial(this.weights, this.numSamples, this.replacement, { generator: this.generator as never });
+    const out = t.tolist() as number[];
+    t.dispose();
+    yield* out;
+  }
+
+  override get length(): number {
+    return this.numSamples;
+  }
+}
+
+const BATCH = pySignature('BatchSampler.__init__', 'self, sampler, batch_size, drop_last');
+
+/** Groups another sampler's indices into batches of `batchSize` (the last one shorter unless `dropLast`). */
+export class BatchSampler extends Sampler<number[]> {
+  readonly sampler: Iterable<number> & { readonly length?: number };
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+
+  constructor(sampler: Iterable<number> & { readonly length?: number }, batchSize: number, dropLast: boolean, options?: { batchSize?: number; dropLast?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const { sampler, batchSize, dropLast } = BATCH<{ sampler: Iterable<number> & { readonly length?: number }; batchSize: unknown; dropLast: unknown }>(args);
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new RangeError(`batch_size should be a positive integer value, but got batch_size=${pyRepr(batchSize)}`);
+    }
+    if (typeof dropLast !== 'boolean') throw new RangeError(`drop_last should be a boolean value, but got drop_last=${pyRepr(dropLast)}`);
+    this.sampler = sampler;
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+  }
+
+  override *[Symbol.iterator](): Iterator<number[]> {
+    let batch: number[] = [];
+    for (const idx of this.sampler) {
+      batch.push(idx);
+      if (batch.length === this.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0 && !this.dropLast) yield batch;
+  }
+
+  override get length(): number {
+    const n = len(this.sampler);
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+}
+
+/** How Python prints a value in these messages (repr of None, bools, numbers, strings). */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return `'${v}'`;
+  return String(v);
+}
