@@ -64,6 +64,17 @@ export interface Native {
   fromStorage(h: Handle, dtype: number, storageOffset: number, sizes: readonly number[], strides: readonly number[]): Handle;
   /** Moves the storage bytes `from` reports to V8 over to `to` (see native/tensor.cc). */
   transferCharge(from: Handle, to: Handle): void;
+  /**
+   * Hands a tensor to another thread (worker_threads): puts one more reference of h's tensor, and
+   * the storage bytes h is charged with, in a process-wide cell and returns its id. h stays usable
+   * (charged with nothing). No bytes are copied. A cell nobody takes is freed when the exporting
+   * environment (thread) ends.
+   */
+  exportTensor(h: Handle): bigint;
+  /** Takes the tensor exported under `id`, in any thread, exactly once; an unknown or taken id is an Error. */
+  importTensor(id: bigint): Handle;
+  /** Cells exported by any thread and not taken yet. */
+  exportedTensors(): number;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -1,4 +1,6 @@
 // Tensor handles: ownership, external-memory accounting, creation from and export to JS memory.
+#include <mutex>
+
 #include "torchnode.h"
 
 namespace torchnode {
@@ -91,11 +93,11 @@ static void FinalizeHandle(node_api_basic_env env, void* data, void* /*hint*/) {
   delete h;
 }
 
-Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
-  if (!tensor.defined()) return env.Null();
+// A new handle charged with `accounted` bytes of storage.
+static Napi::Value WrapCharged(Napi::Env env, at::Tensor tensor, int64_t accounted) {
   EnvState& st = State(env);
   auto* h = new TensorHandle();
-  h->accounted = ChargeFor(tensor);
+  h->accounted = accounted;
   h->slot = SlotOf(tensor);
   h->tensor = std::move(tensor);
   h->state = &st;
@@ -108,6 +110,12 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   st.stats[kLiveHandles] += 1;
   DevStat(&st, h->slot, kDevHandles) += 1;
   return Napi::Value(env, out);
+}
+
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
+  if (!tensor.defined()) return env.Null();
+  int64_t charge = ChargeFor(tensor);
+  return WrapCharged(env, std::move(tensor), charge);
 }
 
 static TensorHandle* HandleOf(Napi::Env env, Napi::Value value) {
@@ -221,6 +229,80 @@ static Napi::Value ChargedBytes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), h->disposed ? 0.0 : static_cast<double>(h->accounted));
 }
 
+// Tensor hand-off between Node environments (worker_threads). exportTensor(h) puts one more
+// reference of h's tensor in a process-wide cell, together with the storage bytes h is charged
+// with (h stays usable, charged with nothing), and returns the cell's id; importTensor(id), in
+// any environment, takes the tensor out exactly once as a new handle carrying that charge. No
+// bytes are copied. A cell nobody takes dies with the environment that exported it.
+struct ExportedTensor {
+  at::Tensor tensor;
+  int64_t bytes;
+  EnvState* owner;  // compared only: cells are dropped before their environment's state is freed
+};
+static std::mutex exportMutex;
+static std::unordered_map<uint64_t, ExportedTensor>& Exported() {
+  // Never destroyed: tensors must not be freed by static destructors after libtorch's own.
+  static auto* cells = new std::unordered_map<uint64_t, ExportedTensor>();
+  return *cells;
+}
+static uint64_t nextExportId = 1;  // guarded by exportMutex; ids are never reused
+
+static Napi::Value ExportTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TensorHandle* h = HandleOf(env, info[0]);
+  if (h == nullptr) throw Napi::TypeError::New(env, "exportTensor() expects a tensor handle");
+  if (h->disposed) throw Napi::Error::New(env, "Tensor has been disposed");
+  int64_t bytes = h->accounted;
+  uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(exportMutex);
+    id = nextExportId++;
+    Exported().emplace(id, ExportedTensor{h->tensor, bytes, h->state});
+  }
+  if (bytes != 0) {
+    Charge(env, h->state, h->slot, -bytes);
+    h->accounted = 0;
+  }
+  return Napi::BigInt::New(env, id);
+}
+
+static Napi::Value ImportTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBigInt()) throw Napi::TypeError::New(env, "importTensor() expects the bigint id exportTensor() returned");
+  bool lossless = false;
+  uint64_t id = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  ExportedTensor cell;
+  {
+    std::lock_guard<std::mutex> lock(exportMutex);
+    auto it = lossless ? Exported().find(id) : Exported().end();
+    if (it == Exported().end())
+      throw Napi::Error::New(env, "importTensor(): no tensor is exported under id " + info[0].ToString().Utf8Value() +
+                                      " (an id is taken once, and dies with the environment that exported it)");
+    cell = std::move(it->second);
+    Exported().erase(it);
+  }
+  return WrapCharged(env, std::move(cell.tensor), cell.bytes);
+}
+
+// exportedTensors() -> cells exported by any environment and not taken yet.
+static Napi::Value ExportedTensors(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(exportMutex);
+  return Napi::Number::New(info.Env(), static_cast<double>(Exported().size()));
+}
+
+static void DropExports(void* state) {
+  std::vector<at::Tensor> dropped;  // freed after the lock is released
+  std::lock_guard<std::mutex> lock(exportMutex);
+  for (auto it = Exported().begin(); it != Exported().end();) {
+    if (it->second.owner == state) {
+      dropped.push_back(std::move(it->second.tensor));
+      it = Exported().erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 static Napi::Array IntArray(Napi::Env env, c10::IntArrayRef values) {
   auto arr = Napi::Array::New(env, values.size());
   for (size_t i = 0; i < values.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(values[i])));
@@ -255,6 +337,10 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "toBytes", ToBytes);
   TN_EXPORT(exports, "transferCharge", TransferCharge);
   TN_EXPORT(exports, "chargedBytes", ChargedBytes);
+  TN_EXPORT(exports, "exportTensor", ExportTensor);
+  TN_EXPORT(exports, "importTensor", ImportTensor);
+  TN_EXPORT(exports, "exportedTensors", ExportedTensors);
+  napi_add_env_cleanup_hook(env, DropExports, &st);
   TN_EXPORT(exports, "shape", Shape);
   TN_EXPORT(exports, "strides", Strides);
   TN_EXPORT(exports, "storageOffset", StorageOffset);
