@@ -4,5 +4,7 @@ export {
   type ParamGroup, type OptimizerState, type ParamsT, type StateDict, type Closure, type StepPreHook, type StepPostHook,
 } from './optimizer';
 export { SGD, sgd, type SGDOptions } from './sgd';
+export { Adam, adam, type AdamOptions } from './adam';
+export { AdamW, adamw, type AdamWOptions } from './adamw';
 export * as lrScheduler from './lr_scheduler';
 export * as swaUtils from './swa_utils';

@@ -146,7 +146,9 @@ export function _groupTensorsByDeviceAndDtype<L extends (Tensor | null)[][]>(ten
     const key = `${t!.device}|${t!.dtype.name}`;
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { lists: tensorlistlist.map(() => []) as unknown as L, indices: [] }));
-    tensorlistlist.forEach((l, j) => g!.lists[j]!.push(l[i] ?? null));
+    tensorlistlist.forEach((l, j) => {
+      if (l.length > 0) g!.lists[j]!.push(l[i] ?? null);
+    });
     g.indices.push(i);
   });
   return [...groups.values()];
@@ -234,12 +236,13 @@ export abstract class Optimizer {
   /** Per-parameter state, keyed by the parameter tensor (Python's defaultdict(dict)). */
   state: Map<Tensor, OptimizerState> = new Map();
   paramGroups: ParamGroup[] = [];
-  _optimizerStepPreHooks = new Map<number, StepPreHook<this>>();
-  _optimizerStepPostHooks = new Map<number, StepPostHook<this>>();
-  _optimizerStateDictPreHooks = new Map<number, (optimizer: this) => void>();
-  _optimizerStateDictPostHooks = new Map<number, (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void>();
-  _optimizerLoadStateDictPreHooks = new Map<number, (optimizer: this, stateDict: StateDict) => StateDict | null | undefined | void>();
-  _optimizerLoadStateDictPostHooks = new Map<number, (optimizer: this) => void>();
+  // Hooks are stored for any optimizer (so that a subclass stays assignable to Optimizer).
+  _optimizerStepPreHooks = new Map<number, StepPreHook<any>>();
+  _optimizerStepPostHooks = new Map<number, StepPostHook<any>>();
+  _optimizerStateDictPreHooks = new Map<number, (optimizer: any) => void>();
+  _optimizerStateDictPostHooks = new Map<number, (optimizer: any, stateDict: StateDict) => StateDict | null | undefined | void>();
+  _optimizerLoadStateDictPreHooks = new Map<number, (optimizer: any, stateDict: StateDict) => StateDict | null | undefined | void>();
+  _optimizerLoadStateDictPostHooks = new Map<number, (optimizer: any) => void>();
   /** Set by GradScaler (torch.amp) for the fused and capturable paths. */
   gradScale: Tensor | null = null;
   foundInf: Tensor | null = null;
@@ -583,4 +586,30 @@ function isGroupObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x) || x instanceof Map) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
+}
+
+// Python's arithmetic on a hyperparameter that may be a number or a Tensor (a Tensor lr): the
+// result is a Tensor, computed in its dtype, when either side is one (Tensor.__rsub__,
+// __rtruediv__ = reciprocal() * other, __rpow__ = torch.pow(other, self)).
+export type NumberOrTensor = number | Tensor;
+export function sAdd(a: NumberOrTensor, b: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.add(b) : b instanceof Tensor ? b.add(a) : a + b;
+}
+export function sSub(a: NumberOrTensor, b: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.sub(b) : b instanceof Tensor ? new Tensor(native.callOp(op('aten::rsub.Scalar'), b._h, a) as never) : a - b;
+}
+export function sMul(a: NumberOrTensor, b: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.mul(b) : b instanceof Tensor ? b.mul(a) : a * b;
+}
+export function sDiv(a: NumberOrTensor, b: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.div(b) : b instanceof Tensor ? b.reciprocal().mul(a) : a / b;
+}
+export function sPow(a: NumberOrTensor, b: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.pow(b as number) : b instanceof Tensor ? powScalarTensor(a, b) : a ** b;
+}
+export function sNeg(a: NumberOrTensor): NumberOrTensor {
+  return a instanceof Tensor ? a.neg() : -a;
+}
+function powScalarTensor(a: number, b: Tensor): Tensor {
+  return new Tensor(native.callOp(op('aten::pow.Scalar'), a, b._h) as never);
 }
