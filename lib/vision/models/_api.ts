@@ -12,7 +12,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Module, StateDict } from '../../nn/module';
-import { isOptions } from '../../nn/modules_utils';
 import { load, type MapLocation } from '../../serialization';
 import type { ImageClassification } from '../transforms/_presets';
 
@@ -214,37 +213,6 @@ function fnmatch(name: string, pattern: string): boolean {
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^(?:${re})$`, 's').test(name);
-}
-
-/** Python's `_ovewrite_named_param`: a weights-imposed option must agree with what was given. */
-export function _ovewriteNamedParam(kwargs: Record<string, unknown>, param: string, newValue: unknown): void {
-  const key = param.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  if (key in kwargs && kwargs[key] !== undefined) {
-    if (kwargs[key] !== newValue) throw new RangeError(`The parameter '${param}' expected value ${String(newValue)} but got ${String(kwargs[key])} instead.`);
-  } else {
-    kwargs[key] = newValue;
-  }
-}
-
-export interface BuilderOptions<W extends WeightsEnum> {
-  weights?: W | string | null;
-  progress?: boolean;
-}
-
-/**
- * A builder's own keyword arguments (`weights`, `progress`) and the rest, which go to the model's
- * constructor (Python's `**kwargs`).
- */
-export function _builderArgs<W extends WeightsEnum>(
-  name: string,
-  weightsEnum: WeightsEnumClass<W>,
-  args: readonly unknown[],
-): { weights: W | null; progress: boolean; kwargs: Record<string, unknown> } {
-  if (args.length > 1 || (args.length === 1 && args[0] !== undefined && !isOptions(args[0]))) {
-    throw new TypeError(`${name}() takes 0 positional arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`);
-  }
-  const { weights, progress, ...kwargs } = (args[0] ?? {}) as Record<string, unknown>;
-  return { weights: weightsEnum.verify(weights), progress: (progress as boolean | undefined) ?? true, kwargs };
 }
 
 // ---- torch.hub's checkpoint cache -----------------------------------------------------------

@@ -4,7 +4,8 @@ import * as nn from '../../nn';
 import { pySignature } from '../../python_signature';
 import type { Tensor } from '../../tensor';
 import { ImageClassification } from '../transforms/_presets';
-import { _builderArgs, _ovewriteNamedParam, registerModel, Weights, WeightsEnum, type BuilderOptions } from './_api';
+import { registerModel, Weights, WeightsEnum } from './_api';
+import { _builderArgs, _ovewriteNamedParam, type BuilderOptions } from './_utils';
 import { _IMAGENET_CATEGORIES } from './_meta';
 
 const ALEXNET = pySignature('AlexNet.__init__', 'self, num_classes=1000, dropout=0.5');

@@ -2,8 +2,10 @@
 // weights enums and the registry (getModel, getModelWeights, getWeight, listModels).
 export {
   Weights, WeightsEnum, getModel, getModelBuilder, getModelWeights, getWeight, listModels, getDir, loadStateDictFromUrl, downloadUrlToFile,
-  type WeightsMeta, type WeightsEnumClass, type ModelBuilder, type BuilderOptions, type GetStateDictOptions, type ListModelsOptions,
+  type WeightsMeta, type WeightsEnumClass, type ModelBuilder, type GetStateDictOptions, type ListModelsOptions,
 } from './_api';
 export { _IMAGENET_CATEGORIES } from './_meta';
+export { type BuilderOptions, type LayerFactory } from './_utils';
 export * from './alexnet';
 export * from './vgg';
+export * from './resnet';
