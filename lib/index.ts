@@ -47,3 +47,4 @@ export * as optim from './optim';
 export * as utils from './utils';
 export * as vision from './vision';
 export * as amp from './amp';
+export * as func from './func';
