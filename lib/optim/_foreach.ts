@@ -101,6 +101,7 @@ export const foreachNeg_ = neg.inplace;
 export const foreachNeg = neg.out;
 export const foreachSign_ = sign.inplace;
 export const foreachAbs = abs.out;
+export const foreachAbs_ = abs.inplace;
 export const foreachReciprocal_ = reciprocal.inplace;
 export function foreachZero_(self: TensorList): void {
   call('aten::_foreach_zero_', [self]);

@@ -6,5 +6,9 @@ export {
 export { SGD, sgd, type SGDOptions } from './sgd';
 export { Adam, adam, type AdamOptions } from './adam';
 export { AdamW, adamw, type AdamWOptions } from './adamw';
+export { Adamax, adamax, type AdamaxOptions } from './adamax';
+export { NAdam, nadam, type NAdamOptions } from './nadam';
+export { RAdam, radam, type RAdamOptions } from './radam';
+export { Adagrad, adagrad, type AdagradOptions } from './adagrad';
 export * as lrScheduler from './lr_scheduler';
 export * as swaUtils from './swa_utils';

@@ -613,3 +613,20 @@ export function sNeg(a: NumberOrTensor): NumberOrTensor {
 function powScalarTensor(a: number, b: Tensor): Tensor {
   return new Tensor(native.callOp(op('aten::pow.Scalar'), a, b._h) as never);
 }
+
+const sparseOps = {
+  indices: op('aten::_indices'),
+  values: op('aten::_values'),
+  cooTensor: op('aten::sparse_coo_tensor.indices_size'),
+};
+/** A sparse gradient's `_indices()` and `_values()`. */
+export function _indices(t: Tensor): Tensor {
+  return new Tensor(native.callOp(sparseOps.indices, t._h) as never);
+}
+export function _values(t: Tensor): Tensor {
+  return new Tensor(native.callOp(sparseOps.values, t._h) as never);
+}
+/** `_make_sparse` (adagrad.py, sparse_adam.py): a COO tensor of grad's size. */
+export function _makeSparse(grad: Tensor, indices: Tensor, values: Tensor): Tensor {
+  return new Tensor(native.callOp(sparseOps.cooTensor, indices._h, values._h, [...grad.shape], null, null, null, null, null) as never);
+}
