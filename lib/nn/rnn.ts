@@ -1,6 +1,7 @@
 // Recurrent layers: RNN, LSTM, GRU and the cells RNNCell, LSTMCell, GRUCell (torch/nn/modules/rnn.py). The recurrence itself is ATen's
-// `aten::lstm.input` / `aten::gru.input` / `aten::rnn_tanh.input` / `aten::rnn_relu.input`,
-// called with the flat weight list exactly as PyTorch's `_VF.lstm(...)`.
+// `aten::lstm.input` / `aten::gru.input` / `aten::rnn_tanh.input` / `aten::rnn_relu.input` (and
+// their `.data` overloads for a PackedSequence), called with the flat weight list exactly as
+// PyTorch's `_VF.lstm(...)`.
 import { empty, gruCell, lstmCell, rnnReluCell, rnnTanhCell, zeros } from '../generated/torch';
 import { native } from '../native';
 import { op } from '../ops';
@@ -12,6 +13,7 @@ import type { FactoryOptions } from './linear';
 import { pyFloat } from './repr';
 import { pySignature } from '../python_signature';
 import { type Args } from './modules_utils';
+import { PackedSequence } from './utils/rnn';
 
 const ops = {
   LSTM: op('aten::lstm.input'),
@@ -19,6 +21,17 @@ const ops = {
   RNN_TANH: op('aten::rnn_tanh.input'),
   RNN_RELU: op('aten::rnn_relu.input'),
 };
+const packedOps = {
+  LSTM: op('aten::lstm.data'),
+  GRU: op('aten::gru.data'),
+  RNN_TANH: op('aten::rnn_tanh.data'),
+  RNN_RELU: op('aten::rnn_relu.data'),
+};
+
+/** The rows of the hidden state reordered as the batch was (PyTorch's `_apply_permutation`). */
+function applyPermutation(tensor: Tensor, permutation: Tensor): Tensor {
+  return tensor.indexSelect(1, permutation);
+}
 
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -153,21 +166,27 @@ export class RNNBase extends Module {
   /** A no-op off cuDNN, as in PyTorch on the CPU. */
   flattenParameters(): void {}
 
-  checkInput(input: Tensor): void {
+  checkInput(input: Tensor, batchSizes: Tensor | null = null): void {
     const w = this._flatWeights[0];
     if (w != null && input.dtype.name !== w.dtype.name) {
-      throw new Error(
+      throw new RangeError(
         `RNN input dtype (${input.dtype}) does not match weight dtype (${w.dtype}). ` +
           `Convert input: input.to(${w.dtype}), or convert model: model.to(${input.dtype})`,
       );
     }
-    if (input.ndim !== 3) throw new Error(`input must have 3 dimensions, got ${input.ndim}`);
+    const expectedInputDim = batchSizes !== null ? 2 : 3;
+    if (input.ndim !== expectedInputDim) throw new Error(`input must have ${expectedInputDim} dimensions, got ${input.ndim}`);
     if (this.inputSize !== input.size(-1)) {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.size(-1)}`);
     }
   }
-  getExpectedHiddenSize(input: Tensor): [number, number, number] {
-    const miniBatch = this.batchFirst ? input.size(0) : input.size(1);
+  /** The batch size of `input`: the first of `batchSizes` for a packed one. @internal */
+  protected _miniBatch(input: Tensor, batchSizes: Tensor | null): number {
+    if (batchSizes !== null) return Number(batchSizes.get(0).item());
+    return (this.batchFirst ? input.size(0) : input.size(1)) as number;
+  }
+  getExpectedHiddenSize(input: Tensor, batchSizes: Tensor | null = null): [number, number, number] {
+    const miniBatch = this._miniBatch(input, batchSizes);
     const numDirections = this.bidirectional ? 2 : 1;
     return [this.numLayers * numDirections, miniBatch, this.projSize > 0 ? this.projSize : this.hiddenSize];
   }
@@ -177,9 +196,13 @@ export class RNNBase extends Module {
       throw new Error(msg.replace('{}', tuple(expected)).replace('{}', `[${got.join(', ')}]`));
     }
   }
-  checkForwardArgs(input: Tensor, hidden: Tensor): void {
-    this.checkInput(input);
-    this.checkHiddenSize(hidden, this.getExpectedHiddenSize(input));
+  checkForwardArgs(input: Tensor, hidden: Tensor, batchSizes: Tensor | null = null): void {
+    this.checkInput(input, batchSizes);
+    this.checkHiddenSize(hidden, this.getExpectedHiddenSize(input, batchSizes));
+  }
+  /** The hidden state's batch rows in the order of `permutation` (unchanged without one). */
+  permuteHidden(hx: Tensor, permutation: Tensor | null): Tensor {
+    return permutation === null ? hx : applyPermutation(hx, permutation);
   }
 
   override extraRepr(): string {
@@ -193,19 +216,35 @@ export class RNNBase extends Module {
     return s;
   }
 
-  /** Calls the ATen kernel with PyTorch's argument list. @internal */
-  protected _run(hx: Tensor | Tensor[], input: Tensor): Tensor[] {
+  /** Calls the ATen kernel with PyTorch's argument list (the packed overload given batchSizes). @internal */
+  protected _run(hx: Tensor | Tensor[], input: Tensor, batchSizes: Tensor | null = null): Tensor[] {
     const weights = this._flatWeights.map((w) => (w as Parameter)._h);
     const hArg = Array.isArray(hx) ? hx.map((t) => t._h) : hx._h;
+    if (batchSizes !== null) {
+      return wrapAll(
+        native.callOp(packedOps[this.mode], input._h, batchSizes._h, hArg, weights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional),
+      );
+    }
     return wrapAll(
       native.callOp(ops[this.mode], input._h, hArg, weights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst),
     );
   }
 
   /** The single-hidden-state forward of RNN and GRU. @internal */
-  protected _forwardHidden(name: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
+  protected _forwardHidden(name: string, input: Tensor | PackedSequence, hx: Tensor | null | undefined): [Tensor | PackedSequence, Tensor] {
+    if (input instanceof PackedSequence) {
+      const { data, batchSizes, sortedIndices, unsortedIndices } = input;
+      let h: Tensor;
+      if (hx === null || hx === undefined) {
+        const numDirections = this.bidirectional ? 2 : 1;
+        h = zeros([this.numLayers * numDirections, this._miniBatch(data, batchSizes), this.hiddenSize], { dtype: data.dtype, device: data.device });
+      } else h = this.permuteHidden(hx, sortedIndices);
+      this.checkForwardArgs(data, h, batchSizes);
+      const [output, hidden] = this._run(h, data, batchSizes) as [Tensor, Tensor];
+      return [new PackedSequence(output, batchSizes, sortedIndices, unsortedIndices), this.permuteHidden(hidden, unsortedIndices)];
+    }
     if (input.ndim !== 2 && input.ndim !== 3) {
-      throw new Error(`${name}: Expected input to be 2D or 3D, got ${input.ndim}D ${name === 'RNN' ? 'tensor ' : ''}instead`);
+      throw new RangeError(`${name}: Expected input to be 2D or 3D, got ${input.ndim}D ${name === 'RNN' ? 'tensor ' : ''}instead`);
     }
     const isBatched = input.ndim === 3;
     const batchDim = this.batchFirst ? 0 : 1;
@@ -254,7 +293,9 @@ export class RNN extends RNNBase {
     super(mode, o);
     this.nonlinearity = nonlinearity;
   }
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     return this._forwardHidden('RNN', input, hx);
   }
 }
@@ -266,21 +307,41 @@ export class LSTM extends RNNBase {
     super('LSTM', LSTM_INIT<RNNOptions>(args));
   }
 
-  getExpectedCellSize(input: Tensor): [number, number, number] {
-    const miniBatch = this.batchFirst ? input.size(0) : input.size(1);
-    return [this.numLayers * (this.bidirectional ? 2 : 1), miniBatch, this.hiddenSize];
+  getExpectedCellSize(input: Tensor, batchSizes: Tensor | null = null): [number, number, number] {
+    return [this.numLayers * (this.bidirectional ? 2 : 1), this._miniBatch(input, batchSizes), this.hiddenSize];
   }
-  override checkForwardArgs(input: Tensor, hidden: Tensor | readonly Tensor[]): void {
+  override checkForwardArgs(input: Tensor, hidden: Tensor | readonly Tensor[], batchSizes: Tensor | null = null): void {
     const [h, c] = hidden as readonly Tensor[];
-    this.checkInput(input);
-    this.checkHiddenSize(h!, this.getExpectedHiddenSize(input), 'Expected hidden[0] size {}, got {}');
-    this.checkHiddenSize(c!, this.getExpectedCellSize(input), 'Expected hidden[1] size {}, got {}');
+    this.checkInput(input, batchSizes);
+    this.checkHiddenSize(h!, this.getExpectedHiddenSize(input, batchSizes), 'Expected hidden[0] size {}, got {}');
+    this.checkHiddenSize(c!, this.getExpectedCellSize(input, batchSizes), 'Expected hidden[1] size {}, got {}');
+  }
+  override permuteHidden(hx: Tensor, permutation: Tensor | null): Tensor;
+  override permuteHidden(hx: readonly [Tensor, Tensor], permutation: Tensor | null): [Tensor, Tensor];
+  override permuteHidden(hx: Tensor | readonly [Tensor, Tensor], permutation: Tensor | null): Tensor | [Tensor, Tensor] {
+    if (hx instanceof Tensor) return super.permuteHidden(hx, permutation);
+    if (permutation === null) return [hx[0], hx[1]];
+    return [applyPermutation(hx[0], permutation), applyPermutation(hx[1], permutation)];
   }
 
-  override forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  override forward(input: PackedSequence, hx?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx: readonly [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     const numDirections = this.bidirectional ? 2 : 1;
     const realHiddenSize = this.projSize > 0 ? this.projSize : this.hiddenSize;
-    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`LSTM: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
+    if (input instanceof PackedSequence) {
+      const { data, batchSizes, sortedIndices, unsortedIndices } = input;
+      let state: [Tensor, Tensor];
+      if (hx === null || hx === undefined) {
+        const maxBatchSize = this._miniBatch(data, batchSizes);
+        const like = { dtype: data.dtype, device: data.device };
+        state = [zeros([this.numLayers * numDirections, maxBatchSize, realHiddenSize], like), zeros([this.numLayers * numDirections, maxBatchSize, this.hiddenSize], like)];
+      } else state = this.permuteHidden(hx, sortedIndices);
+      this.checkForwardArgs(data, state, batchSizes);
+      const [output, hN, cN] = this._run(state, data, batchSizes) as [Tensor, Tensor, Tensor];
+      return [new PackedSequence(output, batchSizes, sortedIndices, unsortedIndices), this.permuteHidden([hN, cN], unsortedIndices)];
+    }
+    if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`LSTM: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
     const isBatched = input.ndim === 3;
     const batchDim = this.batchFirst ? 0 : 1;
     if (!isBatched) input = input.unsqueeze(batchDim);
@@ -321,7 +382,9 @@ export class GRU extends RNNBase {
     }
     super('GRU', GRU_INIT<RNNOptions>(args));
   }
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     return this._forwardHidden('GRU', input, hx);
   }
 }
