@@ -290,6 +290,21 @@ describe('parametrize', () => {
     same(bn.running_mean, 'pz.buffer.value');
   });
 
+  test('transferParametrizationsAndParams', () => {
+    torch.manualSeed(3);
+    const src = new nn.Linear(3, 3);
+    P.registerParametrization(src, 'weight', new Symmetric());
+    P.registerParametrization(src, 'weight', new Scale(2.0));
+    P.registerParametrization(src, 'bias', new Scale(3.0));
+    const dst = P.transferParametrizationsAndParams(src, new nn.Linear(3, 3));
+    const [repr, sdKeys, shared] = J.pz_transfer as [string, string[], boolean];
+    expect(String(dst)).toBe(repr);
+    expect(keys(dst)).toEqual(sdKeys);
+    expect((dst as any).parametrizations.weight.original === (src as any).parametrizations.weight.original).toBe(shared);
+    same(dst.weight, 'pz.transfer.weight');
+    expect(keys(P.transferParametrizationsAndParams(src, new nn.Linear(3, 3), 'bias'))).toEqual(J.pz_transfer_one);
+  });
+
   test("PyTorch's errors", () => {
     sameError(() => P.registerParametrization(new nn.Linear(2, 2), 'foo', new Symmetric()), J.pz_err_missing);
     sameError(() => P.registerParametrization(new nn.Linear(2, 2), 'weight', new Widen()), J.pz_err_shape);
@@ -374,9 +389,14 @@ describe('parametrizations', () => {
     same(list.original1.grad, `wn.${name}.v_grad`);
   });
 
-  test('weightNorm repr', () => {
+  test('weightNorm repr; an old-style weight_g/weight_v state dict loads into it', () => {
     torch.manualSeed(6);
     expect(String(PZ.weightNorm(new nn.Linear(4, 3)))).toBe(J.wn_repr);
+    const old = new Map(['bias', 'weight_g', 'weight_v'].map((k) => [k, expected(`wn.compat.${k}`)]));
+    torch.manualSeed(16);
+    const m = PZ.weightNorm(new nn.Linear(4, 3));
+    expect(String(m.loadStateDict(old))).toBe(J.wn_compat_result);
+    same(m.weight, 'wn.compat.weight');
   });
 
   const snCases: [string, () => Module, Record<string, unknown>, number[]][] = [

@@ -170,13 +170,27 @@ export class _WeightNorm extends Module {
 
 /**
  * Weight normalization as a parametrization (torch.nn.utils.parametrizations.weight_norm): the
- * originals are `parametrizations.<name>.original0` (the magnitude g) and `original1` (the direction v).
+ * originals are `parametrizations.<name>.original0` (the magnitude g) and `original1` (the direction
+ * v); a state dict of the old-style weightNorm (`<name>_g`, `<name>_v`) loads into them.
  */
 export function weightNorm<M extends Module>(module: M, name?: string, dim?: number | null): M;
 export function weightNorm<M extends Module>(module: M, options: { name?: string; dim?: number | null }): M;
 export function weightNorm(...args: unknown[]): Module {
   const o = WEIGHT_NORM<{ module: Module; name: string; dim: number | null }>(args);
-  registerParametrization(o.module, o.name, new _WeightNorm(o.dim), { unsafe: true });
+  const name = o.name;
+  registerParametrization(o.module, name, new _WeightNorm(o.dim), { unsafe: true });
+  // State dicts of the old-style weight_norm (`weight_g`, `weight_v`) load as original0/original1.
+  o.module.registerLoadStateDictPreHook((_m, stateDict, prefix) => {
+    const gKey = `${prefix}${name}_g`;
+    const vKey = `${prefix}${name}_v`;
+    if (!stateDict.has(gKey) || !stateDict.has(vKey)) return;
+    const original0 = stateDict.get(gKey);
+    const original1 = stateDict.get(vKey);
+    stateDict.delete(gKey);
+    stateDict.delete(vKey);
+    stateDict.set(`${prefix}parametrizations.${name}.original0`, original0);
+    stateDict.set(`${prefix}parametrizations.${name}.original1`, original1);
+  });
   return o.module;
 }
 
