@@ -13,7 +13,7 @@ const DIR = path.join(__dirname, 'fixtures', 'generated', 'optim_db');
 const index = JSON.parse(fs.readFileSync(path.join(DIR, 'index.json'), 'utf8')) as { cases: { key: string; file: string }[] };
 const TOL = 1e-5;
 // The share of configs that must pass (the rest are listed with their reasons).
-const THRESHOLD = 0.45;
+const THRESHOLD = 0.7;
 
 type OptimizerClass = new (params: unknown, options?: Record<string, unknown>) => torch.optim.Optimizer;
 const classes = torch.optim as unknown as Record<string, OptimizerClass | undefined>;
