@@ -13,6 +13,7 @@ import { isOptions, snakeToCamel } from './nn/modules_utils';
 import { native, type Handle } from './native';
 import { Complex } from './complex';
 import { PyFloat } from './scalar';
+import { Generator } from './random';
 import { Tensor, type NamedTuple } from './tensor';
 
 const enum K {
@@ -308,7 +309,7 @@ function convert(p: Param, v: unknown, numbers: boolean): unknown {
       if (typeof v === 'number' && Number.isSafeInteger(v)) return checkedDevice(`cuda:${v}`);
       return FAIL;
     case K.Generator:
-      return FAIL; // only null (the default generator) until torch.Generator exists
+      return v instanceof Generator ? v._g : FAIL;
     case K.TensorList:
       return convertList(v, (e) => (e instanceof Tensor ? e._h : FAIL));
     case K.OptTensorList:

@@ -80,7 +80,7 @@ static std::string JsTypeName(Napi::Env env, const Napi::Value& v) {
     }
     case napi_bigint: return "int";
     case napi_string: return "str";
-    case napi_external: return IsHandle(env, v) ? "Tensor" : "external";
+    case napi_external: return IsHandle(env, v) ? "Tensor" : IsGenerator(env, v) ? "torch._C.Generator" : "external";
     default: return v.IsArray() ? "list" : v.IsFunction() ? "function" : "object";
   }
 }
@@ -265,6 +265,8 @@ static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& 
       if (!v.IsString()) throw ArgError();
       return v.As<Napi::String>().Utf8Value();
     case ArgKind::Generator:
+      if (!IsGenerator(env, v)) throw ArgError();
+      return c10::IValue(UnwrapGenerator(env, v));
     case ArgKind::Unsupported:
       break;
   }

@@ -78,6 +78,10 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");
 bool IsHandle(Napi::Env env, Napi::Value value);
 
+// torch.Generator handles (generator.cc): type-tagged Externals over an at::Generator.
+bool IsGenerator(Napi::Env env, Napi::Value value);
+at::Generator& UnwrapGenerator(Napi::Env env, Napi::Value value);
+
 // PyTorch's message as Python shows it: torch/csrc/Exceptions.cpp names tensor types the Python
 // way (CPUFloatType -> torch.FloatTensor, CUDALongType -> torch.cuda.LongTensor).
 std::string PythonMessage(const char* what);
@@ -115,5 +119,6 @@ void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitStorage(Napi::Env env, Napi::Object exports);
 void InitRuntime(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
+void InitGenerator(Napi::Env env, Napi::Object exports);
 
 }  // namespace torchnode
