@@ -34,7 +34,7 @@ export { tidy, keep, dispose, memory, resetPeakMemoryStats, setGcInterval, cpuCa
 export { op, schemaOf } from './ops';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';
-export { manualSeed } from './random';
+export { manualSeed, seed, initialSeed, getRngState, setRngState, Generator, defaultGenerator } from './random'; export * as random from './random';
 export { setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads } from './threads';
 
 import { native } from './native';
