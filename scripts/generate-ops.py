@@ -220,7 +220,7 @@ def collect():
 
 TS_TYPES = {
     "T": "Tensor", "S": "ScalarLike", "i": "IntLike", "f": "FloatLike", "b": "boolean", "s": "string",
-    "d": "DType", "l": "Layout", "D": "DeviceLike", "m": "MemoryFormat", "g": "null",
+    "d": "DType", "l": "Layout", "D": "DeviceLike", "m": "MemoryFormat", "g": "Generator",
     "L": "readonly Tensor[]", "L?": "readonly (Tensor | null)[]", "I": "IntList", "F": "readonly FloatLike[]",
     "B": "readonly boolean[]", "SL": "readonly ScalarLike[]",
 }
@@ -355,6 +355,7 @@ def write_all(check):
     lines.append("import type { DeviceLike } from '../device';")
     lines.append("import type { DType } from '../dtype';")
     lines.append("import type { Layout, MemoryFormat } from '../layout';")
+    lines.append("import type { Generator } from '../random';")
     lines.append("import type { FloatLike, IntLike, IntList, ScalarLike } from '../scalar';")
     lines.append("import type { Tensor } from '../tensor';")
     lines.append("")
