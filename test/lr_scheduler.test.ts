@@ -72,26 +72,14 @@ const camel = (k: string): string => T_KEYS[k] ?? k.replace(/_([a-z0-9])/g, (_, 
 function build(spec: Spec, opt: Optimizer): Scheduler {
   const args = spec.args.map((a) => decode(a, opt));
   const kwargs = Object.fromEntries(Object.entries(spec.kwargs).map(([k, v]) => [camel(k), decode(v)]));
-  const cls = (L as unknown as Record<string, new (...a: unknown[]) => Scheduler>)[spec.sched]!;
+  const cls = ((spec.sched === 'SWALR' ? torch.optim.swaUtils : L) as unknown as Record<string, new (...a: unknown[]) => Scheduler>)[spec.sched]!;
   return spec.sched === 'ChainedScheduler' ? new cls(...args, kwargs) : new cls(opt, ...args, kwargs);
 }
-
-// torch.optim.Adam where it exists; otherwise an optimizer with Adam's defaults (the schedulers
-// read and write only the param groups, and no parameter here has a gradient to update).
-class AdamDefaults extends Optimizer {
-  constructor(params: torch.optim.ParamsT, lr = 1e-3) {
-    super(params, { lr, betas: new Tuple(0.9, 0.999), eps: 1e-8, weightDecay: 0, amsgrad: false });
-  }
-  step(): undefined {
-    return undefined;
-  }
-}
-const Adam = ((torch.optim as unknown as { Adam?: typeof AdamDefaults }).Adam ?? AdamDefaults) as typeof AdamDefaults;
 
 function make(c: Case): [Optimizer, Scheduler] {
   const params = c.groups.map((lr) => ({ params: [torch.zeros(2).requiresGrad_()], lr: decode(lr) }));
   const kwargs = Object.fromEntries(Object.entries(c.opt_kwargs).map(([k, v]) => [camel(k), decode(v)]));
-  const opt = c.opt === 'SGD' ? new torch.optim.SGD(params as never, kwargs) : new Adam(params as never);
+  const opt = c.opt === 'SGD' ? new torch.optim.SGD(params as never, kwargs) : new torch.optim.Adam(params as never, kwargs);
   return [opt, build(c.sched, opt)];
 }
 
@@ -246,14 +234,14 @@ describe.each(FX.cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
   });
 });
 
-test('every scheduler class is covered', () => {
+test('every scheduler class (and SWALR) is covered', () => {
   const used = new Set<string>();
   const visit = (s: Spec): void => {
     used.add(s.sched);
     for (const a of s.args) for (const x of Array.isArray(a) ? a : [a]) if (x !== null && typeof x === 'object' && 'sched' in x) visit(x as Spec);
   };
   for (const c of FX.cases) visit(c.sched);
-  const classes = Object.keys(L).filter((k) => /^[A-Z]/.test(k) && k !== 'LRScheduler');
+  const classes = [...Object.keys(L).filter((k) => /^[A-Z]/.test(k) && k !== 'LRScheduler'), 'SWALR'];
   expect(classes.sort()).toEqual([...used].sort());
 });
 

@@ -16,12 +16,14 @@ import { Optimizer, type ParamGroup } from './optimizer';
 export type SchedulerStateDict = Map<string, unknown>;
 
 /** A number as it is used in arithmetic (a torch.pyFloat unwrapped). */
-const num = (x: unknown): number => (x instanceof PyFloat ? x.value : (x as number));
+/** @internal */
+export const num = (x: unknown): number => (x instanceof PyFloat ? x.value : (x as number));
 const isFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isInteger(x));
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 /** Python's repr of a number given to a check (`5.0` for a float, `5` for an int). */
 const pyNumRepr = (x: unknown): string => (x instanceof PyFloat && Number.isInteger(x.value) ? `${x.value}.0` : String(x instanceof PyFloat ? x.value : x));
-const warn = (message: string): void => void process.emitWarning(message, 'UserWarning');
+/** @internal */
+export const warn = (message: string): void => void process.emitWarning(message, 'UserWarning');
 
 /** A Python list of numbers: the values, with their integral Python floats marked. */
 function pyList(values: readonly unknown[]): number[] {
@@ -33,7 +35,8 @@ function pyList(values: readonly unknown[]): number[] {
 }
 
 /** Marks every value as a Python float: what a schedule computes. */
-function floats(values: number[]): number[] {
+/** @internal */
+export function floats(values: number[]): number[] {
   values.forEach((_, i) => markFloat(values, i));
   return values;
 }
@@ -49,7 +52,8 @@ function setGroupValue(group: ParamGroup, key: string, value: number, float: boo
 }
 
 /** `group[key] = values[i]`, with its float mark. */
-const setGroup = (group: ParamGroup, key: string, values: number[], i: number): void => setGroupValue(group, key, values[i]!, floatAt(values, i, values[i]));
+/** @internal */
+export const setGroup = (group: ParamGroup, key: string, values: number[], i: number): void => setGroupValue(group, key, values[i]!, floatAt(values, i, values[i]));
 
 /** A copy of a state value (lists, dicts and Counters copied, float marks kept). */
 function copyValue(v: unknown): unknown {
@@ -78,7 +82,8 @@ function checkOptimizer(optimizer: unknown): Optimizer {
 }
 
 /** `_format_param`: one value per param group (a list of that length, or one value repeated). */
-function formatParam(name: string, optimizer: Optimizer, param: unknown): number[] {
+/** @internal */
+export function formatParam(name: string, optimizer: Optimizer, param: unknown): number[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(param)) {
     if (param.length !== n) {
@@ -89,7 +94,8 @@ function formatParam(name: string, optimizer: Optimizer, param: unknown): number
   return pyList(Array<unknown>(n).fill(param));
 }
 
-function groupLr(group: ParamGroup, key = 'lr'): number {
+/** @internal */
+export function groupLr(group: ParamGroup, key = 'lr'): number {
   const v = group[key];
   if (v instanceof Tensor) throw new TypeError('torchnode schedulers take Python numbers as learning rates, not tensors');
   return num(v);
