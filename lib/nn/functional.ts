@@ -1281,7 +1281,8 @@ export const fold = def<FoldB, [input: Tensor, outputSize: IntOrPair, kernelSize
 // ---- distance -------------------------------------------------------------------------------------
 
 type NormalizeB = { input: Tensor; p: number; dim: number; eps: number; out: Tensor | null };
-const divOut = raw('aten::div.out');
+// Called without wrapping its result: it is `out`'s own handle, which a second Tensor must not own.
+const divOut = (input: Tensor, other: Tensor, out: Tensor): void => void native.callOp(op('aten::div.out'), input._h, other._h, out._h);
 /** Divides by the p-norm over `dim` (at least eps). */
 export const normalize = def<NormalizeB, [input: Tensor], [p: number, dim: number, eps: number, out: Tensor | null]>(
   'normalize', 'input, p=2.0, dim=1, eps=1e-12, out=None', (a) => {
