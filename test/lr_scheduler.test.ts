@@ -23,6 +23,7 @@ interface Case {
   name: string;
   opt: 'SGD' | 'Adam';
   groups: unknown[];
+  initial: unknown[] | null;
   opt_kwargs: Record<string, unknown>;
   sched: Spec;
   epochs: number;
@@ -52,6 +53,7 @@ const LAMBDAS: Record<string, (e: number) => number> = {
   inv: (e) => 1 / (e + 1),
   const9: () => 0.9,
   steps: (e) => (e < 10 ? 1 : 0.5),
+  scale: (x) => 1 / (1.0 + x),
 };
 
 /** The fixture's JSON values: {"f": x} is a Python float, {"lambda": name} a function, {"sched": ...} a scheduler. */
@@ -77,7 +79,11 @@ function build(spec: Spec, opt: Optimizer): Scheduler {
 }
 
 function make(c: Case): [Optimizer, Scheduler] {
-  const params = c.groups.map((lr) => ({ params: [torch.zeros(2).requiresGrad_()], lr: decode(lr) }));
+  const params = c.groups.map((lr, i) => ({
+    params: [torch.zeros(2).requiresGrad_()],
+    lr: decode(lr),
+    ...(c.initial !== null ? { initialLr: decode(c.initial[i]) } : {}),
+  }));
   const kwargs = Object.fromEntries(Object.entries(c.opt_kwargs).map(([k, v]) => [camel(k), decode(v)]));
   const opt = c.opt === 'SGD' ? new torch.optim.SGD(params as never, kwargs) : new torch.optim.Adam(params as never, kwargs);
   return [opt, build(c.sched, opt)];
