@@ -14,5 +14,6 @@ export { Adadelta, adadelta, type AdadeltaOptions } from './adadelta';
 export { RMSprop, rmsprop, type RMSpropOptions } from './rmsprop';
 export { Rprop, rprop, type RpropOptions } from './rprop';
 export { ASGD, asgd, type ASGDOptions } from './asgd';
+export { LBFGS, type LBFGSOptions } from './lbfgs';
 export * as lrScheduler from './lr_scheduler';
 export * as swaUtils from './swa_utils';
