@@ -653,3 +653,24 @@ describe('state_dicts cross between Python and Node', () => {
     }
   }, 60000);
 });
+
+describe('ownership', () => {
+  test('modules built and run inside tidy keep their originals, buffers and computed weights', () => {
+    const x = torch.ones(2, 5);
+    const built = torch.tidy(() => [
+      PZ.spectralNorm(new nn.Linear(5, 4)),
+      PZ.orthogonal(new nn.Linear(5, 3)),
+      PZ.weightNorm(new nn.Linear(5, 3)),
+      quietly(() => utils.weightNorm(new nn.Linear(5, 3))),
+      utils.spectralNorm(new nn.Linear(5, 4)),
+    ]);
+    torch.tidy(() => {
+      for (const m of built) (m as any).call(x);
+    });
+    for (const m of built) {
+      for (const t of [...m.parameters(), ...m.buffers()]) expect(t.isDisposed).toBe(false);
+      expect(attr(m, 'weight').isDisposed).toBe(false);
+      expect(torch.tidy(() => (m as any).call(x).isDisposed)).toBe(false);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { noGrad } from '../../autograd';
 import { dot, mv } from '../../generated/torch';
 import { multiDot } from '../../generated/linalg';
 import { contiguousFormat } from '../../layout';
+import { keep } from '../../memory';
 import { Tensor } from '../../tensor';
 import { pySignature } from '../../python_signature';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../conv';
@@ -99,12 +100,12 @@ export class SpectralNorm {
     });
     delete attrs(module)[fn.name];
     module.registerParameter(`${fn.name}_orig`, weight);
-    attrs(module)[fn.name] = weight.data;
+    attrs(module)[fn.name] = keep(weight.data);
     module.registerBuffer(`${fn.name}_u`, u);
     module.registerBuffer(`${fn.name}_v`, v);
 
     const forwardPreHook: ForwardPreHook = (m) => {
-      attrs(m)[fn.name] = fn.computeWeight(m, m.training);
+      attrs(m)[fn.name] = keep(fn.computeWeight(m, m.training));
     };
     const stateDictHook: StateDictPostHook = (_m, _stateDict, _prefix, localMetadata) => {
       let versions = localMetadata.get('spectral_norm') as Map<string, unknown> | undefined;
