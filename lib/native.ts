@@ -6,6 +6,8 @@ import * as path from 'path';
 
 /** An opaque handle to one native tensor (a Node-API External). */
 export type Handle = { readonly __brand: 'TensorHandle' };
+/** An opaque handle to one native generator (a type-tagged External). */
+export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
 
 export interface Native {
   readonly torchVersion: string;
@@ -75,6 +77,26 @@ export interface Native {
   importTensor(id: bigint): Handle;
   /** Cells exported by any thread and not taken yet. */
   exportedTensors(): number;
+  // torch.Generator (native/generator.cc): type-tagged handles over at::Generator.
+  generatorNew(device: string): GeneratorHandle;
+  defaultGenerator(device: string): GeneratorHandle;
+  generatorManualSeed(g: GeneratorHandle, seed: bigint): void;
+  generatorSeed(g: GeneratorHandle): bigint;
+  generatorInitialSeed(g: GeneratorHandle): bigint;
+  generatorGetState(g: GeneratorHandle): Handle;
+  generatorSetState(g: GeneratorHandle, state: Handle): void;
+  generatorDevice(g: GeneratorHandle): string;
+  // Autocast: libtorch's thread-local state (at::autocast), by device type ('cpu', 'cuda').
+  isAutocastAvailable(deviceType: string): boolean;
+  isAutocastEnabled(deviceType: string): boolean;
+  setAutocastEnabled(deviceType: string, enabled: boolean): void;
+  getAutocastDtype(deviceType: string): number;
+  setAutocastDtype(deviceType: string, dtype: number): void;
+  autocastIncrementNesting(): number;
+  autocastDecrementNesting(): number;
+  clearAutocastCache(): void;
+  isAutocastCacheEnabled(): boolean;
+  setAutocastCacheEnabled(enabled: boolean): void;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -4,23 +4,9 @@
 import { inspect } from 'util';
 import { isAvailable as cudaIsAvailable, deviceCount as cudaDeviceCount, checkedDevice } from './cuda';
 import { Device, type DeviceLike } from './device';
-import { native } from './native';
+import { native, type GeneratorHandle } from './native';
 import { pySignature } from './python_signature';
 import { Tensor } from './tensor';
-
-/** @internal A native generator handle (a type-tagged External). */
-export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
-interface GeneratorNative {
-  generatorNew(device: string): GeneratorHandle;
-  defaultGenerator(device: string): GeneratorHandle;
-  generatorManualSeed(g: GeneratorHandle, seed: bigint): void;
-  generatorSeed(g: GeneratorHandle): bigint;
-  generatorInitialSeed(g: GeneratorHandle): bigint;
-  generatorGetState(g: GeneratorHandle): Tensor['_h'];
-  generatorSetState(g: GeneratorHandle, state: Tensor['_h']): void;
-  generatorDevice(g: GeneratorHandle): string;
-}
-const gen = native as unknown as GeneratorNative;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 // A Python int as the project returns ints: a number while exact, a bigint beyond.
@@ -57,7 +43,7 @@ export class Generator {
     const d = device === null ? 'cpu' : device;
     if (typeof d !== 'string' && !(d instanceof Device)) throw new TypeError(`Generator(): argument 'device' must be torch.device, not ${pyTypeName(d)}`);
     // A device without generators here (CUDA on a CPU build) gets libtorch's own message.
-    this._g = gen.generatorNew(String(new Device(d)));
+    this._g = native.generatorNew(String(new Device(d)));
   }
 
   /** @internal A Generator over an existing native generator (a device's default one). */
@@ -69,36 +55,36 @@ export class Generator {
 
   /** The device of this generator. */
   get device(): Device {
-    return new Device(gen.generatorDevice(this._g));
+    return new Device(native.generatorDevice(this._g));
   }
 
   /** Sets the seed (an int in [-2^63, 2^64); negative seeds wrap) and returns this generator. */
   manualSeed(seed: number | bigint): this {
     if (typeof seed !== 'bigint' && !(typeof seed === 'number' && Number.isSafeInteger(seed)))
       throw new Error(`manual_seed expected a long, but got ${pyTypeName(seed)}`);
-    gen.generatorManualSeed(this._g, seedBits(seed));
+    native.generatorManualSeed(this._g, seedBits(seed));
     return this;
   }
 
   /** Seeds this generator from a non-deterministic source and returns the seed. */
   seed(): number | bigint {
-    return pyInt(gen.generatorSeed(this._g));
+    return pyInt(native.generatorSeed(this._g));
   }
 
   /** The seed this generator was last seeded with. */
   initialSeed(): number | bigint {
-    return pyInt(gen.generatorInitialSeed(this._g));
+    return pyInt(native.generatorInitialSeed(this._g));
   }
 
   /** The generator's state as a uint8 tensor (PyTorch's bytes; 5056 of them on CPU). */
   getState(): Tensor {
-    return new Tensor(gen.generatorGetState(this._g));
+    return new Tensor(native.generatorGetState(this._g));
   }
 
   /** Restores a state from getState() (or from PyTorch's get_state()) and returns this generator. */
   setState(newState: Tensor): this {
     if (!(newState instanceof Tensor)) throw new TypeError(`expected a torch.ByteTensor, but got ${pyTypeName(newState)}`);
-    gen.generatorSetState(this._g, newState._h);
+    native.generatorSetState(this._g, newState._h);
     return this;
   }
 
@@ -108,7 +94,7 @@ export class Generator {
 }
 
 /** torch.default_generator: the default CPU generator, the one torch.manualSeed seeds. */
-export const defaultGenerator: Generator = Generator._wrap(gen.defaultGenerator('cpu'));
+export const defaultGenerator: Generator = Generator._wrap(native.defaultGenerator('cpu'));
 
 /** torch.manual_seed: seeds the default generators of every device and returns the CPU one. */
 export function manualSeed(seed: number | bigint): Generator {
@@ -124,7 +110,7 @@ export function manualSeed(seed: number | bigint): Generator {
 
 /** torch.seed: seeds every device's default generator non-deterministically and returns the seed. */
 export function seed(): number | bigint {
-  const s = gen.generatorSeed(defaultGenerator._g);
+  const s = native.generatorSeed(defaultGenerator._g);
   if (cudaIsAvailable()) native.manualSeed(s); // the CUDA generators follow, as torch.cuda.manual_seed_all
   return pyInt(s);
 }
@@ -167,7 +153,7 @@ export function forkRng<T>(...args: [...unknown[], () => T]): T {
   if (type === 'meta' || !enabled) return (fn as () => T)();
   if (type !== 'cuda') throw new Error(`torch has no module of \`${type}\`, you should register a module by \`torch._register_device_module\`.`);
   const indices = devices === null ? Array.from({ length: cudaDeviceCount() }, (_, i) => i) : [...devices];
-  const deviceGens = indices.map((i) => Generator._wrap(gen.defaultGenerator(checkedDevice(`cuda:${i}`))));
+  const deviceGens = indices.map((i) => Generator._wrap(native.defaultGenerator(checkedDevice(`cuda:${i}`))));
   const cpuState = getRngState();
   const deviceStates = deviceGens.map((g) => g.getState());
   try {

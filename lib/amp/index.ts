@@ -1,2 +1,2 @@
-// torch.amp
-export {};
+// torch.amp: autocast (torch/amp/autocast_mode.py) and, for scaling losses, GradScaler.
+export { autocast, isAutocastAvailable, type AutocastOptions } from '../autocast_mode';
