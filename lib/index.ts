@@ -35,6 +35,7 @@ export { op, schemaOf } from './ops';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd';
 export * as autograd from './autograd';
 export { manualSeed, seed, initialSeed, getRngState, setRngState, Generator, defaultGenerator } from './random'; export * as random from './random';
+export { autocast, isAutocastEnabled, setAutocastEnabled, getAutocastDtype, setAutocastDtype, isAutocastCacheEnabled, setAutocastCacheEnabled, clearAutocastCache } from './autocast_mode';
 export { setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads } from './threads';
 
 import { native } from './native';
