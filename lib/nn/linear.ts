@@ -14,6 +14,8 @@ import { type Args } from './modules_utils';
 // The constructors' Python signatures (device and dtype keyword-only here).
 const LINEAR = pySignature('Linear.__init__', 'self, in_features, out_features, bias=True, *, device=None, dtype=None');
 const BILINEAR = pySignature('Bilinear.__init__', 'self, in1_features, in2_features, out_features, bias=True, *, device=None, dtype=None');
+const LINEAR_FORWARD = pySignature<{ input: Tensor }>('Linear.forward', 'self, input');
+const BILINEAR_FORWARD = pySignature<{ input1: Tensor; input2: Tensor }>('Bilinear.forward', 'self, input1, input2');
 
 export interface FactoryOptions {
   device?: DeviceLike;
@@ -65,8 +67,8 @@ export class Linear extends Module {
     }
   }
 
-  override forward(input: Tensor): Tensor {
-    return F.linear(input, this.weight, this.bias);
+  override forward(...args: [input: Tensor] | [options: { input: Tensor }]): Tensor {
+    return F.linear(LINEAR_FORWARD(args).input, this.weight, this.bias);
   }
 
   override extraRepr(): string {
@@ -109,7 +111,8 @@ export class Bilinear extends Module {
     if (this.bias !== null) init.uniform_(this.bias, -bound, bound);
   }
 
-  override forward(input1: Tensor, input2: Tensor): Tensor {
+  override forward(...args: [input1: Tensor, input2: Tensor] | [options: { input1: Tensor; input2: Tensor }]): Tensor {
+    const { input1, input2 } = BILINEAR_FORWARD(args);
     return F.bilinear(input1, input2, this.weight, this.bias);
   }
 
