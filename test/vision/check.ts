@@ -40,7 +40,7 @@ function checksum(t: torch.Tensor): [number, number] {
       sumsq += torch.dot(d, d).item() as number;
       d.dispose();
     }
-    return [sum, sumsq];
+    return [sum, sumsq] as [number, number];
   });
 }
 

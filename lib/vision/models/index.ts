@@ -9,3 +9,10 @@ export { type BuilderOptions, type LayerFactory } from './_utils';
 export * from './alexnet';
 export * from './vgg';
 export * from './resnet';
+export * from './squeezenet';
+export * from './densenet';
+// The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
+export * as resnet from './resnet';
+export * as vgg from './vgg';
+export * as squeezenet from './squeezenet';
+export * as densenet from './densenet';

@@ -1,0 +1,4 @@
+// SqueezeNet against torchvision (scripts/fixtures/vision_squeezenet.py).
+import { checkModels } from './vision/check';
+
+checkModels('vision_squeezenet.json');
