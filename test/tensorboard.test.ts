@@ -32,20 +32,28 @@ interface Run {
   histograms: Record<string, Histo[]>;
   images: Record<string, { step: number; width: number; height: number; mode: string; pixels: unknown }[]>;
   text: Record<string, [number, string[]][]>;
+  tensors: Record<string, unknown>;
+  pr_curves: Record<string, [number, number[][], unknown][]>;
+  custom_scalars: Record<string, unknown>;
+  audio: Record<string, { step: number; wav: string; content_type: string; sample_rate: number; length_frames: number }[]>;
   hparams: Record<string, unknown>;
 }
-type DType = 'float32' | 'float64' | 'int64' | 'uint8';
+type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 interface Inputs {
   scalars: number[];
   histograms: Record<string, { values: number[]; dtype: DType; step: number; bins?: number | string | number[]; max_bins?: number }>;
   images: Record<string, { values: number[]; dtype: DType; shape: number[]; dataformats: string; batch: boolean }>;
+  tensors: Record<string, { values: (number | boolean)[]; dtype: DType; shape: number[] }>;
+  audio: Record<string, { values: number[]; dtype: DType; sample_rate: number }>;
+  pr_curves: { labels: number[]; predictions: number[]; weights: number[]; raw: number[][] };
+  layout: Record<string, Record<string, [string, string[]]>>;
   text: string;
   hparams: { hparam_dict: Record<string, number | string | boolean>; metric_dict: Record<string, number>; domain: Record<string, unknown[]> };
 }
 const expected = fixture<{ inputs: Inputs; runs: Record<string, Run> }>('tensorboard.json');
 const inputs = expected.inputs;
 
-const tensor = (values: number[], dtype: DType): torch.Tensor => torch.tensor(values, { dtype: torch[dtype] });
+const tensor = (values: number[] | boolean[], dtype: DType): torch.Tensor => torch.tensor(values, { dtype: torch[dtype] });
 
 function read(logdir: string): Record<string, Run> {
   return JSON.parse(execFileSync(python, ['-W', 'ignore', reader, '--read', logdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 })) as Record<string, Run>;
@@ -70,6 +78,15 @@ function writeLogs(logdir: string): void {
     if (spec.batch) w.addImages(name, img, 0, { dataformats: spec.dataformats });
     else w.addImage(name, img, 0, { dataformats: spec.dataformats });
   }
+  for (const [name, spec] of Object.entries(inputs.tensors)) w.addTensor(name, tensor(spec.values as number[], spec.dtype).reshape(spec.shape), 1);
+  for (const [name, spec] of Object.entries(inputs.audio)) w.addAudio(name, tensor(spec.values, spec.dtype), 2, { sampleRate: spec.sample_rate });
+  const pr = inputs.pr_curves;
+  w.addPrCurve('pr', tensor(pr.labels, 'int64'), tensor(pr.predictions, 'float32'), 1);
+  w.addPrCurve('pr_weighted', tensor(pr.labels, 'bool'), tensor(pr.predictions, 'float64'), 2, { numThresholds: 10, weights: tensor(pr.weights, 'float32') });
+  w.addPrCurveRaw('pr_raw', ...(pr.raw as [number[], number[], number[], number[], number[], number[]]), { globalStep: 3, numThresholds: 5 });
+  w.addCustomScalars(inputs.layout);
+  w.addCustomScalarsMultilinechart(['loss', 'tensor_scalar'], { category: 'lines', title: 'both' });
+  w.addCustomScalarsMarginchart(['loss', 'loss', 'tensor_scalar']);
   w.addText('note', inputs.text, 2);
   w.addText('note', 'second', 3);
   const hp = inputs.hparams;
@@ -136,6 +153,24 @@ describe('SummaryWriter event files, read back by TensorBoard', () => {
     const mine = run('.').images;
     expect(Object.keys(mine).sort()).toEqual(Object.keys(want('.').images).sort());
     for (const [tag, events] of Object.entries(want('.').images)) expect([tag, mine[tag]]).toEqual([tag, events]);
+  });
+
+  test('tensors of every dtype PyTorch maps (add_tensor): the same TensorProto fields', () => {
+    expect(Object.keys(run('.').tensors).sort()).toEqual(Object.keys(inputs.tensors).sort());
+    expect(run('.').tensors).toEqual(want('.').tensors);
+  });
+
+  test('audio: the same WAV bytes (clipped and in range, float32 and float64)', () => {
+    expect(Object.keys(run('.').audio).sort()).toEqual(['clipped', 'quiet']);
+    expect(run('.').audio).toEqual(want('.').audio);
+  });
+
+  test('PR curves (labels and predictions, weighted, raw) and custom scalar layouts', () => {
+    expect(Object.keys(run('.').pr_curves).sort()).toEqual(['pr', 'pr_raw', 'pr_weighted']);
+    expect(run('.').pr_curves).toEqual(want('.').pr_curves);
+    expect(run('.').pr_curves.pr_weighted![0]![1]).toHaveLength(6);
+    expect(run('.').custom_scalars).toEqual(want('.').custom_scalars);
+    expect((run('.').custom_scalars.custom_scalars__config__ as unknown[]).length).toBe(3);
   });
 
   test('text and hparams', () => {

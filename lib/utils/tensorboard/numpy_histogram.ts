@@ -157,8 +157,11 @@ function linspace(start: number, stop: number, num: number): number[] {
 
 export type Bins = number | string | ArrayLike<number>;
 
-/** np.histogram(a, bins, range): the counts per bin and the bin edges. */
-export function histogram(a: Float64Array, bins: Bins, range?: [number, number]): { counts: number[]; edges: number[] } {
+/**
+ * np.histogram(a, bins, range, weights): the counts (or summed weights) per bin and the bin
+ * edges. Weights are taken with equal-width bins only (an integer or an estimator).
+ */
+export function histogram(a: Float64Array, bins: Bins, range?: [number, number], weights?: Float64Array): { counts: number[]; edges: number[] } {
   let nEqual: number | undefined;
   let first = 0;
   let last = 0;
@@ -188,20 +191,27 @@ export function histogram(a: Float64Array, bins: Bins, range?: [number, number])
     for (let i = 0; i + 1 < edges.length; i++) {
       if (!(edges[i]! < edges[i + 1]!)) throw new RangeError(`Too many bins for data range. Cannot create ${nEqual} finite-sized bins.`);
     }
-    // numpy's uniform-bin path: an index from the scaled value, corrected against the edges.
+    // numpy's uniform-bin path: an index from the scaled value, corrected against the edges;
+    // weights are summed block by block (65536 values), in order, as np.bincount sums them.
     const counts = new Array<number>(nEqual).fill(0);
+    const block = new Array<number>(nEqual);
     const denom = last - first;
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i]!;
-      if (!(v >= first && v <= last)) continue;
-      let k = Math.trunc(((v - first) / denom) * nEqual);
-      if (k === nEqual) k -= 1;
-      if (v < edges[k]!) k -= 1;
-      if (v >= edges[k + 1]! && k !== nEqual - 1) k += 1;
-      counts[k]! += 1;
+    for (let start = 0; start < a.length; start += 65536) {
+      block.fill(0);
+      for (let i = start; i < Math.min(start + 65536, a.length); i++) {
+        const v = a[i]!;
+        if (!(v >= first && v <= last)) continue;
+        let k = Math.trunc(((v - first) / denom) * nEqual);
+        if (k === nEqual) k -= 1;
+        if (v < edges[k]!) k -= 1;
+        if (v >= edges[k + 1]! && k !== nEqual - 1) k += 1;
+        block[k]! += weights === undefined ? 1 : weights[i]!;
+      }
+      for (let k = 0; k < nEqual; k++) counts[k]! += block[k]!;
     }
     return { counts, edges };
   }
+  if (weights !== undefined) throw new TypeError('histogram: weights are taken with equal-width bins only');
   edges = edges!;
   const sorted = Float64Array.from(a).sort();
   const search = (v: number, right: boolean): number => {

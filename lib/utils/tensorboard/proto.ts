@@ -91,6 +91,14 @@ export class ProtoWriter {
     return this.bytes(field, b);
   }
 
+  /** Packed int32, int64, uint32 and bool values (negative ones as 64-bit two's complement). */
+  packedVarints(field: number, values: readonly (number | bigint)[]): this {
+    if (values.length === 0) return this;
+    const inner = new ProtoWriter();
+    for (const v of values) inner.varint(typeof v === 'bigint' ? v : BigInt(v));
+    return this.bytes(field, inner.finish());
+  }
+
   finish(): Buffer {
     return Buffer.concat(this.parts);
   }

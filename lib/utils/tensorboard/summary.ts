@@ -1,15 +1,16 @@
 // torch/utils/tensorboard/summary.py (and _utils.py, _convert_np.py): the Summary protos that
 // SummaryWriter logs, serialized with ./proto.
-import { bfloat16, float16, float32, float64, uint8 } from '../../dtype';
+import { bfloat16, bool, complex128, complex64, float16, float32, float64, int16, int32, int64, int8, uint8, type DType } from '../../dtype';
+import { PyFloat } from '../../scalar';
 import { Tensor } from '../../tensor';
-import { cat, zeros } from '../../generated/torch';
+import { cat, viewAsReal, zeros } from '../../generated/torch';
 import { tidy } from '../../memory';
 import { histogram as npHistogram, max, min, pairwiseSum, type Bins } from './numpy_histogram';
 import { encodePng } from './png';
 import { pb } from './proto';
 
 /** What make_np accepts: a tensor, a number, or an array of numbers (Python's ndarray). */
-export type ArrayInput = Tensor | number | boolean | ArrayLike<number>;
+export type ArrayInput = Tensor | number | boolean | PyFloat | ArrayLike<number>;
 
 /** A tensor's values as float64, as `make_np(x).astype(float)` gives them. */
 function float64Values(x: ArrayInput): Float64Array {
@@ -20,7 +21,7 @@ function float64Values(x: ArrayInput): Float64Array {
       return t.to(float64).contiguous().toTypedArray() as Float64Array;
     });
   }
-  if (typeof x === 'number' || typeof x === 'boolean') return Float64Array.of(Number(x));
+  if (typeof x === 'number' || typeof x === 'boolean' || x instanceof PyFloat) return Float64Array.of(Number(x));
   return Float64Array.from(x);
 }
 
@@ -40,6 +41,12 @@ function pluginMetadata(pluginName: string, content: Buffer = Buffer.alloc(0)): 
 const DT_FLOAT = 1;
 const DT_DOUBLE = 2;
 const DT_STRING = 7;
+
+const tensorShape = (shape: readonly number[]): Buffer => {
+  const w = pb();
+  for (const d of shape) w.message(2, pb().int(1, d).finish());
+  return w.finish();
+};
 
 export function scalar(name: string, value: ArrayInput, newStyle = false, doublePrecision = false): Buffer {
   const values = float64Values(value);
@@ -219,4 +226,154 @@ export function hparams(hparamDict: Map<string, HParamValue>, metricDict: Map<st
   const exp = hparamsSummary('_hparams_/experiment', pb().message(2, experiment.finish()).finish());
   const sei = hparamsSummary('_hparams_/session_end_info', pb().message(4, pb().int(1, STATUS_SUCCESS).finish()).finish());
   return [exp, ssi, sei];
+}
+
+// ---- tensors, audio, PR curves, custom scalar layouts --------------------------------------------
+
+/** A float's float32 bit pattern as an int32 (summary.half_to_int, which half_val gets). */
+function halfToInt(v: number): number {
+  const b = Buffer.alloc(4);
+  b.writeFloatLE(v);
+  return b.readInt32LE();
+}
+
+/** summary._TENSOR_TYPE_MAP: TensorProto's dtype enum and value field for each dtype. */
+const TENSOR_TYPES = new Map<DType, [dtype: number, field: number, kind: 'half' | 'float' | 'double' | 'varint' | 'complex64' | 'complex128']>([
+  [float16, [19, 13, 'half']],
+  [bfloat16, [14, 13, 'half']],
+  [float32, [1, 5, 'float']],
+  [float64, [2, 6, 'double']],
+  [int8, [6, 7, 'varint']],
+  [int16, [5, 7, 'varint']],
+  [int32, [3, 7, 'varint']],
+  [int64, [9, 10, 'varint']],
+  [uint8, [4, 16, 'varint']],
+  [bool, [10, 11, 'varint']],
+  [complex64, [8, 9, 'complex64']],
+  [complex128, [18, 12, 'complex128']],
+]);
+
+export function tensorProto(tag: string, t: Tensor): Buffer {
+  if (t.numel() * t.dtype.itemsize >= 2 ** 31) throw new RangeError("tensor is bigger than protocol buffer's hard limit of 2GB in size");
+  const type = TENSOR_TYPES.get(t.dtype);
+  if (type === undefined) throw new RangeError(`${tag} has unsupported tensor dtype torch.${t.dtype.name}`);
+  const [dtype, field, kind] = type;
+  const values = tidy(() => {
+    const flat = t.detach().flatten();
+    if (kind === 'complex64' || kind === 'complex128') return viewAsReal(flat.to(kind === 'complex64' ? complex64 : complex128)).flatten().tolist() as number[];
+    if (kind === 'half') return (flat.to(float32).tolist() as number[]).map(halfToInt);
+    if (t.dtype === bool) return (flat.tolist() as boolean[]).map(Number);
+    return flat.tolist() as (number | bigint)[];
+  });
+  const proto = pb().int(1, dtype).message(2, tensorShape([...t.shape]));
+  if (kind === 'float' || kind === 'complex64') proto.packedFloats(field, values as number[]);
+  else if (kind === 'double' || kind === 'complex128') proto.packedDoubles(field, values as number[]);
+  else proto.packedVarints(field, values);
+  return summaryValue((w) => w.string(1, tag).message(8, proto.finish()).message(9, pluginMetadata('tensor')));
+}
+
+/** A mono 16-bit PCM WAV file, as Python's wave module writes it. */
+function wav(samples: Int16Array, sampleRate: number): Buffer {
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // channels
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+export function audio(tag: string, snd: Tensor, sampleRate = 44100): Buffer {
+  const samples = tidy(() => {
+    let a = snd.detach().squeeze();
+    if (Number(a.abs().max().item()) > 1) {
+      console.log('warning: audio amplitude out of range, auto clipped.');
+      a = a.clip(-1, 1);
+    }
+    if (a.dim() !== 1) throw new Error('input tensor should be 1 dimensional.');
+    return a.mul(32767).to(int16).contiguous().toTypedArray() as Int16Array;
+  });
+  const proto = pb().float(1, sampleRate).int(2, 1).int(3, samples.length).bytes(4, wav(samples, sampleRate)).string(5, 'audio/wav').finish();
+  return summaryValue((w) => w.string(1, tag).message(6, proto));
+}
+
+function prCurveSummary(tag: string, rows: readonly (readonly number[])[], numThresholds: number): Buffer {
+  const content = pb().int(2, numThresholds).finish();
+  const shape = tensorShape([rows.length, rows[0]?.length ?? 0]);
+  const proto = pb().int(1, DT_FLOAT).message(2, shape).packedFloats(5, rows.flat()).finish();
+  return summaryValue((w) => w.string(1, tag).message(8, proto).message(9, pluginMetadata('pr_curves', content)));
+}
+
+/** summary.compute_curve: tp, fp, tn, fn, precision and recall at each threshold. */
+function computeCurve(labels: ArrayInput, predictions: ArrayInput, numThresholds: number, weights: ArrayInput | null): number[][] {
+  const MINIMUM_COUNT = 1e-7;
+  const bucketIndices =
+    predictions instanceof Tensor
+      ? Float64Array.from(tidy(() => predictions.detach().mul(numThresholds - 1).floor().to(int32).flatten().toTypedArray() as Int32Array))
+      : float64Values(predictions).map((p) => Math.trunc(Math.floor(p * (numThresholds - 1))) | 0);
+  const floatLabels = float64Values(labels);
+  const w = weights === null ? null : float64Values(weights);
+  const weight = (i: number): number => (w === null ? 1.0 : w.length === 1 ? w[0]! : w[i]!);
+  const range: [number, number] = [0, numThresholds - 1];
+  const tpBuckets = histogram64(bucketIndices, numThresholds, range, floatLabels.map((l, i) => l * weight(i)));
+  const fpBuckets = histogram64(bucketIndices, numThresholds, range, floatLabels.map((l, i) => (1.0 - l) * weight(i)));
+  const reverseCumsum = (a: number[]): number[] => {
+    const out = new Array<number>(a.length);
+    let s = 0;
+    for (let i = a.length - 1; i >= 0; i--) out[i] = s += a[i]!;
+    return out;
+  };
+  const tp = reverseCumsum(tpBuckets);
+  const fp = reverseCumsum(fpBuckets);
+  const tn = fp.map((v) => fp[0]! - v);
+  const fn = tp.map((v) => tp[0]! - v);
+  const precision = tp.map((v, i) => v / Math.max(MINIMUM_COUNT, v + fp[i]!));
+  const recall = tp.map((v, i) => v / Math.max(MINIMUM_COUNT, v + fn[i]!));
+  return [tp, fp, tn, fn, precision, recall];
+}
+
+const histogram64 = (a: Float64Array, bins: number, range: [number, number], weights: Float64Array): number[] => npHistogram(a, bins, range, weights).counts;
+
+export function prCurve(tag: string, labels: ArrayInput, predictions: ArrayInput, numThresholds = 127, weights: ArrayInput | null = null): Buffer {
+  numThresholds = Math.min(numThresholds, 127);
+  return prCurveSummary(tag, computeCurve(labels, predictions, numThresholds, weights), numThresholds);
+}
+
+export function prCurveRaw(tag: string, rows: readonly ArrayInput[], numThresholds = 127): Buffer {
+  const data = rows.map((r) => Array.from(float64Values(r)));
+  if (data.some((r) => r.length !== data[0]!.length)) throw new RangeError('all input arrays must have the same shape');
+  return prCurveSummary(tag, data, Math.min(numThresholds, 127));
+}
+
+/** A chart of a custom scalars layout: `['Multiline', tags]` or `['Margin', [value, lower, upper]]`. */
+export type ChartSpec = readonly [kind: string, tags: readonly string[]];
+
+export function customScalars(layout: Map<string, Map<string, ChartSpec>>): Buffer {
+  const l = pb();
+  for (const [category, charts] of layout) {
+    const c = pb().string(1, category);
+    for (const [title, [kind, tags]] of charts) {
+      const chart = pb().string(1, title);
+      if (kind === 'Margin') {
+        if (tags.length !== 3) throw new Error('len(tags) != 3');
+        chart.message(3, pb().message(1, pb().string(1, tags[0]!).string(2, tags[1]!).string(3, tags[2]!).finish()).finish());
+      } else {
+        const content = pb();
+        for (const t of tags) content.string(1, t, true);
+        chart.message(2, content.finish());
+      }
+      c.message(2, chart.finish());
+    }
+    l.message(2, c.finish());
+  }
+  const proto = pb().int(1, DT_STRING).message(2, Buffer.alloc(0)).bytes(8, l.finish(), true).finish();
+  return summaryValue((w) => w.string(1, 'custom_scalars__config__').message(8, proto).message(9, pluginMetadata('custom_scalars')));
 }

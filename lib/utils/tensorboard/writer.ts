@@ -6,7 +6,7 @@ import { isOptions, type Args } from '../../nn/modules_utils';
 import { pySignature } from '../../python_signature';
 import { Tensor } from '../../tensor';
 import { EventFileWriter, encodeEvent, type Event } from './event_file_writer';
-import { hparams, histogram, histogramRaw, image, scalar, text, type ArrayInput, type HParamValue } from './summary';
+import { audio, customScalars, hparams, histogram, histogramRaw, image, prCurve, prCurveRaw, scalar, tensorProto, text, type ArrayInput, type ChartSpec, type HParamValue } from './summary';
 import type { Bins } from './numpy_histogram';
 
 type Step = number | bigint | null;
@@ -84,6 +84,17 @@ export interface HistogramOptions extends StepOptions {
 export interface ImageOptions extends StepOptions {
   dataformats?: string;
 }
+export interface AudioOptions extends StepOptions {
+  sampleRate?: number;
+}
+export interface PrCurveOptions extends StepOptions {
+  numThresholds?: number;
+  weights?: ArrayInput | null;
+}
+export interface ChartOptions {
+  category?: string;
+  title?: string;
+}
 export interface HparamsOptions {
   hparamDomainDiscrete?: Dict<unknown[]> | null;
   runName?: string | null;
@@ -107,6 +118,19 @@ const ADD_HISTOGRAM_RAW = pySignature<{ tag: string; min: number; max: number; n
 const ADD_IMAGE = pySignature<{ tag: string; imgTensor: Tensor; globalStep: Step; walltime: number | null; dataformats: string }>('add_image', "self, tag, img_tensor, global_step=None, walltime=None, dataformats='CHW'");
 const ADD_IMAGES = pySignature<{ tag: string; imgTensor: Tensor; globalStep: Step; walltime: number | null; dataformats: string }>('add_images', "self, tag, img_tensor, global_step=None, walltime=None, dataformats='NCHW'");
 const ADD_TEXT = pySignature<{ tag: string; textString: string; globalStep: Step; walltime: number | null }>('add_text', 'self, tag, text_string, global_step=None, walltime=None');
+const ADD_TENSOR = pySignature<{ tag: string; tensor: Tensor; globalStep: Step; walltime: number | null }>('add_tensor', 'self, tag, tensor, global_step=None, walltime=None');
+const ADD_AUDIO = pySignature<{ tag: string; sndTensor: Tensor; globalStep: Step; sampleRate: number; walltime: number | null }>('add_audio', 'self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None');
+const ADD_PR_CURVE = pySignature<{ tag: string; labels: ArrayInput; predictions: ArrayInput; globalStep: Step; numThresholds: number; weights: ArrayInput | null; walltime: number | null }>(
+  'add_pr_curve',
+  'self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None, walltime=None',
+);
+type PrRaw = { tag: string; truePositiveCounts: ArrayInput; falsePositiveCounts: ArrayInput; trueNegativeCounts: ArrayInput; falseNegativeCounts: ArrayInput; precision: ArrayInput; recall: ArrayInput };
+const ADD_PR_CURVE_RAW = pySignature<PrRaw & { globalStep: Step; numThresholds: number; weights: ArrayInput | null; walltime: number | null }>(
+  'add_pr_curve_raw',
+  'self, tag, true_positive_counts, false_positive_counts, true_negative_counts, false_negative_counts, precision, recall, global_step=None, num_thresholds=127, weights=None, walltime=None',
+);
+const ADD_MULTILINE = pySignature<{ tags: string[]; category: string; title: string }>('add_custom_scalars_multilinechart', "self, tags, category='default', title='untitled'");
+const ADD_MARGIN = pySignature<{ tags: string[]; category: string; title: string }>('add_custom_scalars_marginchart', "self, tags, category='default', title='untitled'");
 const ADD_HPARAMS = pySignature<{ hparamDomainDiscrete: Dict<unknown[]> | null; runName: string | null; globalStep: Step }>(
   'add_hparams',
   'self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None',
@@ -234,6 +258,65 @@ export class SummaryWriter implements Disposable {
   addText(...args: unknown[]): void {
     const o = ADD_TEXT(args);
     this.getFileWriter().addSummary(text(o.tag, o.textString), o.globalStep, o.walltime);
+  }
+
+  /** A tensor's values, as the TensorBoard tensor plugin stores them. */
+  addTensor(...args: Args<[tag: string, tensor: Tensor], [globalStep: Step, walltime: number | null], StepOptions>): void;
+  addTensor(...args: unknown[]): void {
+    const o = ADD_TENSOR(args);
+    this.getFileWriter().addSummary(tensorProto(o.tag, o.tensor), o.globalStep, o.walltime);
+  }
+
+  /** A mono clip of samples in [-1, 1] (clipped beyond), as 16-bit WAV. */
+  addAudio(...args: Args<[tag: string, sndTensor: Tensor], [globalStep: Step, sampleRate: number, walltime: number | null], AudioOptions>): void;
+  addAudio(...args: unknown[]): void {
+    const o = ADD_AUDIO(args);
+    this.getFileWriter().addSummary(audio(o.tag, o.sndTensor, o.sampleRate), o.globalStep, o.walltime);
+  }
+
+  /** A precision-recall curve from 0/1 labels and predicted probabilities. */
+  addPrCurve(...args: Args<[tag: string, labels: ArrayInput, predictions: ArrayInput], [globalStep: Step, numThresholds: number, weights: ArrayInput | null, walltime: number | null], PrCurveOptions>): void;
+  addPrCurve(...args: unknown[]): void {
+    const o = ADD_PR_CURVE(args);
+    this.getFileWriter().addSummary(prCurve(o.tag, o.labels, o.predictions, o.numThresholds, o.weights), o.globalStep, o.walltime);
+  }
+
+  addPrCurveRaw(
+    ...args: Args<
+      [tag: string, truePositiveCounts: ArrayInput, falsePositiveCounts: ArrayInput, trueNegativeCounts: ArrayInput, falseNegativeCounts: ArrayInput, precision: ArrayInput, recall: ArrayInput],
+      [globalStep: Step, numThresholds: number, weights: ArrayInput | null, walltime: number | null],
+      PrCurveOptions
+    >
+  ): void;
+  addPrCurveRaw(...args: unknown[]): void {
+    const o = ADD_PR_CURVE_RAW(args);
+    const rows = [o.truePositiveCounts, o.falsePositiveCounts, o.trueNegativeCounts, o.falseNegativeCounts, o.precision, o.recall];
+    this.getFileWriter().addSummary(prCurveRaw(o.tag, rows, o.numThresholds), o.globalStep, o.walltime);
+  }
+
+  /** One chart of several scalar tags in TensorBoard's CUSTOM SCALARS tab. */
+  addCustomScalarsMultilinechart(...args: Args<[tags: string[]], [category: string, title: string], ChartOptions>): void;
+  addCustomScalarsMultilinechart(...args: unknown[]): void {
+    const o = ADD_MULTILINE(args);
+    this.getFileWriter().addSummary(customScalars(new Map([[o.category, new Map([[o.title, ['Multiline', o.tags] as const]])]])));
+  }
+
+  /** A chart of a value and its lower and upper bounds (three scalar tags). */
+  addCustomScalarsMarginchart(...args: Args<[tags: string[]], [category: string, title: string], ChartOptions>): void;
+  addCustomScalarsMarginchart(...args: unknown[]): void {
+    const o = ADD_MARGIN(args);
+    if (o.tags.length !== 3) throw new Error(`Expected 3 tags, got ${o.tags.length}.`);
+    this.getFileWriter().addSummary(customScalars(new Map([[o.category, new Map([[o.title, ['Margin', o.tags] as const]])]])));
+  }
+
+  /**
+   * The CUSTOM SCALARS layout: `{ category: { chartTitle: ['Multiline', tags] or ['Margin',
+   * [value, lower, upper]] } }` (plain objects or Maps).
+   */
+  addCustomScalars(layout: Dict<Dict<ChartSpec>>): void {
+    if (!isDict(layout)) throw new TypeError('add_custom_scalars() takes a layout dict');
+    const charts = new Map([...toMap(layout)].map(([k, v]) => [k, toMap(v)] as const));
+    this.getFileWriter().addSummary(customScalars(charts));
   }
 
   /**
