@@ -301,6 +301,8 @@ describe("PyTorch's errors", () => {
     sequential_not_scheduler: (opt) => new L.SequentialLR(opt, [new L.StepLR(opt, 2), 5 as never], [2]),
     sequential_other_optimizer: (opt) => new L.SequentialLR(opt, [new L.StepLR(opt, 2), new L.StepLR(other(), 3)], [2]),
     chained_empty: () => new L.ChainedScheduler([]),
+    cyclic_no_momentum: () => new L.CyclicLR(new torch.optim.Adagrad([torch.zeros(1).requiresGrad_()]), 0.01, 0.1),
+    one_cycle_no_momentum: () => new L.OneCycleLR(new torch.optim.Adagrad([torch.zeros(1).requiresGrad_()]), 0.1, { totalSteps: 10 }),
   };
   const jsName: Record<string, string> = { ValueError: 'RangeError', TypeError: 'TypeError', KeyError: 'Error' };
 

@@ -92,6 +92,18 @@ test('AveragedModel copies the model (the source stays as it was)', () => {
   expect(avg.n_averaged.dtype).toBe(torch.int64);
 });
 
+test('the averaging functions called directly, with a number as num_averaged', () => {
+  const current = [torch.tensor([1.0, 2.0, 3.0], { dtype: torch.float64 })];
+  const avg = [torch.zeros(3, { dtype: torch.float64 })];
+  S.getSwaMultiAvgFn()(avg, current, 2);
+  expect(torch.equal(avg[0]!, PY.get('direct_swa_multi') as Tensor)).toBe(true);
+  expect(torch.equal(S.getSwaAvgFn()(torch.zeros(3, { dtype: torch.float64 }), current[0]!, 2), PY.get('direct_swa') as Tensor)).toBe(true);
+  const ema = [torch.ones(3, { dtype: torch.float64 })];
+  S.getEmaMultiAvgFn()(ema, current, 0);
+  expect(torch.equal(ema[0]!, PY.get('direct_ema_multi') as Tensor)).toBe(true);
+  expect(torch.equal(S.getEmaAvgFn()(torch.ones(3, { dtype: torch.float64 }), current[0]!, 0), PY.get('direct_ema') as Tensor)).toBe(true);
+});
+
 describe('updateBn', () => {
   test("a pass over tensor batches gives PyTorch's running statistics", () => {
     const [avg] = averaged('swa');
@@ -129,8 +141,14 @@ describe("PyTorch's errors", () => {
     swalr_epochs: () => new S.SWALR(opt(), 0.05, { annealEpochs: -1 }),
     swalr_epochs_float: () => new S.SWALR(opt(), 0.05, { annealEpochs: torch.pyFloat(2) as never }),
     swalr_lengths: () => new S.SWALR(opt(), [0.05, 0.01, 0.1]),
+    swa_multi_integer_buffers: () => {
+      const m = model();
+      const a = new S.AveragedModel(m, { multiAvgFn: S.getSwaMultiAvgFn(), useBuffers: true });
+      for (let i = 0; i < 2; i++) a.updateParameters(m);
+    },
+    swa_multi_integer_alpha: () => S.getSwaMultiAvgFn()([torch.tensor([10, 20])], [torch.tensor([13, 29])], 2),
   };
-  const jsName: Record<string, string> = { ValueError: 'RangeError', AssertionError: 'Error' };
+  const jsName: Record<string, string> = { ValueError: 'RangeError', AssertionError: 'Error', RuntimeError: 'Error' };
   test('the same cases as the fixture', () => {
     expect(Object.keys(calls).sort()).toEqual(Object.keys(META.errors).sort());
   });
