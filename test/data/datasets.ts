@@ -15,6 +15,18 @@ export class Seeds extends Dataset<Record<string, unknown>> {
   }
 }
 
+/** Seeds without the draw: what the loader decides (index, worker, seed). */
+export class Info extends Dataset<Record<string, unknown>> {
+  static override workerModule = __filename;
+  override get length(): number {
+    return 12;
+  }
+  override getItem(i: number): Record<string, unknown> {
+    const info = getWorkerInfo();
+    return { i, worker: info === null ? -1 : info.id, seed: info === null ? '' : String(info.seed) };
+  }
+}
+
 /** `n` samples, each taking `ms` milliseconds of synchronous work (it blocks its thread). */
 export class Slow extends Dataset<number> {
   static override workerModule = __filename;

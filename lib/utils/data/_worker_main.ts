@@ -1,7 +1,8 @@
-// The body of a DataLoader worker thread (_utils/worker.py's _worker_loop): seeds itself with
-// base_seed + id, rebuilds the dataset and functions it was sent, then answers each (idx, index)
+// The body of a DataLoader worker, a thread or (multiprocessingContext 'spawn') a process
+// (_utils/worker.py's _worker_loop): rebuilds the dataset and functions it was sent, then answers each (idx, index)
 // task with the collated batch, in the order the tasks came.
 import { parentPort, workerData } from 'worker_threads';
+import '../../index'; // the whole tensor surface (methods, indexing), as user code sees it
 import { tidy } from '../../memory';
 import { manualSeed } from '../../random';
 import { setNumThreads } from '../../threads';
@@ -36,11 +37,18 @@ function wrapped(err: unknown): { name: string; message: string; stack: string }
   return { name: e.name ?? 'Error', message: String(e.message), stack: e.stack ?? `${e.name}: ${e.message}` };
 }
 
-async function main(config: WorkerConfig): Promise<void> {
-  const port = parentPort!;
+interface Port {
+  on(event: 'message', fn: (msg: ToWorker) => void): void;
+  postMessage(msg: FromWorker, transfer?: ArrayBuffer[]): void;
+}
+
+async function main(config: WorkerConfig, port: Port, ownProcess: boolean): Promise<void> {
   setNumThreads(1);
+  // A worker thread shares libtorch's default generator with the main thread: seeding it there
+  // would reseed the main thread's stream, so a thread only reports its seed (WorkerInfo.seed).
+  // A process seeds its own, as PyTorch's workers do.
   const seed = config.baseSeed + BigInt(config.workerId);
-  manualSeed(seed);
+  if (ownProcess) manualSeed(seed);
   let initError: ReturnType<typeof wrapped> | null = null;
   let dataset: Dataset | undefined;
   let fetcher: Fetcher | undefined;
@@ -87,4 +95,16 @@ async function main(config: WorkerConfig): Promise<void> {
   });
 }
 
-void main(workerData as WorkerConfig);
+if (parentPort !== null) {
+  void main(workerData as WorkerConfig, parentPort, false);
+} else {
+  // A worker process: its configuration comes first; it ends with its parent's channel.
+  process.once('message', (config: WorkerConfig) => {
+    const port: Port = {
+      on: (_event, fn) => void process.on('message', fn),
+      postMessage: (msg) => void process.send!(msg),
+    };
+    void main(config, port, true);
+  });
+  process.on('disconnect', () => process.exit(0));
+}

@@ -68,3 +68,7 @@ export function defaultConvert(data: unknown): unknown {
   if (Array.isArray(data)) return data.map(defaultConvert);
   return data;
 }
+
+// Workers import the default collate functions from here (see _transfer.ts).
+defaultCollate.workerModule = __filename;
+defaultConvert.workerModule = __filename;

@@ -3,6 +3,7 @@
 // worker_threads: each rebuilds the dataset from what _transfer.ts sent it, seeds its default
 // generator with base_seed + id, and answers the batch indices it is given; indices go to the
 // workers round-robin and batches come back in order, as in PyTorch.
+import { fork, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { pySignature } from '../../python_signature';
@@ -33,7 +34,8 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   timeout?: number;
   workerInitFn?: ((workerId: number) => void) | null;
-  multiprocessingContext?: null;
+  /** null: worker threads; 'spawn': worker processes (see README). */
+  multiprocessingContext?: 'spawn' | null;
   generator?: Generator | null;
   prefetchFactor?: number | null;
   persistentWorkers?: boolean;
@@ -83,6 +85,8 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
   readonly prefetchFactor: number | null;
   readonly persistentWorkers: boolean;
   readonly inOrder: boolean;
+  /** null: workers are threads; 'spawn': processes. */
+  readonly multiprocessingContext: 'spawn' | null;
   /** @internal */
   readonly _iterable: boolean;
   /** @internal The persistent workers, once started. */
@@ -106,7 +110,13 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
       throw new RangeError('prefetch_factor option should be non-negative');
     }
     if (o.persistentWorkers && numWorkers === 0) throw new RangeError('persistent_workers option needs num_workers > 0');
-    if (o.multiprocessingContext !== null) throw new TypeError('multiprocessing_context is not supported: DataLoader workers are worker_threads');
+    if (o.multiprocessingContext !== null) {
+      if (numWorkers === 0) throw new RangeError(`multiprocessing_context can only be used with multi-process loading (num_workers > 0), but got num_workers=${numWorkers}`);
+      if (o.multiprocessingContext !== 'spawn') {
+        throw new RangeError(`multiprocessing_context option should specify a valid start method in ['spawn'], but got multiprocessing_context=${pyRepr(o.multiprocessingContext)}`);
+      }
+    }
+    this.multiprocessingContext = o.multiprocessingContext;
     this.dataset = o.dataset;
     this.numWorkers = numWorkers;
     this.prefetchFactor = prefetchFactor;
@@ -217,37 +227,52 @@ const infiniteConstantSampler: Iterable<null> = {
 
 const ENTRY = path.join(__dirname, `_worker_main${path.extname(__filename)}`);
 
-// When torchnode itself runs from its TypeScript sources (under ts-jest), a worker has no
-// TypeScript loader of its own: this one transpiles on require, with an on-disk cache.
-const TS_BOOTSTRAP = `
-const { workerData } = require('worker_threads');
-if (!require.extensions['.ts']) {
-  const fs = require('fs'), path = require('path'), os = require('os'), crypto = require('crypto');
-  const ts = require(workerData.typescript);
-  const dir = path.join(os.tmpdir(), 'torchnode-ts-' + ts.version);
-  fs.mkdirSync(dir, { recursive: true });
-  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true };
-  require.extensions['.ts'] = (module, filename) => {
-    const source = fs.readFileSync(filename, 'utf8');
-    const cached = path.join(dir, crypto.createHash('sha1').update(filename).update(source).digest('hex') + '.js');
-    let out;
-    try {
-      out = fs.readFileSync(cached, 'utf8');
-    } catch {
-      out = ts.transpileModule(source, { compilerOptions: options, fileName: filename }).outputText;
-      const tmp = cached + '.' + process.pid + '.' + require('worker_threads').threadId;
-      fs.writeFileSync(tmp, out);
-      fs.renameSync(tmp, cached);
-    }
-    module._compile(out, filename);
+// Running from the TypeScript sources, a worker first installs a loader for them (_ts_hook.js).
+const TS_HOOK = path.join(__dirname, '_ts_hook.js');
+const TS_BOOTSTRAP = "const { workerData } = require('worker_threads'); require(workerData.hook); require(workerData.entry);";
+
+/** One worker, a thread or a process, behind one interface. */
+interface WorkerHandle {
+  post(msg: ToWorker): void;
+  ref(): void;
+  unref(): void;
+  terminate(): void;
+  on(event: 'message' | 'error' | 'exit', fn: (arg: any) => void): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+function startThread(config: WorkerConfig): WorkerHandle {
+  const w = ENTRY.endsWith('.ts')
+    ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, hook: TS_HOOK } })
+    : new Worker(ENTRY, { workerData: config });
+  return {
+    post: (msg) => w.postMessage(msg),
+    ref: () => w.ref(),
+    unref: () => w.unref(),
+    terminate: () => void w.terminate(),
+    on: (event, fn) => void w.on(event, fn),
   };
 }
-require(workerData.entry);
-`;
 
-function startWorker(config: WorkerConfig): Worker {
-  if (ENTRY.endsWith('.ts')) return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, typescript: require.resolve('typescript') } });
-  return new Worker(ENTRY, { workerData: config });
+// A process gets its configuration as its first message; the v8 serializer carries bigints,
+// Maps and ArrayBuffers (copied: processes share no memory).
+function startProcess(config: WorkerConfig): WorkerHandle {
+  const execArgv = ENTRY.endsWith('.ts') ? ['-r', TS_HOOK] : [];
+  const child: ChildProcess = fork(ENTRY, [], { execArgv, serialization: 'advanced', stdio: 'inherit' });
+  child.send(config);
+  const channel = (): { ref(): void; unref(): void } | undefined => child.channel ?? undefined;
+  return {
+    post: (msg) => void child.send(msg),
+    ref: () => {
+      child.ref();
+      channel()?.ref();
+    },
+    unref: () => {
+      child.unref();
+      channel()?.unref();
+    },
+    terminate: () => void child.kill(),
+    on: (event, fn) => void child.on(event, fn),
+  };
 }
 
 type ErrorInfo = { name: string; message: string; stack: string };
@@ -262,18 +287,22 @@ function reraise(e: ErrorInfo, workerId: number): Error {
 
 /** The worker threads of one iteration (or of a loader, with persistent workers). */
 class WorkerPool {
-  readonly workers: Worker[] = [];
+  readonly workers: WorkerHandle[] = [];
   readonly #inbox: { worker: number; msg: FromWorker }[] = [];
   #wake: (() => void) | null = null;
   #fatal: Error | null = null;
   #closed = false;
   #live = 0;
+  #allExited!: () => void;
+  /** Settles once every worker has exited. */
+  readonly exited = new Promise<void>((resolve) => (this.#allExited = resolve));
 
   constructor(loader: DataLoader<unknown>, baseSeed: number | bigint) {
     const modules = new Set<string>();
     const spec = encode([loader.dataset, loader.collateFn, loader.workerInitFn], [], modules, 'the dataset');
     for (let i = 0; i < loader.numWorkers; i++) {
-      const w = startWorker({
+      const start = loader.multiprocessingContext === 'spawn' ? startProcess : startThread;
+      const w = start({
         iterable: loader._iterable,
         spec,
         modules: [...modules],
@@ -293,8 +322,8 @@ class WorkerPool {
         this.#fatal ??= reraise({ name: err.name, message: err.message, stack: err.stack ?? String(err) }, i);
         this.#wake?.();
       });
-      w.on('exit', (code) => {
-        this.#live--;
+      w.on('exit', (code: number | null) => {
+        if (--this.#live === 0) this.#allExited();
         if (!this.#closed) this.#fatal ??= new Error(`DataLoader worker (thread ${i}) exited unexpectedly with exit code ${code}`);
         this.#wake?.();
       });
@@ -308,7 +337,7 @@ class WorkerPool {
   }
 
   post(worker: number, msg: ToWorker): void {
-    this.workers[worker]!.postMessage(msg);
+    this.workers[worker]!.post(msg);
   }
 
   /** The next message from any worker; the workers keep the process alive only while it waits. */
@@ -335,7 +364,7 @@ class WorkerPool {
   terminate(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) w.terminate();
   }
 }
 
@@ -359,15 +388,16 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
   constructor(loader: DataLoader<unknown>) {
     this.#loader = loader;
     this.#samplerIter = loader._indexSampler[Symbol.iterator]();
-    const baseSeed = drawSeed(loader.generator);
-    loader.warnPinMemory();
     const n = loader.numWorkers;
     this.#workersStatus = new Array<boolean>(n).fill(true);
     this.#workersNumTasks = new Array<number>(n).fill(0);
     if (loader.persistentWorkers && loader._pool !== null) {
+      // PyTorch resets its one iterator: no new base seed.
       this._pool = loader._pool;
       this.#ready = this.#resume();
     } else {
+      const baseSeed = drawSeed(loader.generator);
+      loader.warnPinMemory();
       this._pool = new WorkerPool(loader, baseSeed);
       if (loader.persistentWorkers) {
         loader._pool = this._pool;
