@@ -16,12 +16,24 @@ const ts = (xs: Grads): unknown[] => xs.map(t);
 const py = (b: boolean): string => (b ? 'True' : 'False');
 const pyList = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 const pyDict = (m: Map<string, unknown>): string => `{${[...m].map(([k, v]) => `'${k}': ${String(v)}`).join(', ')}}`;
-function err(fn: () => unknown): string {
+function err(fn: () => unknown, full = false): string {
   try {
     fn();
     return 'no error';
   } catch (e) {
-    return (e as Error).message.split('\n')[0]!;
+    const message = (e as Error).message;
+    return full ? message : message.split('\n')[0]!;
+  }
+}
+
+class Counter extends nn.Module {
+  fc = new nn.Linear(2, 2);
+  count = 0;
+  override getExtraState(): unknown {
+    return { count: this.count };
+  }
+  override setExtraState(state: { count: number }): void {
+    this.count = state.count + 1;
   }
 }
 
@@ -243,6 +255,39 @@ const SCENARIOS: Record<string, () => Log> = {
     const src = new nn.Linear(2, 2);
     log.push(String(fixer.loadStateDict(new Map([['weight', src.weight.detach()], ['b', src.bias!.detach()]]))));
     log.push(t(fixer.bias));
+    return log;
+  },
+
+  extra_state_assign_set_submodule() {
+    torch.manualSeed(0);
+    const log: Log = [];
+    const c = new Counter();
+    c.count = 4;
+    const sd = c.stateDict() as Map<string, unknown>;
+    log.push([...sd.keys()]);
+    log.push((sd.get('_extra_state') as { count: number }).count);
+    const fresh = new Counter();
+    log.push(String(fresh.loadStateDict(sd)));
+    log.push(fresh.count);
+    const noExtra = new Map([...sd].filter(([k]) => k !== '_extra_state'));
+    log.push(err(() => new Counter().loadStateDict(noExtra), true));
+    log.push(err(() => new nn.Linear(2, 2).loadStateDict(new Map<string, unknown>([...new nn.Linear(2, 2).stateDict(), ['_extra_state', 1]])), true));
+    const src = new nn.Linear(2, 3);
+    const srcSd = src.stateDict();
+    const dst = new nn.Linear(2, 3);
+    dst.weight.requiresGrad_(false);
+    log.push(String(dst.loadStateDict(srcSd, { assign: true })));
+    src.weight.data.fill_(7);
+    log.push(dst.weight.get(0, 0).item(), dst.weight.constructor.name, dst.weight.requiresGrad, dst.bias!.requiresGrad);
+    const net = new nn.Sequential(new nn.Linear(2, 2), new nn.Sequential(new nn.ReLU()));
+    net.setSubmodule('1.0', new nn.Tanh());
+    net.setSubmodule('1.extra', new nn.Sigmoid());
+    log.push(String(net));
+    log.push(err(() => net.setSubmodule('1.missing', new nn.Tanh(), { strict: true })));
+    log.push(err(() => net.setSubmodule('', new nn.Tanh())));
+    log.push(err(() => net.setSubmodule('0.weight', new nn.Tanh())));
+    const empty = new nn.Linear(3, 2).toEmpty({ device: 'cpu' });
+    log.push([...empty.parameters()].map((p) => [...p.shape]));
     return log;
   },
 };

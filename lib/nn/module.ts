@@ -16,7 +16,7 @@ import * as dtypes from '../dtype';
 import { native } from '../native';
 import { op } from '../ops';
 import { pySignature } from '../python_signature';
-import { zeros, zerosLike } from '../generated/torch';
+import { emptyLike, zeros, zerosLike } from '../generated/torch';
 import { Tensor, wrap, wrapAll } from '../tensor';
 import { Buffer, Parameter } from './parameter';
 import { PyFloat } from '../scalar';
@@ -97,6 +97,12 @@ const PREPENDED_HOOK = pySignature<{ hook: unknown; prepend?: boolean }>('regist
 const FORWARD_HOOK = pySignature<{ hook: unknown; prepend?: boolean; alwaysCall?: boolean }>('register_forward_hook', 'self, hook, *, prepend=False, always_call=False');
 const GLOBAL_FORWARD_HOOK = pySignature<{ hook: unknown; alwaysCall?: boolean }>('register_module_forward_hook', 'hook, *, always_call=False');
 const ZERO_GRAD = pySignature<{ setToNone?: boolean }>('Module.zero_grad', 'self, set_to_none=True');
+// load_state_dict's arguments after the state dict (which may itself be a plain object).
+const LOAD_STATE_DICT = pySignature<{ strict?: boolean; assign?: boolean }>('Module.load_state_dict', 'self, strict=True, assign=False');
+const SET_SUBMODULE = pySignature<{ target: unknown; module: unknown; strict?: boolean }>('Module.set_submodule', 'self, target, module, strict=False');
+const TO_EMPTY = pySignature<{ device: DeviceLike | null; recurse?: boolean }>('Module.to_empty', 'self, *, device, recurse=True');
+/** The state_dict key of what getExtraState returns (PyTorch's _EXTRA_STATE_KEY_SUFFIX). */
+const EXTRA_STATE_KEY_SUFFIX = '_extra_state';
 
 function hookArg(args: readonly unknown[], binder: typeof HOOK | typeof PREPENDED_HOOK, name: string): { hook: unknown; prepend?: boolean } {
   const bound = binder(args, name) as { hook: unknown; prepend?: boolean };
@@ -498,6 +504,20 @@ export abstract class Module {
     }
     return mod;
   }
+  /** Puts `module` at the dotted path `target` (its parent must exist; with `strict`, so must the name). */
+  setSubmodule(...args: [target: string, module: Module, strict?: boolean] | [target: string, module: Module, options: { strict?: boolean }]): void {
+    const o = SET_SUBMODULE(args);
+    const target = o.target as string;
+    if (target === '') throw new RangeError('Cannot set the submodule without a target name!');
+    if (!(o.module instanceof Module)) throw new RangeError(`\`module\` is not an nn.Module, found <class '${typename(o.module)}'>`);
+    const atoms = target.split('.');
+    const name = atoms.pop()!;
+    const parent = atoms.length === 0 ? this : this.getSubmodule(atoms.join('.'));
+    const exists = parent.hasAttribute(name);
+    if ((o.strict ?? false) && !exists) throw new Error(`${parent._getName()} has no attribute \`${name}\``);
+    if (exists && !((parent as unknown as Record<string, unknown>)[name] instanceof Module)) throw new Error(`\`${name}\` is not an nn.Module`);
+    (parent as unknown as Record<string, unknown>)[name] = o.module;
+  }
   getParameter(target: string): Parameter {
     const [mod, name] = this.splitTarget(target, (m) => [...m._parameters.keys()], 'parameters');
     const param = (mod as unknown as Record<string, unknown>)[name];
@@ -554,16 +574,42 @@ export abstract class Module {
     for (const [name, buf] of this._buffers) {
       if (buf !== null && !this._nonPersistentBuffersSet.has(name)) destination.set(prefix + name, keepVars ? buf : buf.detach());
     }
+    if (this.getExtraState !== Module.prototype.getExtraState) (destination as Map<string, unknown>).set(prefix + EXTRA_STATE_KEY_SUFFIX, this.getExtraState());
+  }
+
+  /**
+   * State beyond parameters and buffers to put in stateDict() under `<prefix>_extra_state`: a
+   * module that overrides this (and `setExtraState`, which receives it back on loading) has one.
+   */
+  getExtraState(): unknown {
+    throw new Error(
+      'Reached a code path in Module.get_extra_state() that should never be called. Please file an issue at ' +
+        'https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.',
+    );
+  }
+  /** Receives what `getExtraState` returned, from loadStateDict. */
+  setExtraState(_state: unknown): void {
+    throw new Error(
+      'Reached a code path in Module.set_extra_state() that should never be called. Please file an issue at ' +
+        'https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.',
+    );
   }
 
   /**
    * Copies parameters and buffers from `stateDict` (PyTorch's load_state_dict). Every key is
    * checked first — missing, unexpected, wrong type, size mismatch — and one Error lists every
    * problem; when it throws, the module is exactly as it was. With `strict: false`, missing and
-   * unexpected keys are returned instead of thrown.
+   * unexpected keys are returned instead of thrown. With `assign`, the module takes the given
+   * tensors themselves (parameters wrapped as Parameters, keeping their requiresGrad) instead of
+   * copying their values.
    */
-  loadStateDict(stateDict: Map<string, unknown> | Record<string, unknown>, options: { strict?: boolean } = {}): IncompatibleKeys {
+  loadStateDict(
+    stateDict: Map<string, unknown> | Record<string, unknown>,
+    ...args: [strict?: boolean, assign?: boolean] | [options: { strict?: boolean; assign?: boolean }]
+  ): IncompatibleKeys {
+    const options = LOAD_STATE_DICT(args);
     const strict = options.strict ?? true;
+    const assign = options.assign ?? false;
     if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
       throw new TypeError(`Expected state_dict to be dict-like, got <class '${typename(stateDict)}'>.`);
     }
@@ -575,6 +621,7 @@ export abstract class Module {
     const copies: StateDictCopy[] = [];
     const load = (module: Module, local: Map<string, unknown>, prefix: string): void => {
       const localMetadata = metadata?.get(prefix.slice(0, -1)) ?? new Map<string, unknown>();
+      if (assign) localMetadata.set('assign_to_params_buffers', assign);
       module._loadFromStateDict(local, prefix, localMetadata, true, missingKeys, unexpectedKeys, errorMsgs, copies);
       for (const [name, child] of module._modules) {
         if (child === null) continue;
@@ -623,6 +670,7 @@ export abstract class Module {
     copies: StateDictCopy[],
   ): void {
     for (const hook of [...this._loadStateDictPreHooks.values()]) hook(this, stateDict, prefix, _localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs);
+    const assign = _localMetadata.get('assign_to_params_buffers') === true;
     const localState = new Map<string, Tensor>();
     for (const [k, v] of this._parameters) if (v !== null) localState.set(k, v);
     for (const [k, v] of this._buffers) if (v !== null && !this._nonPersistentBuffersSet.has(k)) localState.set(k, v);
@@ -644,11 +692,29 @@ export abstract class Module {
         errorMsgs.push(`size mismatch for ${key}: copying a param with shape ${from.shape} from checkpoint, the shape in current model is ${param.shape}.`);
         continue;
       }
-      copies.push(() => param.copy_(from));
+      if (!assign) {
+        copies.push(() => param.copy_(from));
+        continue;
+      }
+      copies.push(() => {
+        let value: Tensor = from;
+        if (param instanceof Parameter) {
+          if (from instanceof Parameter) from.requiresGrad_(param.requiresGrad);
+          else value = new Parameter(from, param.requiresGrad);
+        }
+        (this as unknown as Record<string, unknown>)[name] = value;
+      });
     }
+    const extraStateKey = prefix + EXTRA_STATE_KEY_SUFFIX;
+    if (this.setExtraState !== Module.prototype.setExtraState) {
+      if (stateDict.has(extraStateKey)) {
+        const state = stateDict.get(extraStateKey);
+        copies.push(() => this.setExtraState(state));
+      } else if (strict) missingKeys.push(extraStateKey);
+    } else if (strict && stateDict.has(extraStateKey)) unexpectedKeys.push(extraStateKey);
     if (strict) {
       for (const key of stateDict.keys()) {
-        if (!key.startsWith(prefix)) continue;
+        if (!key.startsWith(prefix) || key === extraStateKey) continue;
         const rest = key.slice(prefix.length);
         const dot = rest.indexOf('.');
         if (dot >= 0 ? !this._modules.has(rest.slice(0, dot)) : !localState.has(rest)) unexpectedKeys.push(key);
@@ -680,8 +746,8 @@ export abstract class Module {
    * Applies `fn` to every parameter (in place: the Parameter objects stay the same, so an
    * optimizer holding them stays valid), their gradients, and every buffer.
    */
-  _apply(fn: (t: Tensor) => Tensor): this {
-    for (const child of this.children()) child._apply(fn);
+  _apply(fn: (t: Tensor) => Tensor, recurse = true): this {
+    if (recurse) for (const child of this.children()) child._apply(fn);
     noGrad(() => {
       for (const param of this._parameters.values()) {
         if (param === null) continue;
@@ -725,6 +791,11 @@ export abstract class Module {
   }
   cpu(): this {
     return this.to('cpu');
+  }
+  /** Gives every parameter and buffer new, uninitialised storage on `device` (of the same shape and dtype). */
+  toEmpty(options: { device: DeviceLike | null; recurse?: boolean }): this {
+    const o = TO_EMPTY([options]);
+    return this._apply((t) => emptyLike(t, { device: o.device ?? undefined }), o.recurse ?? true);
   }
   private castFloating(dtype: DType): this {
     return this._apply((t) => (t.dtype.isFloatingPoint ? t.to(dtype) : t));
