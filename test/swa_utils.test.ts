@@ -81,6 +81,16 @@ test("AveragedModel's forward is the averaged copy's", () => {
   expect(torch.equal(avg.call(FX.x) as Tensor, FX.forward)).toBe(true);
 });
 
+test("Python's torch.save(averaged_model) loads as an AveragedModel", () => {
+  const avg = torch.load(path.join(__dirname, 'fixtures', 'generated', 'swa_utils_model.pt')) as torch.optim.swaUtils.AveragedModel;
+  expect(avg).toBeInstanceOf(S.AveragedModel);
+  expect(avg.avgFn).toBeNull();
+  expect(avg.useBuffers).toBe(false);
+  expectSameTensors(avg.stateDict(), FX.averaged.get('swa')![FX.snapshots.length - 1]!, 'loaded');
+  avg.eval();
+  expect(torch.equal(avg.call(FX.x) as Tensor, FX.forward)).toBe(true);
+});
+
 test('AveragedModel copies the model (the source stays as it was)', () => {
   const m = model();
   m.loadStateDict(FX.snapshots[0]!);

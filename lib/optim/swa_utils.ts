@@ -10,6 +10,7 @@ import { Module } from '../nn/module';
 import type { Args } from '../nn/modules_utils';
 import { deepcopy } from '../nn/transformer';
 import { pySignature } from '../python_signature';
+import { registerModule } from '../serialization/modules';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
 import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from './_foreach';
@@ -155,6 +156,9 @@ export class AveragedModel<M extends Module = Module> extends Module {
     this.n_averaged.add_(1);
   }
 }
+
+// torch.load rebuilds Python's torch.save(averaged_model), and torch.save writes it for Python.
+registerModule(`${AveragedModel.pythonModule}.AveragedModel`, AveragedModel);
 
 const UPDATE_BN = pySignature('update_bn', 'loader, model, device=None');
 
