@@ -95,6 +95,7 @@ const neg = unary('neg');
 const sign = unary('sign');
 const abs = unary('abs');
 const reciprocal = unary('reciprocal');
+const rsqrt = unary('rsqrt');
 export const foreachSqrt_ = sqrt.inplace;
 export const foreachSqrt = sqrt.out;
 export const foreachNeg_ = neg.inplace;
@@ -103,6 +104,7 @@ export const foreachSign_ = sign.inplace;
 export const foreachAbs = abs.out;
 export const foreachAbs_ = abs.inplace;
 export const foreachReciprocal_ = reciprocal.inplace;
+export const foreachRsqrt_ = rsqrt.inplace;
 export function foreachZero_(self: TensorList): void {
   call('aten::_foreach_zero_', [self]);
 }

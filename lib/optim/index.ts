@@ -15,5 +15,8 @@ export { RMSprop, rmsprop, type RMSpropOptions } from './rmsprop';
 export { Rprop, rprop, type RpropOptions } from './rprop';
 export { ASGD, asgd, type ASGDOptions } from './asgd';
 export { LBFGS, type LBFGSOptions } from './lbfgs';
+export { SparseAdam, sparseAdam, type SparseAdamOptions } from './sparse_adam';
+export { Adafactor, adafactor, type AdafactorOptions } from './_adafactor';
+export { Muon, muon, type MuonOptions } from './_muon';
 export * as lrScheduler from './lr_scheduler';
 export * as swaUtils from './swa_utils';

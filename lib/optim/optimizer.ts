@@ -72,7 +72,7 @@ export function pyFormat(x: unknown): string {
     const v = x.item();
     return typeof v === 'number' && (x.dtype.isFloatingPoint || !Number.isInteger(v)) ? formatFloat(v) : pyFormat(v);
   }
-  if (Array.isArray(x)) return `${x instanceof Tuple ? '(' : '['}${x.map(pyFormat).join(', ')}${x instanceof Tuple ? (x.length === 1 ? ',)' : ')') : ']'}`;
+  if (Array.isArray(x)) return `${x instanceof Tuple ? '(' : '['}${x.map((e, i) => (typeof e === 'number' && isMarkedFloat(x, i) ? formatFloat(e) : pyFormat(e))).join(', ')}${x instanceof Tuple ? (x.length === 1 ? ',)' : ')') : ']'}`;
   return String(x);
 }
 
