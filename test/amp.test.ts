@@ -1,6 +1,9 @@
 // torch.autocast and torch.amp against PyTorch (scripts/fixtures/amp.py): a small model's outputs
 // and gradients under CPU autocast, ops from libtorch's casting lists in bfloat16 and float16,
 // nesting and the state functions, PyTorch's warnings and errors.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { expectError, fixture, recordWarnings } from './helpers';
@@ -103,5 +106,120 @@ describe('CPU autocast (bfloat16) matches PyTorch', () => {
     expectError(() => torch.autocast(3 as unknown as string, () => 1), json.device_type_error, 'RangeError');
     expectError(() => torch.autocast('cpu', { dtyp: torch.bfloat16 } as never, () => 1), "autocast() got an unexpected keyword argument 'dtyp'");
     expectError(() => torch.autocast('cpu', async () => 1), 'fn must be synchronous');
+  });
+});
+
+describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
+  const runs = torch.load(path.join(__dirname, 'fixtures', 'generated', 'amp_scaler.pth')) as Map<string, Dict>;
+  const flags = fixture<{ scaler: Record<string, any> }>('amp.json').scaler; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  // The twin of amp.py's train(): step 2 gets an inf gradient (skipped, scale backs off), step 4 unscales explicitly.
+  function train(fused: boolean, run: Dict): { record: Record<string, unknown[]>; scaler: torch.amp.GradScaler; params: torch.Tensor[]; unscaled: torch.Tensor | null } {
+    torch.manualSeed(1);
+    const net = new nn.Linear(4, 3);
+    const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9, fused });
+    const scaler = new torch.amp.GradScaler('cpu', { initScale: 2 ** 10, growthInterval: 2 });
+    const [xs, ys] = [run.get('xs')!, run.get('ys')!];
+    const record: Record<string, unknown[]> = { scale: [], tracker: [], loss: [] };
+    const params: torch.Tensor[] = [];
+    let unscaled: torch.Tensor | null = null;
+    for (let i = 0; i < xs.shape[0]!; i++) {
+      opt.zeroGrad();
+      const out = torch.autocast('cpu', { dtype: torch.bfloat16 }, () => net.forward(xs.get(i)));
+      const loss = F.mseLoss(out.float(), ys.get(i));
+      scaler.scale(loss).backward();
+      if (i === 2) net.weight.grad!.set([0, 0], Infinity);
+      if (i === 4) {
+        scaler.unscale_(opt);
+        unscaled = net.weight.grad!.clone();
+      }
+      scaler.step(opt);
+      scaler.update();
+      record.loss!.push(loss);
+      record.scale!.push(scaler.getScale());
+      record.tracker!.push(scaler._getGrowthTracker());
+      params.push(torch.cat([...net.parameters()].map((p) => p.detach().flatten())));
+    }
+    return { record, scaler, params, unscaled };
+  }
+
+  for (const fused of [false, true]) {
+    test(`scale, unscale_, step (skipped on inf), update: scales, parameters and losses${fused ? ' (fused SGD: grad_scale/found_inf handed to the step)' : ''}`, () => {
+      const name = fused ? 'fused' : 'plain';
+      const run = runs.get(name)!;
+      const { record, params, unscaled } = train(fused, run);
+      expect(record.scale).toEqual(flags[name].scale);
+      expect(record.tracker).toEqual(flags[name].tracker);
+      expectSame(torch.stack(record.loss as torch.Tensor[]), run.get('loss')!, 'loss');
+      expectSame(torch.stack(params), run.get('params')!, 'params');
+      expectSame(unscaled!, run.get('unscaled_grad')!, 'unscaled_grad');
+    });
+  }
+
+  test("stateDict in PyTorch's format, both ways through torch.save / torch.load", () => {
+    const { scaler } = train(false, runs.get('plain')!);
+    const sd = scaler.stateDict() as Record<string, unknown>;
+    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, Number(v)]))).toEqual(flags.state_dict);
+    // What Python saved loads into a new scaler.
+    const fromPython = torch.load(path.join(__dirname, 'fixtures', 'generated', 'amp_scaler_state.pth')) as Map<string, unknown>;
+    const loaded = new torch.amp.GradScaler('cpu');
+    loaded.loadStateDict(fromPython);
+    expect(loaded.getScale()).toBe(flags.state_dict.scale);
+    expect(loaded.getGrowthInterval()).toBe(flags.state_dict.growth_interval);
+    expect(loaded._getGrowthTracker()).toBe(flags.state_dict._growth_tracker);
+    // What Node saves, Python reads as the state_dict it would have written: floats stay floats.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-amp-'));
+    try {
+      const file = path.join(dir, 'scaler.pth');
+      torch.save(sd, file);
+      const code = 'import json, sys, torch\nprint(json.dumps({k: [type(v).__name__, v] for k, v in torch.load(sys.argv[1]).items()}))';
+      const python = path.join(__dirname, '..', '.venv', 'bin', 'python');
+      const theirs = JSON.parse(execFileSync(python, ['-c', code, file], { encoding: 'utf8' }));
+      expect(theirs).toEqual(Object.fromEntries(Object.entries(flags.state_dict).map(([k, v]) => [k, [flags.state_dict_types[k], v]])));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("defaults, disabled scalers, nested outputs and PyTorch's errors", () => {
+    const d = new torch.amp.GradScaler('cpu');
+    expect(Object.fromEntries(Object.entries(d.stateDict()).map(([k, v]) => [k, Number(v)]))).toEqual(flags.defaults.state_dict);
+    expect([d.getGrowthFactor(), d.getBackoffFactor(), d.getGrowthInterval()]).toEqual([flags.defaults.growth_factor, flags.defaults.backoff_factor, flags.defaults.growth_interval]);
+    const scaled = d.scale([torch.ones(2), [torch.full([1], 3.0)]]) as [torch.Tensor, torch.Tensor[]];
+    expect([scaled[0].tolist(), scaled[1].map((t) => t.tolist())]).toEqual(flags.scaled_nested);
+    if (!torch.cuda.isAvailable()) {
+      let disabled: torch.amp.GradScaler | undefined;
+      const warnings = recordWarnings(() => (disabled = new torch.amp.GradScaler()));
+      expect(warnings).toEqual(flags.default_device.warnings.map((m: string) => [m, 'UserWarning']));
+      expect([disabled!.isEnabled(), disabled!.getScale(), disabled!.stateDict()]).toEqual([flags.default_device.enabled, flags.default_device.scale, flags.default_device.state_dict]);
+    }
+    const twice = (first: (s: torch.amp.GradScaler, o: torch.optim.SGD) => unknown, second: (s: torch.amp.GradScaler, o: torch.optim.SGD) => unknown) => () => {
+      const net = new nn.Linear(2, 1);
+      const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1 });
+      const s = new torch.amp.GradScaler('cpu');
+      s.scale(net.forward(torch.ones(1, 2)).sum()).backward();
+      first(s, opt);
+      second(s, opt);
+    };
+    const PY: Record<string, string> = { RuntimeError: 'Error', AssertionError: 'Error', ValueError: 'RangeError' };
+    const cases: Record<string, () => unknown> = {
+      unscale_twice: twice((s, o) => s.unscale_(o), (s, o) => s.unscale_(o)),
+      unscale_after_step: twice((s, o) => s.step(o), (s, o) => s.unscale_(o)),
+      step_twice: twice((s, o) => s.step(o), (s, o) => s.step(o)),
+      update_before_scale: () => new torch.amp.GradScaler('cpu').update(),
+      growth_factor: () => new torch.amp.GradScaler('cpu', { growthFactor: 1.0 }),
+      backoff_factor: () => new torch.amp.GradScaler('cpu', { backoffFactor: 1.0 }),
+      fp16_grads: () => {
+        const p = torch.zeros(2, { dtype: torch.float16, requiresGrad: true });
+        p.grad = torch.ones(2, { dtype: torch.float16 });
+        const s = new torch.amp.GradScaler('cpu');
+        s.scale(torch.ones([]));
+        s.unscale_(new torch.optim.SGD([p], { lr: 0.1 }));
+      },
+      empty_state_dict: () => new torch.amp.GradScaler('cpu').loadStateDict(new Map()),
+    };
+    for (const [name, [type, message]] of Object.entries(flags.errors as Record<string, [string, string]>)) {
+      expectError(cases[name]!, message, PY[type]);
+    }
   });
 });
