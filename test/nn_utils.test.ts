@@ -597,7 +597,7 @@ describe('memory format, skipInit', () => {
 });
 
 describe('state_dicts cross between Python and Node', () => {
-  const CROSS_IN: Record<string, number> = { symmetric: 3, orthogonal: 5, weight_norm: 4, spectral_norm: 5, old_weight_norm: 4, old_spectral_norm: 5 };
+  const CROSS_IN: Record<string, number> = { symmetric: 3, orthogonal: 5, weight_norm: 4, spectral_norm: 5, old_weight_norm: 4, old_spectral_norm: 5, pruned: 4 };
   function build(name: string): Module {
     torch.manualSeed(7);
     if (name === 'symmetric') {
@@ -609,7 +609,8 @@ describe('state_dicts cross between Python and Node', () => {
     if (name === 'weight_norm') return PZ.weightNorm(new nn.Linear(4, 3));
     if (name === 'spectral_norm') return PZ.spectralNorm(new nn.Linear(5, 4));
     if (name === 'old_weight_norm') return quietly(() => utils.weightNorm(new nn.Linear(4, 3)));
-    return utils.spectralNorm(new nn.Linear(5, 4));
+    if (name === 'old_spectral_norm') return utils.spectralNorm(new nn.Linear(5, 4));
+    return utils.prune.l1Unstructured(new nn.Linear(4, 3), 'weight', 0.5);
   }
   const run = (m: Module, name: string): Tensor => torch.noGrad(() => (m as any).call(xFor(99, 2, CROSS_IN[name]!)) as Tensor);
 
@@ -652,6 +653,100 @@ describe('state_dicts cross between Python and Node', () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, 60000);
+});
+
+describe('prune', () => {
+  const pr = utils.prune;
+  const x = (): Tensor => xFor(60, 2, 4);
+  function record(tag: string, m: Module): void {
+    expect(keys(m)).toEqual(J[`prune_${tag}_keys`]);
+    same(attr(m, 'weight_mask'), `prune.${tag}.mask`);
+    same(attr(m, 'weight'), `prune.${tag}.weight`);
+    const y = (m as any).call(x()) as Tensor;
+    y.pow(2).sum().backward();
+    same(y, `prune.${tag}.y`);
+    same(attr(m, 'weight_orig').grad, `prune.${tag}.grad`);
+  }
+
+  test('each method: weight_orig, weight_mask, the masked weight, outputs, gradients', () => {
+    torch.manualSeed(30);
+    record('l1', pr.l1Unstructured(new nn.Linear(4, 3), 'weight', 0.3));
+    torch.manualSeed(31);
+    record('random', pr.randomUnstructured(new nn.Linear(4, 3), 'weight', 5));
+    torch.manualSeed(32);
+    record('random_structured', pr.randomStructured(new nn.Linear(4, 6), 'weight', 0.5, 0));
+    torch.manualSeed(33);
+    record('ln', pr.lnStructured(new nn.Linear(4, 3), 'weight', 1, 2, 1));
+    torch.manualSeed(33);
+    record('ln_inf', pr.lnStructured(new nn.Linear(4, 3), 'weight', 0.34, Infinity, -1));
+    torch.manualSeed(34);
+    record('identity', pr.identity(new nn.Linear(4, 3), 'weight'));
+    torch.manualSeed(35);
+    const mask = torch.arange(12).reshape(3, 4).remainder(3).ne(0).float();
+    record('custom', pr.customFromMask(new nn.Linear(4, 3), 'weight', mask));
+    torch.manualSeed(36);
+    record('scores', pr.l1Unstructured(new nn.Linear(4, 3), 'weight', 4, { importanceScores: torch.arange(12.0).reshape(3, 4) }));
+  });
+
+  test('methods combine in a PruningContainer; remove; isPruned', () => {
+    torch.manualSeed(37);
+    const m = new nn.Linear(4, 6);
+    pr.l1Unstructured(m, 'weight', 0.25);
+    pr.lnStructured(m, 'weight', 2, 1, 0);
+    pr.randomUnstructured(m, 'weight', 0.2);
+    const methods = [...m._forwardPreHooks.values()];
+    expect(methods).toHaveLength(1);
+    record('chain', m);
+    expect([pr.isPruned(m), pr.isPruned(new nn.Sequential(m)), pr.isPruned(new nn.Linear(2, 2))]).toEqual(J.prune_is_pruned);
+    const orig = attr(m, 'weight_orig');
+    pr.remove(m, 'weight');
+    expect(keys(m)).toEqual(J.prune_removed_keys);
+    expect(attr(m, 'weight')).toBe(orig);
+    same(attr(m, 'weight'), 'prune.removed.weight');
+    expect(pr.isPruned(m)).toBe(J.prune_removed_is_pruned);
+    const container = (methods[0] as torch.nn.utils.prune.PruningHook).pruningMethod as InstanceType<typeof pr.PruningContainer>;
+    expect([container.constructor.name, container.length, [...container].map((x) => x.constructor.name)]).toEqual(J.prune_container);
+  });
+
+  test("amounts round as Python's round does; globalUnstructured", () => {
+    torch.manualSeed(38);
+    same(attr(pr.l1Unstructured(new nn.Linear(5, 1), 'weight', 0.5), 'weight_mask'), 'prune.round.mask');
+    torch.manualSeed(38);
+    same(attr(pr.l1Unstructured(new nn.Linear(5, 1), 'weight', 0.7), 'weight_mask'), 'prune.round7.mask');
+    torch.manualSeed(39);
+    let a = new nn.Linear(4, 3);
+    let b = new nn.Linear(3, 2);
+    pr.l1Unstructured(b, 'weight', 2);
+    pr.globalUnstructured([[a, 'weight'], [b, 'weight'], [a, 'bias']], pr.L1Unstructured, { amount: 0.4 });
+    same(attr(a, 'weight_mask'), 'prune.global.a.weight_mask');
+    same(attr(b, 'weight_mask'), 'prune.global.b.weight_mask');
+    same(attr(a, 'bias_mask'), 'prune.global.a.bias_mask');
+    torch.manualSeed(39);
+    a = new nn.Linear(4, 3);
+    b = new nn.Linear(3, 2);
+    const scores = new Map<readonly [Module, string], Tensor>([[[a, 'weight'], torch.ones(3, 4)]]);
+    pr.globalUnstructured([[a, 'weight'], [b, 'weight']], pr.RandomUnstructured, { importanceScores: scores, amount: 5 });
+    same(attr(a, 'weight_mask'), 'prune.global_scores.a');
+    same(attr(b, 'weight_mask'), 'prune.global_scores.b');
+  });
+
+  test("PyTorch's errors; a failed pruning leaves the module as it was", () => {
+    sameError(() => pr.l1Unstructured(new nn.Linear(2, 2), 'weight', -1), J.prune_err_negative);
+    sameError(() => pr.l1Unstructured(new nn.Linear(2, 2), 'weight', 1.5), J.prune_err_float);
+    sameError(() => pr.l1Unstructured(new nn.Linear(2, 2), 'weight', 'a' as unknown as number), J.prune_err_type);
+    sameError(() => pr.l1Unstructured(new nn.Linear(2, 2), 'weight', 5), J.prune_err_too_many);
+    sameError(() => pr.lnStructured(new nn.Linear(2, 2), 'bias', 1, 2, 0), J.prune_err_structured_1d);
+    sameError(() => pr.randomStructured(new nn.Linear(2, 2), 'weight', 1, 2), J.prune_err_dim);
+    sameError(() => pr.remove(new nn.Linear(2, 2), 'weight'), J.prune_err_remove);
+    sameError(() => pr.globalUnstructured([[new nn.Linear(2, 2), 'weight']], pr.RandomStructured, { amount: 1 }), J.prune_err_global_type);
+    const m = new nn.Linear(2, 2);
+    const weight = m.weight;
+    const [error, after] = J.prune_err_keeps as [[string, string], string[]];
+    sameError(() => pr.l1Unstructured(m, 'weight', 9), error);
+    expect(keys(m)).toEqual(after);
+    expect(m.weight).toBe(weight);
+    expect(pr.isPruned(m)).toBe(false);
+  });
 });
 
 describe('ownership', () => {

@@ -3,6 +3,7 @@ export * as rnn from './rnn';
 export * as parametrize from './parametrize';
 export * as parametrizations from './parametrizations';
 export * as stateless from './stateless';
+export * as prune from './prune';
 export { clipGradNorm, clipGradNorm_, clipGradValue_, clipGradsWithNorm_, getTotalNorm, type TensorOrTensors, type NormType, type TotalNormOptions } from './clip_grad';
 export { parametersToVector, vectorToParameters } from './convert_parameters';
 export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from './fusion';
