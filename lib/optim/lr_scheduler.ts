@@ -15,14 +15,13 @@ import { Optimizer, type ParamGroup } from './optimizer';
 /** A scheduler's state_dict: Python's dict, keys as PyTorch names them. */
 export type SchedulerStateDict = Map<string, unknown>;
 
-/** A number as it is used in arithmetic (a torch.pyFloat unwrapped). */
-/** @internal */
+/** @internal A number as it is used in arithmetic (a torch.pyFloat unwrapped). */
 export const num = (x: unknown): number => (x instanceof PyFloat ? x.value : (x as number));
 const isFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isInteger(x));
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 /** Python's repr of a number given to a check (`5.0` for a float, `5` for an int). */
 const pyNumRepr = (x: unknown): string => (x instanceof PyFloat && Number.isInteger(x.value) ? `${x.value}.0` : String(x instanceof PyFloat ? x.value : x));
-/** @internal */
+/** @internal A UserWarning, as PyTorch's warnings.warn gives it. */
 export const warn = (message: string): void => void process.emitWarning(message, 'UserWarning');
 
 /** A Python list of numbers: the values, with their integral Python floats marked. */
@@ -34,8 +33,7 @@ function pyList(values: readonly unknown[]): number[] {
   return out;
 }
 
-/** Marks every value as a Python float: what a schedule computes. */
-/** @internal */
+/** @internal Marks every value as a Python float: what a schedule computes. */
 export function floats(values: number[]): number[] {
   values.forEach((_, i) => markFloat(values, i));
   return values;
@@ -51,8 +49,7 @@ function setGroupValue(group: ParamGroup, key: string, value: number, float: boo
   else (group as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS]?.delete(key);
 }
 
-/** `group[key] = values[i]`, with its float mark. */
-/** @internal */
+/** @internal `group[key] = values[i]`, with its float mark. */
 export const setGroup = (group: ParamGroup, key: string, values: number[], i: number): void => setGroupValue(group, key, values[i]!, floatAt(values, i, values[i]));
 
 /** A copy of a state value (lists, dicts and Counters copied, float marks kept). */
@@ -81,8 +78,7 @@ function checkOptimizer(optimizer: unknown): Optimizer {
   return optimizer;
 }
 
-/** `_format_param`: one value per param group (a list of that length, or one value repeated). */
-/** @internal */
+/** @internal `_format_param`: one value per param group (a list of that length, or one value repeated). */
 export function formatParam(name: string, optimizer: Optimizer, param: unknown): number[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(param)) {
@@ -94,7 +90,7 @@ export function formatParam(name: string, optimizer: Optimizer, param: unknown):
   return pyList(Array<unknown>(n).fill(param));
 }
 
-/** @internal */
+/** @internal A param group's number under `key` (tensor learning rates are refused). */
 export function groupLr(group: ParamGroup, key = 'lr'): number {
   const v = group[key];
   if (v instanceof Tensor) throw new TypeError('torchnode schedulers take Python numbers as learning rates, not tensors');
@@ -170,7 +166,6 @@ export class LRScheduler {
     this.optimizer = opt;
     if (lastEpoch === -1) {
       for (const group of opt.paramGroups) {
-        groupLr(group);
         if (!('initialLr' in group)) setGroupValue(group, 'initialLr', groupLr(group), floatAt(group, 'lr', group.lr));
       }
     } else {
