@@ -47,16 +47,22 @@ interface Inputs {
   audio: Record<string, { values: number[]; dtype: DType; sample_rate: number }>;
   pr_curves: { labels: number[]; predictions: number[]; weights: number[]; raw: number[][] };
   layout: Record<string, Record<string, [string, string[]]>>;
+  embedding: { mat: number[]; images: number[]; labels: number[]; rows: [number, string, boolean][]; ints: number[] };
   text: string;
   hparams: { hparam_dict: Record<string, number | string | boolean>; metric_dict: Record<string, number>; domain: Record<string, unknown[]> };
 }
-const expected = fixture<{ inputs: Inputs; runs: Record<string, Run> }>('tensorboard.json');
+interface Logs {
+  runs: Record<string, Run>;
+  /** The projector's files: text, or a PNG's pixels. */
+  files: Record<string, unknown>;
+}
+const expected = fixture<{ inputs: Inputs } & Logs>('tensorboard.json');
 const inputs = expected.inputs;
 
 const tensor = (values: number[] | boolean[], dtype: DType): torch.Tensor => torch.tensor(values, { dtype: torch[dtype] });
 
-function read(logdir: string): Record<string, Run> {
-  return JSON.parse(execFileSync(python, ['-W', 'ignore', reader, '--read', logdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 })) as Record<string, Run>;
+function read(logdir: string): Logs {
+  return JSON.parse(execFileSync(python, ['-W', 'ignore', reader, '--read', logdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 })) as Logs;
 }
 
 /** What scripts/fixtures/tensorboard_events.py's write_logs does, with torchnode. */
@@ -87,6 +93,10 @@ function writeLogs(logdir: string): void {
   w.addCustomScalars(inputs.layout);
   w.addCustomScalarsMultilinechart(['loss', 'tensor_scalar'], { category: 'lines', title: 'both' });
   w.addCustomScalarsMarginchart(['loss', 'loss', 'tensor_scalar']);
+  const emb = inputs.embedding;
+  w.addEmbedding(tensor(emb.mat, 'float32').reshape(6, 3), { metadata: emb.labels, labelImg: tensor(emb.images, 'float32').reshape(6, 1, 4, 5), globalStep: 3, tag: 'feat/x%' });
+  w.addEmbedding(tensor(emb.mat, 'float64').reshape(6, 3), { metadata: emb.rows, metadataHeader: ['n', 'name', 'flag'] });
+  w.addEmbedding(tensor(emb.ints, 'int64').reshape(3, 2), { tag: 'ints', globalStep: 1 });
   w.addText('note', inputs.text, 2);
   w.addText('note', 'second', 3);
   const hp = inputs.hparams;
@@ -103,10 +113,11 @@ function writeLogs(logdir: string): void {
 
 let tmp: string;
 let runs: Record<string, Run>;
+let files: Record<string, unknown>;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
   writeLogs(tmp);
-  runs = read(tmp);
+  ({ runs, files } = read(tmp));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -173,6 +184,12 @@ describe('SummaryWriter event files, read back by TensorBoard', () => {
     expect((run('.').custom_scalars.custom_scalars__config__ as unknown[]).length).toBe(3);
   });
 
+  test("embeddings: the projector's files (tensors.tsv, metadata.tsv with a header, sprite.png pixels, projector_config.pbtxt)", () => {
+    expect(Object.keys(files).sort()).toEqual(Object.keys(expected.files).sort());
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['projector_config.pbtxt', '00003/feat%2fx%25/sprite.png', '00000/default/metadata.tsv', '00001/ints/tensors.tsv']));
+    for (const [name, content] of Object.entries(expected.files)) expect([name, files[name]]).toEqual([name, content]);
+  });
+
   test('text and hparams', () => {
     expect(run('.').text).toEqual(want('.').text);
     expect(run('.').text['note/text_summary']![0]![1]).toEqual([inputs.text]);
@@ -218,7 +235,7 @@ describe('SummaryWriter behaviour', () => {
       w.addScalar('a', 9, 9);
       w.close();
       expect(file()).toHaveLength(2);
-      expect(read(dir)['.']!.scalars.a!.map(([s]) => s)).toEqual([0, 1, 2, 3, 4, 5, 9]);
+      expect(read(dir).runs['.']!.scalars.a!.map(([s]) => s)).toEqual([0, 1, 2, 3, 4, 5, 9]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

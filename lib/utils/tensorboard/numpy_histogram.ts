@@ -2,6 +2,7 @@
 // bin edges from an integer count, a sequence of edges or one of numpy's estimators ('auto',
 // 'fd', 'doane', 'scott', 'stone', 'rice', 'sturges', 'sqrt'), and its counting (half-open bins,
 // the last one closed), with numpy's own arithmetic so that edges and counts come out the same.
+import { pyFloat } from '../../nn/repr';
 
 /** numpy's pairwise summation (what `ndarray.sum` and `mean` use on contiguous float64 data). */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
@@ -121,9 +122,6 @@ const ESTIMATORS: Record<string, Estimator> = {
   sqrt,
   sturges,
 };
-
-/** Python's repr of a float, as numpy's error messages print one. */
-const pyFloat = (v: number): string => (Number.isInteger(v) && Math.abs(v) < 1e16 ? `${v}.0` : Number.isNaN(v) ? 'nan' : Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : '-inf');
 
 function outerEdges(a: Float64Array, range?: [number, number]): [number, number] {
   let first: number;

@@ -121,7 +121,7 @@ export function histogram(name: string, values: ArrayInput, bins: Bins, maxBins:
 }
 
 /** _utils.make_grid: NCHW images (1 or 3 channels) tiled into one 3-channel CHW canvas, 8 a row. */
-function makeGrid(I: Tensor, ncols = 8): Tensor {
+export function makeGrid(I: Tensor, ncols = 8): Tensor {
   if (I.shape[1] === 1) I = cat([I, I, I], 1);
   if (I.dim() !== 4 || I.shape[1] !== 3) throw new Error('Input should be a 4D numpy array with 3 channels');
   const [nimg, , H, W] = I.shape as unknown as [number, number, number, number];

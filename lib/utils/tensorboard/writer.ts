@@ -1,10 +1,12 @@
 // torch/utils/tensorboard/writer.py: FileWriter and SummaryWriter.
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { float64 } from '../../dtype';
 import { isOptions, type Args } from '../../nn/modules_utils';
 import { pySignature } from '../../python_signature';
 import { Tensor } from '../../tensor';
+import { makeMat, makeSprite, makeTsv, projectorConfigText, type EmbeddingInfo } from './embedding';
 import { EventFileWriter, encodeEvent, type Event } from './event_file_writer';
 import { audio, customScalars, hparams, histogram, histogramRaw, image, prCurve, prCurveRaw, scalar, tensorProto, text, type ArrayInput, type ChartSpec, type HParamValue } from './summary';
 import type { Bins } from './numpy_histogram';
@@ -95,6 +97,13 @@ export interface ChartOptions {
   category?: string;
   title?: string;
 }
+export interface EmbeddingOptions {
+  metadata?: readonly unknown[] | null;
+  labelImg?: Tensor | null;
+  globalStep?: Step;
+  tag?: string;
+  metadataHeader?: readonly string[] | null;
+}
 export interface HparamsOptions {
   hparamDomainDiscrete?: Dict<unknown[]> | null;
   runName?: string | null;
@@ -131,6 +140,10 @@ const ADD_PR_CURVE_RAW = pySignature<PrRaw & { globalStep: Step; numThresholds: 
 );
 const ADD_MULTILINE = pySignature<{ tags: string[]; category: string; title: string }>('add_custom_scalars_multilinechart', "self, tags, category='default', title='untitled'");
 const ADD_MARGIN = pySignature<{ tags: string[]; category: string; title: string }>('add_custom_scalars_marginchart', "self, tags, category='default', title='untitled'");
+const ADD_EMBEDDING = pySignature<{ mat: Tensor; metadata: unknown[] | null; labelImg: Tensor | null; globalStep: Step; tag: string; metadataHeader: string[] | null }>(
+  'add_embedding',
+  "self, mat, metadata=None, label_img=None, global_step=None, tag='default', metadata_header=None",
+);
 const ADD_HPARAMS = pySignature<{ hparamDomainDiscrete: Dict<unknown[]> | null; runName: string | null; globalStep: Step }>(
   'add_hparams',
   'self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None',
@@ -156,6 +169,7 @@ export class SummaryWriter implements Disposable {
   readonly filenameSuffix: string;
   readonly defaultBins: readonly number[] = DEFAULT_BINS;
   fileWriter: FileWriter | null = null;
+  private projectorConfig: EmbeddingInfo[] = [];
   allWriters: Map<string, FileWriter> | null = null;
 
   constructor(...args: Args<[], [logDir: string | null, comment: string, purgeStep: number | null, maxQueue: number, flushSecs: number, filenameSuffix: string], SummaryWriterOptions>);
@@ -317,6 +331,38 @@ export class SummaryWriter implements Disposable {
     if (!isDict(layout)) throw new TypeError('add_custom_scalars() takes a layout dict');
     const charts = new Map([...toMap(layout)].map(([k, v]) => [k, toMap(v)] as const));
     this.getFileWriter().addSummary(customScalars(charts));
+  }
+
+  /**
+   * Data points for TensorBoard's PROJECTOR: `mat` [N, D], with optional `metadata` (N labels, or
+   * N rows under `metadataHeader`) and `labelImg` (N images, NCHW) for the sprite.
+   */
+  addEmbedding(...args: Args<[mat: Tensor], [metadata: readonly unknown[] | null, labelImg: Tensor | null, globalStep: Step, tag: string, metadataHeader: readonly string[] | null], EmbeddingOptions>): void;
+  addEmbedding(...args: unknown[]): void {
+    const o = ADD_EMBEDDING(args);
+    const mat = o.mat;
+    const step = String(o.globalStep ?? 0).padStart(5, '0');
+    const subdir = `${step}/${o.tag.replace(/%/g, '%25').replace(/\//g, '%2f').replace(/\\/g, '%5c')}`;
+    const savePath = path.join(this.getFileWriter().getLogdir(), subdir);
+    if (fs.existsSync(savePath)) {
+      if (!fs.statSync(savePath).isDirectory()) throw new Error(`Path: \`${savePath}\` exists, but is a file. Cannot proceed.`);
+      console.log('warning: Embedding dir exists, did you set global_step for add_embedding()?');
+    } else fs.mkdirSync(savePath, { recursive: true });
+    if (o.metadata !== null) {
+      if (mat.shape[0] !== o.metadata.length) throw new Error('#labels should equal with #data points');
+      makeTsv(o.metadata, savePath, o.metadataHeader);
+    }
+    if (o.labelImg !== null) {
+      if (mat.shape[0] !== o.labelImg.shape[0]) throw new Error('#images should equal with #data points');
+      makeSprite(o.labelImg, savePath);
+    }
+    if (mat.dim() !== 2) throw new Error('mat should be 2D, where mat.size(0) is the number of data points');
+    makeMat(mat, savePath);
+    const info: EmbeddingInfo = { tensorName: `${o.tag}:${step}`, tensorPath: `${subdir}/tensors.tsv` };
+    if (o.metadata !== null) info.metadataPath = `${subdir}/metadata.tsv`;
+    if (o.labelImg !== null) info.sprite = { imagePath: `${subdir}/sprite.png`, singleImageDim: [o.labelImg.shape[3]!, o.labelImg.shape[2]!] };
+    this.projectorConfig.push(info);
+    fs.writeFileSync(path.join(this.getFileWriter().getLogdir(), 'projector_config.pbtxt'), projectorConfigText(this.projectorConfig));
   }
 
   /**
