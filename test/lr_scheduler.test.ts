@@ -68,14 +68,34 @@ function decode(v: unknown, opt?: Optimizer): unknown {
   return v;
 }
 
+// The user-defined schedulers of the fixture, written as a user would write them here.
+class Halving extends L.LRScheduler {
+  override getLr(): number[] {
+    return this.baseLrs.map((base) => base * 0.5 ** Math.floor(this.lastEpoch / 3));
+  }
+}
+class WarmupHold extends L.LRScheduler {
+  declare warmup: number;
+  constructor(optimizer: Optimizer, warmup: number, lastEpoch = -1) {
+    super();
+    this.warmup = warmup;
+    this._init(optimizer, lastEpoch);
+  }
+  override getLr(): number[] {
+    return this.baseLrs.map((base) => base * Math.min(1.0, (this.lastEpoch + 1) / this.warmup));
+  }
+}
+const USER: Record<string, unknown> = { Halving, WarmupHold };
+
 const T_KEYS: Record<string, string> = { T_max: 'tMax', T_0: 't0', T_mult: 'tMult' };
 const camel = (k: string): string => T_KEYS[k] ?? k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function build(spec: Spec, opt: Optimizer): Scheduler {
   const args = spec.args.map((a) => decode(a, opt));
   const kwargs = Object.fromEntries(Object.entries(spec.kwargs).map(([k, v]) => [camel(k), decode(v)]));
-  const cls = ((spec.sched === 'SWALR' ? torch.optim.swaUtils : L) as unknown as Record<string, new (...a: unknown[]) => Scheduler>)[spec.sched]!;
-  return spec.sched === 'ChainedScheduler' ? new cls(...args, kwargs) : new cls(opt, ...args, kwargs);
+  const cls = ((USER[spec.sched] ? USER : spec.sched === 'SWALR' ? torch.optim.swaUtils : L) as Record<string, new (...a: unknown[]) => Scheduler>)[spec.sched]!;
+  const rest = Object.keys(kwargs).length > 0 ? [...args, kwargs] : args;
+  return spec.sched === 'ChainedScheduler' ? new cls(...rest) : new cls(opt, ...rest);
 }
 
 function make(c: Case): [Optimizer, Scheduler] {
@@ -247,7 +267,7 @@ test('every scheduler class (and SWALR) is covered', () => {
     for (const a of s.args) for (const x of Array.isArray(a) ? a : [a]) if (x !== null && typeof x === 'object' && 'sched' in x) visit(x as Spec);
   };
   for (const c of FX.cases) visit(c.sched);
-  const classes = [...Object.keys(L).filter((k) => /^[A-Z]/.test(k) && k !== 'LRScheduler'), 'SWALR'];
+  const classes = [...Object.keys(L).filter((k) => /^[A-Z]/.test(k) && k !== 'LRScheduler'), 'SWALR', ...Object.keys(USER)];
   expect(classes.sort()).toEqual([...used].sort());
 });
 

@@ -129,11 +129,14 @@ const EPOCH_DEPRECATION_WARNING =
   'case: https://github.com/pytorch/pytorch/issues/new/choose.';
 
 const STEP = pySignature('LRScheduler.step', 'self, epoch=None');
+const INIT = pySignature('LRScheduler.__init__', 'self, optimizer, last_epoch=-1');
 
 /**
  * torch.optim.lr_scheduler.LRScheduler: subclasses implement `getLr()` (and optionally the closed
  * form `_getClosedFormLr()`); `step()` advances `lastEpoch` and writes the new lrs into the
- * optimizer's param groups.
+ * optimizer's param groups. A subclass passes the optimizer to `super(optimizer, lastEpoch)`, or,
+ * to set its own attributes first as Python's subclasses do before `super().__init__()`, calls
+ * `super()` and then `this._init(optimizer, lastEpoch)`.
  */
 export class LRScheduler {
   /** What `stateDict()` leaves out besides the optimizer (callables). */
@@ -148,9 +151,13 @@ export class LRScheduler {
   /** @internal The attributes holding Python floats (integral values included). */
   declare readonly _floats: Set<string>;
 
-  constructor() {
-    // Bookkeeping only: the Python attributes appear in Python's order as the subclass sets them.
+  constructor(...args: [] | [optimizer: Optimizer, lastEpoch?: IntLike] | [optimizer: Optimizer, options: { lastEpoch?: IntLike }]) {
+    // The Python attributes appear in Python's order as the subclass (or _init) sets them.
     Object.defineProperty(this, '_floats', { value: new Set<string>(), enumerable: false });
+    if (args.length > 0) {
+      const o = INIT<{ optimizer: Optimizer; lastEpoch: IntLike }>(args, `${new.target.name}.__init__`);
+      this._init(o.optimizer, o.lastEpoch);
+    }
   }
 
   /** Sets a numeric attribute, a Python float if `value` is one (a pyFloat, a non-integral number) or `float` says so. */
@@ -160,7 +167,7 @@ export class LRScheduler {
     else this._floats.delete(name);
   }
 
-  /** LRScheduler.__init__. */
+  /** LRScheduler.__init__ (for subclasses that set attributes before it, as `super()` must come first here). */
   protected _init(optimizer: unknown, lastEpoch: IntLike = -1): void {
     const opt = checkOptimizer(optimizer) as TrackedOptimizer;
     this.optimizer = opt;
