@@ -122,9 +122,8 @@ describe('samplers', () => {
     expect(after()).toEqual(c.after);
   });
 
-  const withGenerator = typeof (torch as any).Generator === 'function' ? test : test.skip; // eslint-disable-line @typescript-eslint/no-explicit-any
-  withGenerator('samplers and randomSplit with a torch.Generator (skipped until torch.Generator exists)', () => {
-    const Gen = (torch as any).Generator; // eslint-disable-line @typescript-eslint/no-explicit-any
+  test('samplers and randomSplit with a torch.Generator', () => {
+    const Gen = torch.Generator;
     let g = new Gen().manualSeed(13);
     expect([[...new data.RandomSampler(sized(8), { generator: g })], [...new data.RandomSampler(sized(8), { replacement: true, numSamples: 40, generator: g })]]).toEqual(F.generator.random);
     g = new Gen().manualSeed(21);

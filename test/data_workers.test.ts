@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as torch from '../lib';
 import { fixture } from './helpers';
-import { Failing, Info, Range, Seeds, Slow, failingInit, sumCollate } from './data/datasets';
+import { Failing, Info, Range, Seeds, Slow, StorageOf, failingInit, stackWithStorage, sumCollate } from './data/datasets';
 
 const data = torch.utils.data;
 const F = fixture<Record<string, any>>('data.json'); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -87,6 +87,11 @@ describe("multiprocessingContext 'spawn': worker processes, each seeded as PyTor
     loader._pool!.terminate();
   });
 
+  test('a torch.Generator draws the base seed and the shuffle', async () => {
+    const loader = new data.DataLoader<Batch>(new Seeds(), { batchSize: 4, shuffle: true, numWorkers: 2, generator: new torch.Generator().manualSeed(99), multiprocessingContext: 'spawn' });
+    expect((await collect(loader)).map(plain)).toEqual(F.generatorLoader);
+  });
+
   test('errors from a worker process', async () => {
     await expect(collect(new data.DataLoader(new Failing(3), { batchSize: 2, numWorkers: 1, multiprocessingContext: 'spawn' }))).rejects.toThrow(
       'Caught RangeError in DataLoader worker process 0.\nOriginal RangeError: sample 3 is broken',
@@ -96,6 +101,16 @@ describe("multiprocessingContext 'spawn': worker processes, each seeded as PyTor
       "multiprocessing_context option should specify a valid start method in ['spawn'], but got multiprocessing_context='fork'",
     );
   });
+});
+
+test('tensors cross threads without a copy: the dataset to the workers, the batches back', async () => {
+  const t = torch.arange(6);
+  const seen = await collect(new data.DataLoader<string[]>(new StorageOf(t), { batchSize: 2, numWorkers: 1 }));
+  expect(seen).toEqual([[torch.native.storageInfo(t._h)[0], torch.native.storageInfo(t._h)[0]]]);
+  const ds = new data.TensorDataset(torch.arange(8).view(4, 2));
+  const batches = await collect(new data.DataLoader<[torch.Tensor, string]>(ds, { batchSize: 2, numWorkers: 2, collateFn: stackWithStorage as never }));
+  expect(batches.map(([b]) => b.tolist())).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
+  for (const [b, storage] of batches) expect(torch.native.storageInfo(b._h)[0]).toBe(storage);
 });
 
 test('iterable datasets are split by getWorkerInfo() in each worker', async () => {

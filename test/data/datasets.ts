@@ -92,3 +92,24 @@ export function failingInit(workerId: number): void {
   if (workerId === 1) throw new TypeError('init failed in worker 1');
 }
 failingInit.workerModule = __filename;
+
+/** Each sample: the storage id of the dataset's tensor as this thread sees it. */
+export class StorageOf extends Dataset<string> {
+  static override workerModule = __filename;
+  constructor(readonly t: torch.Tensor) {
+    super();
+  }
+  override get length(): number {
+    return 2;
+  }
+  override getItem(): string {
+    return torch.native.storageInfo(this.t._h)[0];
+  }
+}
+
+/** Stacks a TensorDataset batch (its first tensors) and says which storage the result has. */
+export function stackWithStorage(batch: torch.Tensor[][]): [torch.Tensor, string] {
+  const out = torch.stack(batch.map((sample) => sample[0]!));
+  return [out, torch.native.storageInfo(out._h)[0]];
+}
+stackWithStorage.workerModule = __filename;

@@ -1,5 +1,6 @@
 // What crosses between the main thread and DataLoader workers: Python's pickling, in structured
-// clone terms. Tensors travel as their bytes (moved, not copied, by the transfer list); arrays,
+// clone terms. Tensors cross to a thread without a copy (native.exportTensor: the receiver takes
+// the same tensor), to a process as their bytes; arrays,
 // plain objects, Maps, Sets and primitives as themselves; an instance of a class or a function
 // that names its module (`static workerModule = __filename`, or `fn.workerModule = __filename`)
 // as that module and its export name, plus the instance's own properties (Python's __dict__), so
@@ -18,6 +19,7 @@ type Encoded =
   | boolean
   | bigint
   | { $: 'T'; dtype: number; shape: number[]; data: ArrayBuffer }
+  | { $: 'X'; id: bigint }
   | { $: 'A' | 'S'; items: Encoded[] }
   | { $: 'O' | 'M'; entries: [Encoded, Encoded][] }
   | { $: 'F'; value: number }
@@ -38,11 +40,20 @@ function describe(v: unknown): string {
   return `object of class ${(v as object).constructor?.name ?? 'Object'}`;
 }
 
-/**
- * Encodes `value` for postMessage; tensor buffers are appended to `transfer`. `modules` collects
- * the module paths the receiver must load before decoding.
- */
-export function encode(value: unknown, transfer: ArrayBuffer[], modules: Set<string>, where = 'value'): Encoded {
+/** Where an encoded value goes: a thread (tensors exported) or a process (tensors as bytes). */
+export interface Sink {
+  readonly thread: boolean;
+  /** Buffers to move with postMessage. */
+  readonly transfer: ArrayBuffer[];
+  /** The module paths the receiver must load before decoding. */
+  readonly modules: Set<string>;
+}
+
+export const sink = (thread: boolean): Sink => ({ thread, transfer: [], modules: new Set() });
+
+/** Encodes `value` for postMessage (a thread) or process.send (a process). */
+export function encode(value: unknown, out: Sink, where = 'value'): Encoded {
+  const { transfer, modules } = out;
   const stack = new Set<unknown>();
   const enc = (v: unknown, at: string): Encoded => {
     if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
@@ -50,6 +61,7 @@ export function encode(value: unknown, transfer: ArrayBuffer[], modules: Set<str
     stack.add(v);
     try {
       if (v instanceof Tensor) {
+        if (out.thread) return { $: 'X', id: native.exportTensor(v._h) };
         const data = native.toBytes(v._h);
         transfer.push(data);
         return { $: 'T', dtype: v.dtype.code, shape: [...v.shape], data };
@@ -104,6 +116,8 @@ export function decode(e: Encoded, modules: Map<string, Record<string, unknown>>
   switch (e.$) {
     case 'T':
       return new Tensor(native.fromBytes(new Uint8Array(e.data), e.dtype, e.shape));
+    case 'X':
+      return new Tensor(native.importTensor(e.id));
     case 'F':
       return new PyFloat(e.value);
     case 'A':

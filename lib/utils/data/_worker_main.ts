@@ -7,7 +7,7 @@ import { tidy } from '../../memory';
 import { manualSeed } from '../../random';
 import { setNumThreads } from '../../threads';
 import type { Dataset } from './dataset';
-import { decode, encode, loadModules, type Encoded } from './_transfer';
+import { decode, encode, loadModules, sink, type Encoded } from './_transfer';
 import { WorkerInfo, _setWorkerInfo, createFetcher, StopFetching, type Fetcher } from './worker';
 
 export interface WorkerConfig {
@@ -78,10 +78,10 @@ async function main(config: WorkerConfig, port: Port, ownProcess: boolean): Prom
       initError = null;
       return;
     }
-    const transfer: ArrayBuffer[] = [];
+    const out = sink(!ownProcess);
     let reply: FromWorker;
     try {
-      const data = tidy(() => encode(fetcher!(msg.index), transfer, new Set(), 'a batch'));
+      const data = tidy(() => encode(fetcher!(msg.index), out, 'a batch'));
       reply = { task: msg.task, data };
     } catch (err) {
       if (err instanceof StopFetching) {
@@ -91,7 +91,7 @@ async function main(config: WorkerConfig, port: Port, ownProcess: boolean): Prom
         reply = { task: msg.task, error: wrapped(err) };
       }
     }
-    port.postMessage(reply, transfer);
+    port.postMessage(reply, out.transfer);
   });
 }
 

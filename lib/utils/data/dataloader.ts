@@ -9,9 +9,10 @@ import { Worker } from 'worker_threads';
 import { pySignature } from '../../python_signature';
 import { defaultCollate, defaultConvert } from './collate';
 import { Dataset, IterableDataset, len } from './dataset';
-import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, pyRepr, type Generator } from './sampler';
+import type { Generator } from '../../random';
+import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, pyRepr } from './sampler';
 import { createFetcher, StopFetching } from './worker';
-import { decode, encode, type Encoded } from './_transfer';
+import { decode, encode, sink, type Encoded, type Sink } from './_transfer';
 import type { FromWorker, ToWorker, WorkerConfig } from './_worker_main';
 
 const DATALOADER = pySignature(
@@ -298,14 +299,19 @@ class WorkerPool {
   readonly exited = new Promise<void>((resolve) => (this.#allExited = resolve));
 
   constructor(loader: DataLoader<unknown>, baseSeed: number | bigint) {
-    const modules = new Set<string>();
-    const spec = encode([loader.dataset, loader.collateFn, loader.workerInitFn], [], modules, 'the dataset');
+    const threads = loader.multiprocessingContext === null;
+    const what = [loader.dataset, loader.collateFn, loader.workerInitFn];
+    let shared: Sink | undefined;
+    let spec: Encoded | undefined;
+    if (!threads) spec = encode(what, (shared = sink(false)), 'the dataset');
     for (let i = 0; i < loader.numWorkers; i++) {
-      const start = loader.multiprocessingContext === 'spawn' ? startProcess : startThread;
-      const w = start({
+      // Each thread takes its own exported tensors; processes all get the same bytes.
+      const out = shared ?? sink(true);
+      if (threads) spec = encode(what, out, 'the dataset');
+      const w = (threads ? startThread : startProcess)({
         iterable: loader._iterable,
-        spec,
-        modules: [...modules],
+        spec: spec!,
+        modules: [...out.modules],
         autoCollation: loader.batchSampler !== null,
         dropLast: loader.dropLast,
         baseSeed: BigInt(baseSeed),

@@ -2,9 +2,9 @@
 // `getItem(index)` (`__getitem__`) and a `length` getter (`__len__`), and may implement
 // `getItems(indices)` (`__getitems__`, a whole batch at once); callers read `ds.get(i)` and
 // `ds.length`. An iterable-style dataset implements `[Symbol.iterator]()` (`__iter__`).
-import { randperm } from '../../generated/torch';
+import type { Generator } from '../../random';
 import { Tensor } from '../../tensor';
-import type { Generator } from './sampler';
+import { randpermList } from './sampler';
 
 /** Python's len(): `.length`, or the TypeError Python raises for an object without `__len__`. */
 export function len(obj: unknown): number {
@@ -258,9 +258,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   }
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== len(dataset)) throw new RangeError('Sum of input lengths does not equal the length of the input dataset!');
-  const perm = generator === null ? randperm(sum) : randperm(sum, { generator: generator as never });
-  const indices = perm.tolist() as number[];
-  perm.dispose();
+  const indices = randpermList(sum, generator);
   const out: Subset<T>[] = [];
   let offset = 0;
   for (const l of sizes) {

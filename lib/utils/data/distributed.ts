@@ -2,8 +2,8 @@
 // dataset, the same permutation everywhere (seeded by `seed + epoch`).
 import { pySignature } from '../../python_signature';
 import { len } from './dataset';
-import { Sampler, seededGenerator } from './sampler';
-import { randperm } from './_mt19937';
+import { Generator } from '../../random';
+import { Sampler, randpermList } from './sampler';
 
 const DISTRIBUTED = pySignature('DistributedSampler.__init__', 'self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False');
 
@@ -50,7 +50,7 @@ export class DistributedSampler extends Sampler<number> {
 
   override [Symbol.iterator](): Iterator<number> {
     const n = len(this.dataset);
-    let indices = this.shuffle ? randperm(n, seededGenerator(this.seed + this.epoch)) : Array.from({ length: n }, (_, i) => i);
+    let indices = this.shuffle ? randpermList(n, new Generator().manualSeed(this.seed + this.epoch)) : Array.from({ length: n }, (_, i) => i);
     if (!this.dropLast) {
       const padding = this.totalSize - indices.length;
       if (padding <= indices.length) indices = indices.concat(indices.slice(0, padding));

@@ -1,31 +1,25 @@
 // torch/utils/data/sampler.py. A sampler is any Iterable of indices (or of index batches); its
 // `length` getter is `__len__`. With the same seeds the indices are PyTorch's: the same draws
-// from the same generators in the same order.
+// from the same generators in the same order. `generator` options take a torch.Generator (null:
+// the default generator).
 import { empty, multinomial, randint, randperm } from '../../generated/torch';
 import { int64, float64 } from '../../dtype';
 import { tensor } from '../../creation';
+import { Generator } from '../../random';
 import { Tensor } from '../../tensor';
 import { pySignature } from '../../python_signature';
-import { MT19937, randint as mtRandint, randperm as mtRandperm } from './_mt19937';
 import { len } from './dataset';
 
-/** A torch.Generator, passed through to the ops that draw from it; `null` is the default generator. */
-export type Generator = object;
-
-/** What a sampler draws from: the default generator (null), a torch.Generator, or a fresh seeded one. */
-type Source = Generator | MT19937 | null;
-
-function drawRandperm(n: number, g: Source): number[] {
-  if (g instanceof MT19937) return mtRandperm(n, g);
-  const t = g === null ? randperm(n) : randperm(n, { generator: g as never });
+/** `torch.randperm(n, generator=g).tolist()` (g null: the default generator). */
+export function randpermList(n: number, generator: Generator | null): number[] {
+  const t = randperm(n, { generator });
   const out = t.tolist() as number[];
   t.dispose();
   return out;
 }
 
-function drawRandint(high: number, size: number, g: Source): number[] {
-  if (g instanceof MT19937) return mtRandint(high, size, g);
-  const t = g === null ? randint(high, [size], { dtype: int64 }) : randint(high, [size], { dtype: int64, generator: g as never });
+function randintList(high: number, size: number, generator: Generator): number[] {
+  const t = randint(high, [size], { dtype: int64, generator });
   const out = t.tolist() as number[];
   t.dispose();
   return out;
@@ -33,17 +27,10 @@ function drawRandint(high: number, size: number, g: Source): number[] {
 
 /** `int(torch.empty((), dtype=torch.int64).random_(generator=g).item())`: a number, or a bigint beyond 2^53. */
 export function drawSeed(generator: Generator | null): number | bigint {
-  const t = empty([], { dtype: int64 });
-  if (generator === null) t.random_();
-  else t.random_({ generator: generator as never });
+  const t = empty([], { dtype: int64 }).random_({ generator });
   const seed = t.item() as number | bigint;
   t.dispose();
   return seed;
-}
-
-/** `torch.Generator(); g.manual_seed(seed)`: a fresh CPU generator. */
-export function seededGenerator(seed: number | bigint): MT19937 {
-  return new MT19937(BigInt.asUintN(64, BigInt(seed)));
 }
 
 /** Base class of samplers (torch.utils.data.Sampler): an iterable of indices with an optional length. */
@@ -110,14 +97,14 @@ export class RandomSampler extends Sampler<number> {
 
   override *[Symbol.iterator](): Iterator<number> {
     const n = len(this.dataSource);
-    const g: Source = this.generator ?? seededGenerator(drawSeed(null));
+    const g = this.generator ?? new Generator().manualSeed(drawSeed(null));
     const numSamples = this.numSamples;
     if (this.replacement) {
-      for (let i = 0; i < Math.floor(numSamples / 32); i++) yield* drawRandint(n, 32, g);
-      yield* drawRandint(n, numSamples % 32, g);
+      for (let i = 0; i < Math.floor(numSamples / 32); i++) yield* randintList(n, 32, g);
+      yield* randintList(n, numSamples % 32, g);
     } else {
-      for (let i = 0; i < Math.floor(numSamples / n); i++) yield* drawRandperm(n, g);
-      yield* drawRandperm(n, g).slice(0, numSamples % n);
+      for (let i = 0; i < Math.floor(numSamples / n); i++) yield* randpermList(n, g);
+      yield* randpermList(n, g).slice(0, numSamples % n);
     }
   }
 
@@ -142,7 +129,7 @@ export class SubsetRandomSampler extends Sampler<number> {
   }
 
   override *[Symbol.iterator](): Iterator<number> {
-    for (const i of drawRandperm(this.indices.length, this.generator)) yield this.indices[i]!;
+    for (const i of randpermList(this.indices.length, this.generator)) yield this.indices[i]!;
   }
 
   override get length(): number {
@@ -175,9 +162,7 @@ export class WeightedRandomSampler extends Sampler<number> {
   }
 
   override *[Symbol.iterator](): Iterator<number> {
-    const t = this.generator === null
-      ? multinomial(this.weights, this.numSamples, this.replacement)
-      : multinomial(this.weights, this.numSamples, this.replacement, { generator: this.generator as never });
+    const t = multinomial(this.weights, this.numSamples, this.replacement, { generator: this.generator });
     const out = t.tolist() as number[];
     t.dispose();
     yield* out;
