@@ -31,7 +31,7 @@ interface RnnCase {
   c0_grad: Described | null;
   param_grads: Record<string, Described>;
 }
-const data = fixture<{ utils: Record<string, any>; rnn: RnnCase[] }>('packed_sequence.json');
+const data = fixture<{ utils: Record<string, any>; rnn: RnnCase[]; hooked: unknown[] }>('packed_sequence.json');
 const u = data.utils;
 
 function expectTensor(actual: T | null, expected: Described | null, rtol = 1e-6, atol = 1e-7): void {
@@ -124,6 +124,26 @@ describe('RNN, LSTM and GRU over a PackedSequence match PyTorch', () => {
     const grads = Object.fromEntries([...m.namedParameters()].map(([n, q]) => [n, q.grad]));
     expect(Object.keys(grads)).toEqual(Object.keys(c.param_grads));
     for (const [n, g] of Object.entries(c.param_grads)) expectTensor(grads[n]!, g, 1e-8, 1e-10);
+  });
+
+  test('a module returning a PackedSequence keeps it through full backward hooks, which see its gradients', () => {
+    class Packer extends nn.Module {
+      override forward(padded: T, lengths: T): torch.nn.utils.rnn.PackedSequence {
+        return R.packPaddedSequence(padded.mul(2), lengths, { enforceSorted: false });
+      }
+    }
+    torch.manualSeed(0);
+    const m = new Packer();
+    const log: unknown[] = [];
+    const list = (gs: (T | null)[]): unknown[] => gs.map((g) => (g === null ? null : g.tolist()));
+    m.registerFullBackwardPreHook((_m, go) => { log.push(list(go)); });
+    m.registerFullBackwardHook((_m, gi) => { log.push(list(gi)); });
+    const padded = torch.randn([3, 2, 2], { requiresGrad: true });
+    const out = m.call(padded, torch.tensor([2, 3]));
+    log.push(out.constructor.name);
+    out.data.mul(torch.arange(10, { dtype: torch.float32 }).reshape(5, 2)).sum().backward();
+    log.push(padded.grad!.tolist());
+    expectClose(log, data.hooked);
   });
 
   test("a packed input with the wrong hidden size gets PyTorch's error", () => {

@@ -1064,13 +1064,15 @@ class BackwardHookState {
     const differentiable: number[] = [];
     for (let i = 0; i < tensors.length; i++) if (tensors[i]!.requiresGrad) differentiable.push(i);
     const outs = identityNode(differentiable.map((i) => tensors[i]!), spreadGrads(tensors, differentiable, onGrads));
-    const out = args.slice();
+    const items = args.slice();
     const hooked: [Tensor, number][] = [];
     for (let k = 0; k < outs.length; k++) {
-      out[tensorsIdx[differentiable[k]!]!] = outs[k];
+      items[tensorsIdx[differentiable[k]!]!] = outs[k];
       hooked.push([outs[k]!, differentiable[k]!]);
     }
-    return [out, tensorsIdx, hooked];
+    // Python rebuilds the tuple with its own type (`type(args)(*arg_list)`): a PackedSequence stays one.
+    const Kind = args.constructor as new (...xs: unknown[]) => unknown[];
+    return [Kind === Array ? items : new Kind(...items), tensorsIdx, hooked];
   }
 
   setupInputHook(args: unknown[]): unknown[] {
