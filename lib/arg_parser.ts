@@ -309,7 +309,7 @@ function convert(p: Param, v: unknown, numbers: boolean): unknown {
       if (typeof v === 'number' && Number.isSafeInteger(v)) return checkedDevice(`cuda:${v}`);
       return FAIL;
     case K.Generator:
-      return v instanceof Generator ? v._g : FAIL;
+      return v instanceof Generator ? v._h : FAIL;
     case K.TensorList:
       return convertList(v, (e) => (e instanceof Tensor ? e._h : FAIL));
     case K.OptTensorList:

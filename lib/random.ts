@@ -35,7 +35,7 @@ const GENERATOR = pySignature<{ device: DeviceLike | null }>('Generator', 'devic
 /** torch.Generator: a random number generator whose state can be seeded, saved and restored. */
 export class Generator {
   /** @internal */
-  readonly _g: GeneratorHandle;
+  readonly _h: GeneratorHandle;
 
   constructor(device?: DeviceLike | null | { device?: DeviceLike | null });
   constructor(...args: unknown[]) {
@@ -43,48 +43,48 @@ export class Generator {
     const d = device === null ? 'cpu' : device;
     if (typeof d !== 'string' && !(d instanceof Device)) throw new TypeError(`Generator(): argument 'device' must be torch.device, not ${pyTypeName(d)}`);
     // A device without generators here (CUDA on a CPU build) gets libtorch's own message.
-    this._g = native.generatorNew(String(new Device(d)));
+    this._h = native.generatorNew(String(new Device(d)));
   }
 
   /** @internal A Generator over an existing native generator (a device's default one). */
   static _wrap(handle: GeneratorHandle): Generator {
-    const g = Object.create(Generator.prototype) as { _g: GeneratorHandle };
-    g._g = handle;
+    const g = Object.create(Generator.prototype) as { _h: GeneratorHandle };
+    g._h = handle;
     return g as unknown as Generator;
   }
 
   /** The device of this generator. */
   get device(): Device {
-    return new Device(native.generatorDevice(this._g));
+    return new Device(native.generatorDevice(this._h));
   }
 
   /** Sets the seed (an int in [-2^63, 2^64); negative seeds wrap) and returns this generator. */
   manualSeed(seed: number | bigint): this {
     if (typeof seed !== 'bigint' && !(typeof seed === 'number' && Number.isSafeInteger(seed)))
       throw new Error(`manual_seed expected a long, but got ${pyTypeName(seed)}`);
-    native.generatorManualSeed(this._g, seedBits(seed));
+    native.generatorManualSeed(this._h, seedBits(seed));
     return this;
   }
 
   /** Seeds this generator from a non-deterministic source and returns the seed. */
   seed(): number | bigint {
-    return pyInt(native.generatorSeed(this._g));
+    return pyInt(native.generatorSeed(this._h));
   }
 
   /** The seed this generator was last seeded with. */
   initialSeed(): number | bigint {
-    return pyInt(native.generatorInitialSeed(this._g));
+    return pyInt(native.generatorInitialSeed(this._h));
   }
 
   /** The generator's state as a uint8 tensor (PyTorch's bytes; 5056 of them on CPU). */
   getState(): Tensor {
-    return new Tensor(native.generatorGetState(this._g));
+    return new Tensor(native.generatorGetState(this._h));
   }
 
   /** Restores a state from getState() (or from PyTorch's get_state()) and returns this generator. */
   setState(newState: Tensor): this {
     if (!(newState instanceof Tensor)) throw new TypeError(`expected a torch.ByteTensor, but got ${pyTypeName(newState)}`);
-    native.generatorSetState(this._g, newState._h);
+    native.generatorSetState(this._h, newState._h);
     return this;
   }
 
@@ -110,7 +110,7 @@ export function manualSeed(seed: number | bigint): Generator {
 
 /** torch.seed: seeds every device's default generator non-deterministically and returns the seed. */
 export function seed(): number | bigint {
-  const s = native.generatorSeed(defaultGenerator._g);
+  const s = native.generatorSeed(defaultGenerator._h);
   if (cudaIsAvailable()) native.manualSeed(s); // the CUDA generators follow, as torch.cuda.manual_seed_all
   return pyInt(s);
 }

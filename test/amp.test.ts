@@ -181,6 +181,35 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     }
   });
 
+  test('steps and updates in separate tidy scopes: the scaler keeps what it needs, nothing leaks', () => {
+    torch.manualSeed(2);
+    const net = new nn.Linear(4, 3);
+    const opt = new torch.optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
+    const scaler = new torch.amp.GradScaler('cpu');
+    const [x, y] = [torch.randn(5, 4), torch.randn(5, 3)];
+    const step = () => torch.tidy(() => {
+      // opt.zeroGrad() would leave the old gradients to the GC, which this count would see.
+      for (const p of net.parameters()) {
+        const g = p.grad;
+        p.grad = null;
+        g?.dispose();
+      }
+      const loss = torch.autocast('cpu', () => F.mseLoss(net.forward(x).float(), y));
+      scaler.scale(loss).backward();
+      scaler.step(opt);
+    });
+    const update = () => torch.tidy(() => scaler.update());
+    step();
+    update();
+    const live = torch.memory().liveTensors;
+    for (let i = 0; i < 20; i++) {
+      step();
+      update();
+    }
+    expect(torch.memory().liveTensors).toBe(live);
+    expect(scaler.getScale()).toBe(flags.defaults.state_dict.scale); // finite steps, growth interval not reached
+  });
+
   test("defaults, disabled scalers, nested outputs and PyTorch's errors", () => {
     const d = new torch.amp.GradScaler('cpu');
     expect(Object.fromEntries(Object.entries(d.stateDict()).map(([k, v]) => [k, Number(v)]))).toEqual(flags.defaults.state_dict);

@@ -40,6 +40,8 @@ function generatorStream(g: torch.Generator): Record<string, torch.Tensor> {
     normal_: torch.empty(5).normal_({ generator: g }),
     multinomial: torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 4, true, { generator: g }),
     bernoulli: torch.bernoulli(torch.full([8], 0.5), { generator: g }),
+    init_uniform_: torch.nn.init.uniform_(torch.empty(4), { generator: g }),
+    init_kaiming_normal_: torch.nn.init.kaimingNormal_(torch.empty(3, 2), { generator: g }),
   };
 }
 
