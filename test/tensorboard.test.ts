@@ -35,6 +35,7 @@ interface Run {
   tensors: Record<string, unknown>;
   pr_curves: Record<string, [number, number[][], unknown][]>;
   custom_scalars: Record<string, unknown>;
+  mesh: Record<string, unknown>;
   audio: Record<string, { step: number; wav: string; content_type: string; sample_rate: number; length_frames: number }[]>;
   hparams: Record<string, unknown>;
 }
@@ -47,6 +48,7 @@ interface Inputs {
   audio: Record<string, { values: number[]; dtype: DType; sample_rate: number }>;
   pr_curves: { labels: number[]; predictions: number[]; weights: number[]; raw: number[][] };
   layout: Record<string, Record<string, [string, string[]]>>;
+  mesh: { vertices: number[]; colors: number[]; faces: number[]; config: Record<string, unknown> };
   embedding: { mat: number[]; images: number[]; labels: number[]; rows: [number, string, boolean][]; ints: number[] };
   text: string;
   hparams: { hparam_dict: Record<string, number | string | boolean>; metric_dict: Record<string, number>; domain: Record<string, unknown[]> };
@@ -93,6 +95,10 @@ function writeLogs(logdir: string): void {
   w.addCustomScalars(inputs.layout);
   w.addCustomScalarsMultilinechart(['loss', 'tensor_scalar'], { category: 'lines', title: 'both' });
   w.addCustomScalarsMarginchart(['loss', 'loss', 'tensor_scalar']);
+  const m = inputs.mesh;
+  const vertices = tensor(m.vertices, 'float32').reshape(1, 4, 3);
+  w.addMesh('cube', vertices, { colors: tensor(m.colors, 'uint8').reshape(1, 4, 3), faces: tensor(m.faces, 'int32').reshape(1, 2, 3), configDict: m.config, globalStep: 5 });
+  w.addMesh('cloud', vertices, { globalStep: 6 });
   const emb = inputs.embedding;
   w.addEmbedding(tensor(emb.mat, 'float32').reshape(6, 3), { metadata: emb.labels, labelImg: tensor(emb.images, 'float32').reshape(6, 1, 4, 5), globalStep: 3, tag: 'feat/x%' });
   w.addEmbedding(tensor(emb.mat, 'float64').reshape(6, 3), { metadata: emb.rows, metadataHeader: ['n', 'name', 'flag'] });
@@ -182,6 +188,11 @@ describe('SummaryWriter event files, read back by TensorBoard', () => {
     expect(run('.').pr_curves.pr_weighted![0]![1]).toHaveLength(6);
     expect(run('.').custom_scalars).toEqual(want('.').custom_scalars);
     expect((run('.').custom_scalars.custom_scalars__config__ as unknown[]).length).toBe(3);
+  });
+
+  test('meshes: vertices, faces and colors as tensors with the mesh plugin data (JSON config as json.dumps writes it)', () => {
+    expect(Object.keys(run('.').mesh).sort()).toEqual(['cloud_VERTEX', 'cube_COLOR', 'cube_FACE', 'cube_VERTEX']);
+    expect(run('.').mesh).toEqual(want('.').mesh);
   });
 
   test("embeddings: the projector's files (tensors.tsv, metadata.tsv with a header, sprite.png pixels, projector_config.pbtxt)", () => {

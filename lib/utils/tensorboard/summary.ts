@@ -1,6 +1,7 @@
 // torch/utils/tensorboard/summary.py (and _utils.py, _convert_np.py): the Summary protos that
 // SummaryWriter logs, serialized with ./proto.
 import { bfloat16, bool, complex128, complex64, float16, float32, float64, int16, int32, int64, int8, uint8, type DType } from '../../dtype';
+import { pyFloat } from '../../nn/repr';
 import { PyFloat } from '../../scalar';
 import { Tensor } from '../../tensor';
 import { cat, viewAsReal, zeros } from '../../generated/torch';
@@ -376,4 +377,41 @@ export function customScalars(layout: Map<string, Map<string, ChartSpec>>): Buff
   }
   const proto = pb().int(1, DT_STRING).message(2, Buffer.alloc(0)).bytes(8, l.finish(), true).finish();
   return summaryValue((w) => w.string(1, 'custom_scalars__config__').message(8, proto).message(9, pluginMetadata('custom_scalars')));
+}
+
+/** Python's json.dumps(value, sort_keys=True): its separators, sorted keys, ASCII escapes. */
+export function pyJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
+  if (value instanceof PyFloat) return Number.isFinite(value.value) ? pyFloat(value.value) : pyJsonDumps(value.value);
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : !Number.isFinite(value) ? (value > 0 ? 'Infinity' : '-Infinity') : Number.isInteger(value) ? String(value) : pyFloat(value);
+  if (typeof value === 'string') return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
+  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
+  return `{${entries
+    .map(([k, v]) => [String(k), v] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${pyJsonDumps(k)}: ${pyJsonDumps(v)}`)
+    .join(', ')}}`;
+}
+
+const MESH_CONTENT = { VERTEX: 1, FACE: 2, COLOR: 3 } as const;
+
+/** summary.mesh: one tensor summary per given part (vertices, faces, colors), all [B, N, 3]. */
+export function mesh(tag: string, vertices: Tensor, colors: Tensor | null, faces: Tensor | null, configDict: unknown): Buffer {
+  const jsonConfig = configDict === null || configDict === undefined ? '{}' : pyJsonDumps(configDict);
+  const parts = ([[vertices, 'VERTEX'], [faces, 'FACE'], [colors, 'COLOR']] as const).filter(([t]) => t !== null) as [Tensor, keyof typeof MESH_CONTENT][];
+  const components = parts.reduce((m, [, kind]) => m | (1 << MESH_CONTENT[kind]), 0);
+  const summary = pb();
+  for (const [t, kind] of parts) {
+    const shape = [...t.shape];
+    if (shape.length !== 3) throw new RangeError(`Tensor shape should be of shape BxNx3, but got torch.Size([${shape.join(', ')}]).`);
+    const content = pb().string(2, tag).int(3, MESH_CONTENT[kind]).string(5, jsonConfig).packedVarints(6, shape).int(7, components).finish();
+    const values = tidy(() => t.detach().reshape(-1).to(float64).tolist() as number[]);
+    const proto = pb().int(1, DT_FLOAT).message(2, tensorShape(shape)).packedFloats(5, values).finish();
+    const value = pb().string(1, `${tag}_${kind}`).message(8, proto).message(9, pluginMetadata('mesh', content)).finish();
+    summary.message(1, value);
+  }
+  return summary.finish();
 }

@@ -8,7 +8,7 @@ import { pySignature } from '../../python_signature';
 import { Tensor } from '../../tensor';
 import { makeMat, makeSprite, makeTsv, projectorConfigText, type EmbeddingInfo } from './embedding';
 import { EventFileWriter, encodeEvent, type Event } from './event_file_writer';
-import { audio, customScalars, hparams, histogram, histogramRaw, image, prCurve, prCurveRaw, scalar, tensorProto, text, type ArrayInput, type ChartSpec, type HParamValue } from './summary';
+import { audio, customScalars, hparams, mesh, histogram, histogramRaw, image, prCurve, prCurveRaw, scalar, tensorProto, text, type ArrayInput, type ChartSpec, type HParamValue } from './summary';
 import type { Bins } from './numpy_histogram';
 
 type Step = number | bigint | null;
@@ -104,6 +104,11 @@ export interface EmbeddingOptions {
   tag?: string;
   metadataHeader?: readonly string[] | null;
 }
+export interface MeshOptions extends StepOptions {
+  colors?: Tensor | null;
+  faces?: Tensor | null;
+  configDict?: Dict<unknown> | null;
+}
 export interface HparamsOptions {
   hparamDomainDiscrete?: Dict<unknown[]> | null;
   runName?: string | null;
@@ -143,6 +148,10 @@ const ADD_MARGIN = pySignature<{ tags: string[]; category: string; title: string
 const ADD_EMBEDDING = pySignature<{ mat: Tensor; metadata: unknown[] | null; labelImg: Tensor | null; globalStep: Step; tag: string; metadataHeader: string[] | null }>(
   'add_embedding',
   "self, mat, metadata=None, label_img=None, global_step=None, tag='default', metadata_header=None",
+);
+const ADD_MESH = pySignature<{ tag: string; vertices: Tensor; colors: Tensor | null; faces: Tensor | null; configDict: unknown; globalStep: Step; walltime: number | null }>(
+  'add_mesh',
+  'self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None, walltime=None',
 );
 const ADD_HPARAMS = pySignature<{ hparamDomainDiscrete: Dict<unknown[]> | null; runName: string | null; globalStep: Step }>(
   'add_hparams',
@@ -331,6 +340,16 @@ export class SummaryWriter implements Disposable {
     if (!isDict(layout)) throw new TypeError('add_custom_scalars() takes a layout dict');
     const charts = new Map([...toMap(layout)].map(([k, v]) => [k, toMap(v)] as const));
     this.getFileWriter().addSummary(customScalars(charts));
+  }
+
+  /**
+   * A mesh or point cloud for TensorBoard's MESH tab: `vertices` [B, N, 3], optional `colors`
+   * [B, N, 3] and `faces` [B, F, 3], and a three.js `configDict` (give it as an option).
+   */
+  addMesh(...args: Args<[tag: string, vertices: Tensor], [colors: Tensor | null, faces: Tensor | null], MeshOptions>): void;
+  addMesh(...args: unknown[]): void {
+    const o = ADD_MESH(args);
+    this.getFileWriter().addSummary(mesh(o.tag, o.vertices, o.colors, o.faces, o.configDict), o.globalStep, o.walltime);
   }
 
   /**
