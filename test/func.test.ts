@@ -80,6 +80,8 @@ describe('functionalCall', () => {
     same(m.call(x), 'after_y');
     same(torch.func.functionalCall(m, [{ '0.weight': params.get('0.weight')! }, new Map([['2.bias', params.get('2.bias')!]])], [x]) as Tensor, 'list_y');
     same(torch.func.functionalCall(m, params, [x], null, { strict: true }) as Tensor, 'strict_y');
+    same(torch.func.functionalCall(m, { '0.extra': x }, [x]) as Tensor, 'extra_y');
+    expect('extra' in (m as any)[0]).toBe(J.extra_after);
   });
 
   test("PyTorch's errors; the module is restored after one", () => {

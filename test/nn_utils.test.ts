@@ -93,6 +93,24 @@ class Widen extends nn.Module {
     return torch.cat([x, x], 0);
   }
 }
+class ToDouble extends nn.Module {
+  override forward(x: Tensor): Tensor {
+    return x.double();
+  }
+}
+class DoubleInverse extends nn.Module {
+  override forward(x: Tensor): Tensor {
+    return x;
+  }
+  rightInverse(a: Tensor): Tensor {
+    return a.double();
+  }
+}
+class NotTensor extends nn.Module {
+  override forward(): number {
+    return 3;
+  }
+}
 class Split extends nn.Module {
   override forward(a: Tensor, b: Tensor): Tensor {
     return a.add(b);
@@ -312,6 +330,21 @@ describe('parametrize', () => {
     sameError(() => new P.ParametrizationList([], torch.ones(2)), J.pz_err_empty);
     const m = P.registerParametrization(new nn.Linear(2, 2), 'weight', new Symmetric());
     sameError(() => P.registerParametrization(m, 'weight', new Widen()), J.pz_err_chain_shape);
+    sameError(() => P.registerParametrization(new nn.Linear(2, 2), 'weight', new ToDouble()), J.pz_err_dtype);
+    sameError(() => P.registerParametrization(new nn.Linear(2, 2), 'weight', new DoubleInverse()), J.pz_err_inverse_dtype);
+    sameError(() => P.registerParametrization(new nn.Linear(2, 2), 'weight', new NotTensor()), J.pz_err_not_tensor);
+    sameError(() => P.registerParametrization(m, 'weight', new ToDouble()), J.pz_err_chain_dtype);
+    sameError(() => P.registerParametrization(m, 'weight', new DoubleInverse()), J.pz_err_chain_inverse_dtype);
+    sameError(() => P.registerParametrization(m, 'weight', new NotTensor()), J.pz_err_chain_not_tensor);
+    sameError(() => (m.weight = torch.ones(2, 2, { dtype: torch.float64 }) as torch.nn.Parameter), J.pz_err_assign_dtype);
+    torch.manualSeed(6);
+    const wn = PZ.weightNorm(new nn.Linear(4, 3));
+    torch.noGrad(() => {
+      wn.weight = torch.arange(12).float().reshape(3, 4) as torch.nn.Parameter;
+    });
+    same((wn as any).parametrizations.weight.original0, 'pz.assign_tuple.g');
+    same((wn as any).parametrizations.weight.original1, 'pz.assign_tuple.v');
+    same(wn.weight, 'pz.assign_tuple.weight');
     const wide = P.registerParametrization(new nn.Linear(2, 2), 'weight', new Widen(), { unsafe: true });
     expect([...wide.weight.shape]).toEqual([4, 2]);
     expectError(() => (P.registerParametrization as (...a: unknown[]) => unknown)(m, 'weight', new Symmetric(), true), 'register_parametrization() takes 3 positional arguments but 4 were given', 'TypeError');
