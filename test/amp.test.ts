@@ -85,6 +85,8 @@ describe('CPU autocast (bfloat16) matches PyTorch', () => {
       throw new Error('inside');
     })).toThrow('inside');
     expect([torch.isAutocastEnabled('cpu'), String(torch.getAutocastDtype('cpu'))]).toEqual(json.outside.slice(0, 2));
+    expect(torch.autocast('cpu', { cacheEnabled: false }, () => torch.isAutocastCacheEnabled())).toBe(json.cache_inside);
+    expect(torch.isAutocastCacheEnabled()).toBe(json.cache_outside);
     // torch.amp.autocast is the same scope; the return value is fn's.
     expect(torch.amp.autocast('cpu', () => torch.mm(T('a'), T('b')).dtype)).toBe(torch.bfloat16);
     expect(torch.amp.isAutocastAvailable('cpu')).toBe(true);
