@@ -81,6 +81,8 @@ function writeLogs(logdir: string): void {
     if (spec.max_bins !== undefined) options.maxBins = spec.max_bins;
     w.addHistogram(name, tensor(spec.values, spec.dtype), spec.step, options);
   }
+  w.addHistogram('edges_tensor', tensor(inputs.histograms.edges!.values, 'float32'), 8, { bins: torch.tensor([-2.0, 0.0, 0.5, 3.0]) });
+  w.addHistogramRaw('raw', -1.0, 3.0, 10, 5.0, 20.0, [0.0, 1.0, 3.0], [2.0, 5.0, 3.0], { globalStep: 7 });
   for (const [name, spec] of Object.entries(inputs.images)) {
     const img = tensor(spec.values, spec.dtype).reshape(spec.shape);
     if (spec.batch) w.addImages(name, img, 0, { dataformats: spec.dataformats });
@@ -91,6 +93,7 @@ function writeLogs(logdir: string): void {
   const pr = inputs.pr_curves;
   w.addPrCurve('pr', tensor(pr.labels, 'int64'), tensor(pr.predictions, 'float32'), 1);
   w.addPrCurve('pr_weighted', tensor(pr.labels, 'bool'), tensor(pr.predictions, 'float64'), 2, { numThresholds: 10, weights: tensor(pr.weights, 'float32') });
+  w.addPrCurve('pr_numpy', pr.labels, pr.predictions, 4, { numThresholds: 50 });
   w.addPrCurveRaw('pr_raw', ...(pr.raw as [number[], number[], number[], number[], number[], number[]]), { globalStep: 3, numThresholds: 5 });
   w.addCustomScalars(inputs.layout);
   w.addCustomScalarsMultilinechart(['loss', 'tensor_scalar'], { category: 'lines', title: 'both' });
@@ -102,6 +105,8 @@ function writeLogs(logdir: string): void {
   const emb = inputs.embedding;
   w.addEmbedding(tensor(emb.mat, 'float32').reshape(6, 3), { metadata: emb.labels, labelImg: tensor(emb.images, 'float32').reshape(6, 1, 4, 5), globalStep: 3, tag: 'feat/x%' });
   w.addEmbedding(tensor(emb.mat, 'float64').reshape(6, 3), { metadata: emb.rows, metadataHeader: ['n', 'name', 'flag'] });
+  w.addEmbedding(tensor(emb.ints, 'int64').reshape(3, 2), { tag: 'ints', globalStep: 1 });
+  // The same step again: PyTorch warns, and lists the embedding twice.
   w.addEmbedding(tensor(emb.ints, 'int64').reshape(3, 2), { tag: 'ints', globalStep: 1 });
   w.addText('note', inputs.text, 2);
   w.addText('note', 'second', 3);
@@ -183,7 +188,7 @@ describe('SummaryWriter event files, read back by TensorBoard', () => {
   });
 
   test('PR curves (labels and predictions, weighted, raw) and custom scalar layouts', () => {
-    expect(Object.keys(run('.').pr_curves).sort()).toEqual(['pr', 'pr_raw', 'pr_weighted']);
+    expect(Object.keys(run('.').pr_curves).sort()).toEqual(['pr', 'pr_numpy', 'pr_raw', 'pr_weighted']);
     expect(run('.').pr_curves).toEqual(want('.').pr_curves);
     expect(run('.').pr_curves.pr_weighted![0]![1]).toHaveLength(6);
     expect(run('.').custom_scalars).toEqual(want('.').custom_scalars);

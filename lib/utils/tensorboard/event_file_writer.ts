@@ -107,11 +107,6 @@ export class EventFileWriter {
     return this.logdir;
   }
 
-  /** The path of the event file. */
-  getFilename(): string {
-    return this.fileName;
-  }
-
   /** Queues one serialized tensorboard.Event. */
   addEvent(event: Buffer): void {
     if (this.closed) throw new Error('Writer is closed');
