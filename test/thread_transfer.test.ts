@@ -1,6 +1,7 @@
 // Tensor hand-off between worker_threads (native.exportTensor / importTensor): the receiving
 // thread gets the same storage (no copy), each id is taken once, accounting follows the tensor,
 // and nothing leaks. The worker loads the built package (dist/cjs, `npm run build:ts`).
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as torch from '../lib';
@@ -61,8 +62,11 @@ parentPort.on('message', (m) => {
 
 type Reply = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const DIST = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+
 function startWorker(): { worker: Worker; ask: (m: object) => Promise<Reply> } {
-  const worker = new Worker(WORKER, { eval: true, workerData: { dist: path.join(__dirname, '..', 'dist', 'cjs', 'index.js') } });
+  if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build:ts\` (npm test does)`);
+  const worker = new Worker(WORKER, { eval: true, workerData: { dist: DIST } });
   const ask = (m: object) =>
     new Promise<Reply>((resolve, reject) => {
       worker.once('message', (r: Reply) => (r.error && (m as Reply).op !== 'retake' ? reject(new Error(r.error)) : resolve(r)));
