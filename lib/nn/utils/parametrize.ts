@@ -66,7 +66,7 @@ const hasRightInverse = (m: Module): m is Parametrization & { rightInverse: (val
   'rightInverse' in m && typeof (m as { rightInverse?: unknown }).rightInverse === 'function';
 
 /** Python's `type(x).__name__` for the messages. */
-const typeName = (x: unknown): string => (Array.isArray(x) ? 'list' : typename(x) === 'Parameter' ? 'Parameter' : x instanceof Tensor ? 'Tensor' : typename(x));
+const typeName = (x: unknown): string => (x instanceof Parameter ? 'Parameter' : x instanceof Tensor ? 'Tensor' : typename(x));
 
 /** The chain of parametrizations of one tensor, holding its original(s). */
 export class ParametrizationList extends ModuleList {
@@ -198,16 +198,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** The class a parametrized module had before (`Parametrized<Class>`'s base). */
-const originalClass = new WeakMap<object, Function>();
-
 /** Gives `module` a class of its own, `Parametrized<Class>`, to carry the properties (PyTorch's _inject_new_class). */
 function injectNewClass(module: Module): void {
   const target = module._target;
-  const cls = target.constructor as new (...args: never[]) => Module;
+  const cls = target.constructor as new () => Module;
   const name = `Parametrized${cls.name}`;
-  const paramCls = { [name]: class extends (cls as unknown as typeof ModuleList) {} }[name]!;
-  originalClass.set(paramCls.prototype, cls);
+  const paramCls = { [name]: class extends cls {} }[name]!;
   Object.setPrototypeOf(target, paramCls.prototype);
 }
 
@@ -368,7 +364,8 @@ export function removeParametrizations(...args: unknown[]): Module {
 export function typeBeforeParametrizations(module: Module): Function;
 export function typeBeforeParametrizations(...args: unknown[]): Function {
   const o = TYPE_BEFORE<{ module: Module }>(args);
-  if (isParametrized(o.module)) return originalClass.get(Object.getPrototypeOf(o.module._target) as object)!;
+  // `Parametrized<Class>`'s base (Python's `module.__class__.__bases__[0]`).
+  if (isParametrized(o.module)) return (Object.getPrototypeOf(Object.getPrototypeOf(o.module._target)) as { constructor: Function }).constructor;
   return o.module.constructor;
 }
 
