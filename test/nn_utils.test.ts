@@ -140,7 +140,7 @@ describe('clip_grad', () => {
 
   test('clipGradNorm_: every norm type, foreach or not, clipping or not', () => {
     const cases = J.clip_norm_cases as [string, number | string, boolean | null, number][];
-    expect(cases.length).toBe(20);
+    expect(cases.length).toBe(30);
     for (const [key, normType, foreach, maxNorm] of cases) {
       const ps = fresh();
       const total = utils.clipGradNorm_(ps, maxNorm, normType === 'inf' ? Infinity : (normType as number), false, foreach);
@@ -168,11 +168,15 @@ describe('clip_grad', () => {
     same(single[0]!.grad, 'clip.single_grad');
   });
 
-  test('non-finite norms: an error on request, else NaN gradients as in PyTorch', () => {
+  test('non-finite norms: an error on request, else NaN gradients as in PyTorch; foreach where the device has none', () => {
     const p = torch.ones(3, { requiresGrad: true });
     p.grad = torch.tensor([1.0, NaN, 2.0]);
     sameError(() => utils.clipGradNorm_([p], 1.0, { errorIfNonfinite: true }), J.clip_nonfinite);
     sameError(() => utils.clipGradNorm_([p], 1.0, { normType: 'inf', errorIfNonfinite: true }), J.clip_nonfinite_inf);
+    const meta = torch.ones(2, { device: 'meta', requiresGrad: true });
+    meta.grad = torch.ones(2, { device: 'meta' });
+    sameError(() => utils.clipGradNorm_([meta], 1.0, { foreach: true }), J.clip_err_foreach_meta);
+    sameError(() => utils.clipGradValue_([meta], 1.0, { foreach: true }), J.clip_err_value_foreach_meta);
     same(utils.clipGradNorm_([p], 1.0), 'clip.nan_total');
     same(p.grad, 'clip.nan_grad');
   });
