@@ -10,7 +10,7 @@ import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import { incrementSteps } from './adam';
 import {
-  Optimizer, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
+  Optimizer, setDefault, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -52,7 +52,7 @@ export class Adafactor extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      if (!('foreach' in group)) group.foreach = null;
+      setDefault(group, 'foreach', null);
       for (const p of group.params) {
         const s = this.state.get(p);
         if (s !== undefined && Object.keys(s).length !== 0 && !(s.step instanceof Tensor)) s.step = makeTensor(Number(s.step), { dtype: _getScalarDtype() });

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import { incrementSteps } from './adam';
 import {
-  Optimizer, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
   _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 
@@ -73,10 +73,10 @@ export class Adagrad extends Optimizer {
     super._setstate();
     let fused: boolean | null = null;
     for (const group of this.paramGroups) {
-      if (!('foreach' in group)) group.foreach = null;
-      group.maximize ??= false;
-      group.differentiable ??= false;
-      if (!('fused' in group)) group.fused = null;
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'fused', null);
       fused = group.fused;
       for (const p of group.params) {
         const s = this.state.get(p);

@@ -7,7 +7,7 @@ import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import {
-  Optimizer, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
   _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sDiv, sMul, sNeg, sPow, sSub,
   type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
@@ -75,13 +75,13 @@ export class Adam extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      group.amsgrad ??= false;
-      group.maximize ??= false;
-      if (!('foreach' in group)) group.foreach = null;
-      group.capturable ??= false;
-      group.differentiable ??= false;
-      group.decoupledWeightDecay ??= false;
-      if (!('fused' in group)) group.fused = null;
+      setDefault(group, 'amsgrad', false);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'capturable', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'decoupledWeightDecay', false);
+      setDefault(group, 'fused', null);
       for (const p of group.params) upgradeStep(this.state.get(p), p, group);
     }
   }

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import {
-  Optimizer, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sDiv, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -62,10 +62,10 @@ export class Adamax extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      if (!('foreach' in group)) group.foreach = null;
-      group.maximize ??= false;
-      group.differentiable ??= false;
-      group.capturable ??= false;
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'capturable', false);
       for (const p of group.params) upgradeStep(this.state.get(p), p, { ...group, fused: null });
     }
   }

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import { incrementSteps } from './adam';
 import {
-  Optimizer, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
   _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -51,10 +51,10 @@ export class ASGD extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      if (!('foreach' in group)) group.foreach = null;
-      group.maximize ??= false;
-      group.differentiable ??= false;
-      group.capturable ??= false;
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'capturable', false);
       for (const p of group.params) {
         const s = this.state.get(p);
         if (s === undefined || Object.keys(s).length === 0) continue;

@@ -9,7 +9,7 @@ import * as fe from './_foreach';
 import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import { checkCommon, newStep } from './adamax';
 import {
-  Optimizer, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -48,11 +48,11 @@ export class NAdam extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      group.maximize ??= false;
-      if (!('foreach' in group)) group.foreach = null;
-      group.capturable ??= false;
-      group.differentiable ??= false;
-      group.decoupledWeightDecay ??= false;
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'capturable', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'decoupledWeightDecay', false);
       for (const p of group.params) {
         const s = this.state.get(p);
         upgradeStep(s, p, { ...group, fused: null });

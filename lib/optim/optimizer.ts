@@ -630,3 +630,9 @@ export function _values(t: Tensor): Tensor {
 export function _makeSparse(grad: Tensor, indices: Tensor, values: Tensor): Tensor {
   return new Tensor(native.callOp(sparseOps.cooTensor, indices._h, values._h, [...grad.shape], null, null, null, null, null) as never);
 }
+
+/** Python's `dict.setdefault`: sets `key` only when the object does not have it (a null stays). */
+export function setDefault(obj: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (!(key in obj)) obj[key] = value;
+  return obj[key];
+}

@@ -7,7 +7,7 @@ import * as fe from './_foreach';
 import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import { checkCommon, newStep } from './adamax';
 import {
-  Optimizer, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -44,11 +44,11 @@ export class RAdam extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      if (!('foreach' in group)) group.foreach = null;
-      group.maximize ??= false;
-      group.differentiable ??= false;
-      group.decoupledWeightDecay ??= false;
-      group.capturable ??= false;
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'decoupledWeightDecay', false);
+      setDefault(group, 'capturable', false);
       for (const p of group.params) upgradeStep(this.state.get(p), p, { ...group, fused: null });
     }
   }

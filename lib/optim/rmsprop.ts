@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import {
-  Optimizer, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -49,12 +49,12 @@ export class RMSprop extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const group of this.paramGroups) {
-      group.momentum ??= 0;
-      group.centered ??= false;
-      if (!('foreach' in group)) group.foreach = null;
-      group.maximize ??= false;
-      group.differentiable ??= false;
-      group.capturable ??= false;
+      setDefault(group, 'momentum', 0);
+      setDefault(group, 'centered', false);
+      setDefault(group, 'foreach', null);
+      setDefault(group, 'maximize', false);
+      setDefault(group, 'differentiable', false);
+      setDefault(group, 'capturable', false);
       for (const p of group.params) upgradeStep(this.state.get(p), p, { ...group, fused: null });
     }
   }

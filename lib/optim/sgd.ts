@@ -4,7 +4,7 @@ import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import { foreachAdd, foreachAdd_, foreachMul_, foreachNeg, fused } from './_foreach';
 import {
-  Optimizer, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat,
+  Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat,
   type Closure, type ParamsT,
 } from './optimizer';
 
@@ -54,11 +54,11 @@ export class SGD extends Optimizer {
   protected override _setstate(): void {
     super._setstate();
     for (const g of this.paramGroups) {
-      g.nesterov ??= false;
-      g.maximize ??= false;
-      if (!('foreach' in g)) g.foreach = null;
-      g.differentiable ??= false;
-      g.fused ??= false;
+      setDefault(g, 'nesterov', false);
+      setDefault(g, 'maximize', false);
+      setDefault(g, 'foreach', null);
+      setDefault(g, 'differentiable', false);
+      setDefault(g, 'fused', false);
     }
   }
 
