@@ -1,6 +1,7 @@
 // torch.utils.data in the main thread against PyTorch (scripts/fixtures/data.py): sampler orders
 // for given seeds, random_split, default_collate / default_convert, datasets, DataLoader batches
 // and PyTorch's errors.
+import { availableParallelism } from 'os';
 import * as torch from '../lib';
 import { describe as describeTensor, expectError, fixture } from './helpers';
 
@@ -251,17 +252,28 @@ describe('DataLoader', () => {
     expectError(() => [...new data.DataLoader(ds, { numWorkers: 1 })], 'is iterated with `for await`', 'TypeError');
   });
 
-  test('pinMemory warns that there is no accelerator and leaves the batch as it is', () => {
+  /** The warnings `fn` emits. */
+  function warningsOf(fn: () => void): string[] {
     const warnings: string[] = [];
-    const onWarning = (w: Error): void => void warnings.push(w.message);
     const emit = process.emitWarning;
-    process.emitWarning = ((m: string) => onWarning(new Error(m))) as typeof process.emitWarning;
+    process.emitWarning = ((m: string) => void warnings.push(m)) as typeof process.emitWarning;
     try {
-      const out = [...new data.DataLoader(new RangeDs(0, 2), { pinMemory: true })].map((b) => (b as torch.Tensor).tolist());
-      expect(out).toEqual(F.datasets.pin.batches);
+      fn();
     } finally {
       process.emitWarning = emit;
     }
+    return warnings;
+  }
+
+  test('pinMemory warns that there is no accelerator and leaves the batch as it is', () => {
+    let out: unknown;
+    const warnings = warningsOf(() => (out = [...new data.DataLoader(new RangeDs(0, 2), { pinMemory: true })].map((b) => (b as torch.Tensor).tolist())));
+    expect(out).toEqual(F.datasets.pin.batches);
     expect(warnings).toEqual(F.datasets.pin.warnings);
+  });
+
+  test("more workers than CPUs: PyTorch's warning", () => {
+    expect(availableParallelism()).toBe(F.rationality.cpus);
+    expect(warningsOf(() => new data.DataLoader(new RangeDs(0, 4), { numWorkers: F.rationality.cpus + 1 }))).toEqual(F.rationality.warnings);
   });
 });

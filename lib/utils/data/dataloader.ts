@@ -4,6 +4,7 @@
 // generator with base_seed + id, and answers the batch indices it is given; indices go to the
 // workers round-robin and batches come back in order, as in PyTorch.
 import { fork, type ChildProcess } from 'child_process';
+import { availableParallelism } from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { pySignature } from '../../python_signature';
@@ -156,6 +157,20 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
     this.generator = o.generator;
     this.collateFn = o.collateFn ?? ((batchSampler !== null ? defaultCollate : defaultConvert) as CollateFn);
     this.persistentWorkers = o.persistentWorkers;
+    this.checkWorkerNumberRationality();
+  }
+
+  /** Warns, as PyTorch does, when there are more workers than CPUs this process may use. */
+  checkWorkerNumberRationality(): void {
+    const suggest = availableParallelism();
+    if (this.numWorkers > suggest) {
+      process.emitWarning(
+        `This DataLoader will create ${this.numWorkers} worker processes in total. Our suggested max number of worker in current system is ${suggest}, ` +
+          'which is smaller than what this DataLoader is going to create. Please be aware that excessive worker creation might get DataLoader running slow ' +
+          'or even freeze, lower the worker number to avoid potential slowness/freeze if necessary.',
+        'UserWarning',
+      );
+    }
   }
 
   /** @internal The sampler whose items the fetcher takes: the batch sampler when batching. */
@@ -402,6 +417,7 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
       this._pool = loader._pool;
       this.#ready = this.#resume();
     } else {
+      loader.checkWorkerNumberRationality();
       const baseSeed = drawSeed(loader.generator);
       loader.warnPinMemory();
       this._pool = new WorkerPool(loader, baseSeed);
