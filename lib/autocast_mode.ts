@@ -1,12 +1,13 @@
 // torch/amp/autocast_mode.py: torch.autocast as a scope over libtorch's own autocast state
 // (thread-local, read by the Autocast dispatch keys), so the op casting lists are libtorch's.
+import { pyTypeName } from './arg_parser';
 import { isAvailable as cudaIsAvailable } from './cuda';
 import { DType, dtypeFromCode, bfloat16, float16 } from './dtype';
 import { native } from './native';
 import { pySignature } from './python_signature';
 
 function checkDeviceType(deviceType: unknown, fn: string): string {
-  if (typeof deviceType !== 'string') throw new TypeError(`${fn}(): argument 'device_type' must be str, not ${deviceType === null ? 'NoneType' : typeof deviceType}`);
+  if (typeof deviceType !== 'string') throw new TypeError(`${fn}(): argument 'device_type' must be str, not ${pyTypeName(deviceType)}`);
   return deviceType;
 }
 
@@ -61,10 +62,7 @@ export function autocast<T>(...args: [...unknown[], () => T]): T {
   // The state is per thread, not per async context: across an await it would leak into whatever else runs.
   if (fn.constructor.name === 'AsyncFunction') throw new TypeError('autocast(fn): fn must be synchronous; autocast cannot follow awaits');
   const bound = AUTOCAST(args);
-  if (typeof bound.deviceType !== 'string') {
-    const t = bound.deviceType;
-    throw new RangeError(`Expected \`device_type\` of type \`str\`, got: \`<class '${typeof t === 'number' ? (Number.isInteger(t) ? 'int' : 'float') : t === null ? 'NoneType' : typeof t}'>\``);
-  }
+  if (typeof bound.deviceType !== 'string') throw new RangeError(`Expected \`device_type\` of type \`str\`, got: \`<class '${pyTypeName(bound.deviceType)}'>\``);
   const device = bound.deviceType;
   if (bound.dtype !== null && !(bound.dtype instanceof DType)) throw new TypeError("autocast(): argument 'dtype' must be torch.dtype");
   if (!native.isAutocastAvailable(device)) throw new Error(`User specified an unsupported autocast device_type '${device}'`);

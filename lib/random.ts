@@ -2,6 +2,7 @@
 // generator and its state. States are PyTorch's own bytes (libtorch's get_state), so a state
 // saved by Python continues here with the same numbers, and the reverse.
 import { inspect } from 'util';
+import { pyTypeName } from './arg_parser';
 import { isAvailable as cudaIsAvailable, deviceCount as cudaDeviceCount, checkedDevice } from './cuda';
 import { Device, type DeviceLike } from './device';
 import { native, type GeneratorHandle } from './native';
@@ -11,17 +12,6 @@ import { Tensor } from './tensor';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 // A Python int as the project returns ints: a number while exact, a bigint beyond.
 const pyInt = (v: bigint): number | bigint => (v <= MAX_SAFE ? Number(v) : v);
-
-function pyTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'bigint') return 'int';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'string') return 'str';
-  if (Array.isArray(v)) return 'list';
-  if (v instanceof Tensor) return 'Tensor';
-  return typeof v === 'function' ? 'function' : 'object';
-}
 
 // Python's unpacking of a seed: an int in [-2^63, 2^64), negative ones taken modulo 2^64.
 function seedBits(seed: number | bigint): bigint {
