@@ -2,6 +2,7 @@
 // scenario of scripts/fixtures/module_hooks.py is written again here in TypeScript, and both
 // programs' logs must agree entry by entry (tensors to 1e-5).
 import * as torch from '../lib';
+import { pySignature } from '../lib/python_signature';
 import { expectClose, fixture, recordWarnings } from './helpers';
 
 const { nn } = torch;
@@ -25,6 +26,21 @@ function err(fn: () => unknown, full = false): string {
     return full ? message : message.split('\n')[0]!;
   }
 }
+
+const SCALED = pySignature<{ x: T; y?: T | null; scale?: number }>('Scaled.forward', 'self, x, y=None, *, scale=1.0');
+class Scaled extends nn.Module {
+  override forward(...args: [x: T, y?: T | null, options?: { scale?: number }] | [x: T, options: { scale?: number }]): T {
+    const { x, y, scale } = SCALED(args);
+    const out = x.mul(scale ?? 1);
+    return y === null || y === undefined ? out : out.add(y);
+  }
+}
+// Python's repr of sorted(kwargs.items()) when every value is a float.
+const pyItems = (kwargs: Record<string, unknown>): string =>
+  `[${Object.entries(kwargs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `('${k}', ${pyFloat(v)})`).join(', ')}]`;
+const pyFloat = (v: unknown): string => (Number.isInteger(v) ? `${String(v)}.0` : String(v));
+const pyFloats = (xs: number[]): string => `[${xs.map(pyFloat).join(', ')}]`;
+const pyVal = (x: unknown): string => (x === null || x === undefined ? 'None' : String(x));
 
 class Counter extends nn.Module {
   fc = new nn.Linear(2, 2);
@@ -255,6 +271,31 @@ const SCENARIOS: Record<string, () => Log> = {
     const src = new nn.Linear(2, 2);
     log.push(String(fixer.loadStateDict(new Map([['weight', src.weight.detach()], ['b', src.bias!.detach()]]))));
     log.push(t(fixer.bias));
+    return log;
+  },
+
+  forward_hooks_with_kwargs_and_always_call() {
+    const log: Log = [];
+    const m = new Scaled();
+    const x = torch.arange(3, { dtype: torch.float32 });
+    m.registerForwardPreHook((_m, args) => { log.push(`plain pre ${args.length}`); });
+    m.registerForwardPreHook((_m, args, kwargs) => { log.push(`kw pre ${args.length} ${pyItems(kwargs)}`); }, { withKwargs: true });
+    m.registerForwardPreHook((_m, args, kwargs) => [[(args[0] as T).add(1)], { scale: ((kwargs.scale as number | undefined) ?? 1) * 10 }], { withKwargs: true });
+    m.registerForwardHook((_m, _args, kwargs, out) => { log.push(`kw post ${pyItems(kwargs)} ${pyFloats((out as T).tolist() as number[])}`); }, { withKwargs: true });
+    m.registerForwardHook((_m, args, out) => { log.push(`plain post ${args.length} ${pyFloats((out as T).tolist() as number[])}`); });
+    log.push(t(m.call(x, { scale: 2 })));
+    log.push(t(m.call(x)));
+    const bad = new Scaled();
+    bad.registerForwardPreHook((_m, args) => args[0], { withKwargs: true });
+    log.push(err(() => bad.call(x, x)));
+    const failing = new nn.Linear(2, 2);
+    failing.registerForwardHook((_m, args, _kwargs, out) => { log.push(`always ${args.length} ${pyVal(out)}`); }, { withKwargs: true, alwaysCall: true });
+    const h = M.registerModuleForwardHook((mod, _args, out) => { log.push(`global always ${mod._getName()} ${pyVal(out)}`); }, { alwaysCall: true });
+    log.push(err(() => failing.call(torch.ones(1, 3))));
+    h.remove();
+    const g = M.registerModuleForwardHook((mod, _args, kwargs) => { log.push(`global kw ${mod._getName()} ${pyItems(kwargs)}`); }, { withKwargs: true });
+    new Scaled().call(x, { scale: 3 });
+    g.remove();
     return log;
   },
 

@@ -16,6 +16,7 @@ import * as dtypes from '../dtype';
 import { native } from '../native';
 import { op } from '../ops';
 import { pySignature } from '../python_signature';
+import { isOptions } from './modules_utils';
 import { emptyLike, zeros, zerosLike } from '../generated/torch';
 import { Tensor, wrap, wrapAll } from '../tensor';
 import { Buffer, Parameter } from './parameter';
@@ -40,6 +41,10 @@ export class IncompatibleKeys {
 
 export type ForwardPreHook<M extends Module = Module> = (module: M, input: unknown[]) => unknown;
 export type ForwardHook<M extends Module = Module> = (module: M, input: unknown[], output: unknown) => unknown;
+/** A forward pre-hook registered with `withKwargs`: sees the options object too; may return `[args, kwargs]`. */
+export type ForwardPreHookWithKwargs<M extends Module = Module> = (module: M, args: unknown[], kwargs: Record<string, unknown>) => unknown;
+/** A forward hook registered with `withKwargs`: sees the options object too. */
+export type ForwardHookWithKwargs<M extends Module = Module> = (module: M, args: unknown[], kwargs: Record<string, unknown>, output: unknown) => unknown;
 /** `hook(module, gradOutput)`: may return the gradOutput to use instead (one entry per module output). */
 export type BackwardPreHook<M extends Module = Module> = (module: M, gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void | null | undefined;
 /** `hook(module, gradInput, gradOutput)`: may return the gradInput to use instead (one entry per forward argument). */
@@ -76,7 +81,7 @@ const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeTy
 
 const INTERNAL = [
   'training', '_parameters', '_buffers', '_nonPersistentBuffersSet', '_modules', '_forwardPreHooks', '_forwardHooks',
-  '_forwardHooksAlwaysCalled', '_backwardPreHooks', '_backwardHooks', '_stateDictPreHooks', '_stateDictHooks',
+  '_forwardHooksAlwaysCalled', '_forwardHooksWithKwargs', '_forwardPreHooksWithKwargs', '_backwardPreHooks', '_backwardHooks', '_stateDictPreHooks', '_stateDictHooks',
   '_loadStateDictPreHooks', '_loadStateDictPostHooks', '_target', '_floats',
 ] as const;
 
@@ -86,6 +91,7 @@ let nextHookId = 0;
 const globalForwardPreHooks = new Map<number, ForwardPreHook>();
 const globalForwardHooks = new Map<number, ForwardHook>();
 const globalForwardHooksAlwaysCalled = new Set<number>();
+const globalForwardHooksWithKwargs = new Set<number>();
 const globalBackwardPreHooks = new Map<number, BackwardPreHook>();
 const globalBackwardHooks = new Map<number, BackwardHook>();
 const globalBufferRegistrationHooks = new Map<number, RegistrationHook<Tensor>>();
@@ -94,8 +100,11 @@ const globalParameterRegistrationHooks = new Map<number, RegistrationHook<Parame
 
 const HOOK = pySignature<{ hook: unknown }>('register_hook', 'hook');
 const PREPENDED_HOOK = pySignature<{ hook: unknown; prepend?: boolean }>('register_hook', 'self, hook, *, prepend=False');
-const FORWARD_HOOK = pySignature<{ hook: unknown; prepend?: boolean; alwaysCall?: boolean }>('register_forward_hook', 'self, hook, *, prepend=False, always_call=False');
-const GLOBAL_FORWARD_HOOK = pySignature<{ hook: unknown; alwaysCall?: boolean }>('register_module_forward_hook', 'hook, *, always_call=False');
+const FORWARD_PRE_HOOK = pySignature<{ hook: unknown; prepend?: boolean; withKwargs?: boolean }>('register_forward_pre_hook', 'self, hook, *, prepend=False, with_kwargs=False');
+const FORWARD_HOOK = pySignature<{ hook: unknown; prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean }>(
+  'register_forward_hook', 'self, hook, *, prepend=False, with_kwargs=False, always_call=False',
+);
+const GLOBAL_FORWARD_HOOK = pySignature<{ hook: unknown; withKwargs?: boolean; alwaysCall?: boolean }>('register_module_forward_hook', 'hook, *, with_kwargs=False, always_call=False');
 const ZERO_GRAD = pySignature<{ setToNone?: boolean }>('Module.zero_grad', 'self, set_to_none=True');
 // load_state_dict's arguments after the state dict (which may itself be a plain object).
 const LOAD_STATE_DICT = pySignature<{ strict?: boolean; assign?: boolean }>('Module.load_state_dict', 'self, strict=True, assign=False');
@@ -117,13 +126,20 @@ function globalHook<H>(hooks: Map<number, H>, name: string, args: readonly unkno
 export function registerModuleForwardPreHook(hook: ForwardPreHook): RemovableHandle {
   return globalHook(globalForwardPreHooks, 'register_module_forward_pre_hook', [hook]);
 }
-/** torch.nn.modules.module.register_module_forward_hook: `hook(module, input, output)` after every module's forward. */
-export function registerModuleForwardHook(hook: ForwardHook, options: { alwaysCall?: boolean } = {}): RemovableHandle {
+/**
+ * torch.nn.modules.module.register_module_forward_hook: `hook(module, args, output)` (with
+ * `withKwargs`, `hook(module, args, kwargs, output)`) after every module's forward.
+ */
+export function registerModuleForwardHook(hook: ForwardHook, options?: { withKwargs?: false; alwaysCall?: boolean }): RemovableHandle;
+export function registerModuleForwardHook(hook: ForwardHookWithKwargs, options: { withKwargs: true; alwaysCall?: boolean }): RemovableHandle;
+export function registerModuleForwardHook(hook: ForwardHook | ForwardHookWithKwargs, options: { withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
   const bound = GLOBAL_FORWARD_HOOK([hook, options]);
   const handle = globalHook(globalForwardHooks, 'register_module_forward_hook', [bound.hook]);
+  if (bound.withKwargs) globalForwardHooksWithKwargs.add(handle.id);
   if (bound.alwaysCall) globalForwardHooksAlwaysCalled.add(handle.id);
   return new RemovableHandle(() => {
     handle.remove();
+    globalForwardHooksWithKwargs.delete(handle.id);
     globalForwardHooksAlwaysCalled.delete(handle.id);
   }, handle.id);
 }
@@ -212,6 +228,9 @@ export abstract class Module {
   declare readonly _forwardHooks: Map<number, ForwardHook>;
   /** Ids of the forward hooks registered with `alwaysCall` (run even when forward throws). */
   declare readonly _forwardHooksAlwaysCalled: Set<number>;
+  /** Ids of the forward (pre-)hooks registered with `withKwargs`. */
+  declare readonly _forwardHooksWithKwargs: Set<number>;
+  declare readonly _forwardPreHooksWithKwargs: Set<number>;
   declare readonly _backwardPreHooks: Map<number, BackwardPreHook>;
   declare readonly _backwardHooks: Map<number, BackwardHook>;
   declare readonly _stateDictPreHooks: Map<number, StateDictPreHook>;
@@ -236,6 +255,8 @@ export abstract class Module {
       _forwardPreHooks: new Map(),
       _forwardHooks: new Map(),
       _forwardHooksAlwaysCalled: new Set(),
+      _forwardHooksWithKwargs: new Set(),
+      _forwardPreHooksWithKwargs: new Set(),
       _backwardPreHooks: new Map(),
       _backwardHooks: new Map(),
       _stateDictPreHooks: new Map(),
@@ -269,23 +290,38 @@ export abstract class Module {
     ) {
       return this.forward(...args);
     }
+    // Python's *args and **kwargs: the keyword arguments are the trailing options object.
     let input: unknown[] = args;
+    let kwargs: Record<string, unknown> = {};
+    if (input.length > 0 && isOptions(input[input.length - 1])) {
+      kwargs = input[input.length - 1] as Record<string, unknown>;
+      input = input.slice(0, -1);
+    }
     let result: unknown;
     const calledAlways = new Set<number>();
     try {
       const backwardPreHooks = [...globalBackwardPreHooks.values(), ...this._backwardPreHooks.values()];
       const backwardHooks = [...globalBackwardHooks.values(), ...this._backwardHooks.values()];
-      for (const hook of [...globalForwardPreHooks.values(), ...this._forwardPreHooks.values()]) {
-        const r = hook(this, input);
-        if (r !== undefined) input = Array.isArray(r) ? r : [r];
+      for (const [id, hook] of [...globalForwardPreHooks, ...this._forwardPreHooks]) {
+        if (this._forwardPreHooksWithKwargs.has(id)) {
+          const r = (hook as unknown as ForwardPreHookWithKwargs)(this, input, kwargs);
+          if (r === undefined) continue;
+          if (!(Array.isArray(r) && r.length === 2)) throw new Error(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${String(r)}.`);
+          [input, kwargs] = [Array.isArray(r[0]) ? r[0] : [r[0]], r[1] as Record<string, unknown>];
+        } else {
+          const r = hook(this, input);
+          if (r !== undefined) input = Array.isArray(r) ? r : [r];
+        }
       }
       const bwHook = backwardHooks.length > 0 || backwardPreHooks.length > 0 ? new BackwardHookState(this, backwardHooks, backwardPreHooks) : null;
       if (bwHook !== null) input = bwHook.setupInputHook(input);
-      result = this.forward(...input);
+      result = Object.keys(kwargs).length > 0 ? this.forward(...input, kwargs) : this.forward(...input);
       bwHook?.checkInputsNotModified();
       for (const [id, hook] of [...globalForwardHooks, ...this._forwardHooks]) {
         if (this._forwardHooksAlwaysCalled.has(id) || globalForwardHooksAlwaysCalled.has(id)) calledAlways.add(id);
-        const r = hook(this, input, result);
+        const r = this._forwardHooksWithKwargs.has(id) || globalForwardHooksWithKwargs.has(id)
+          ? (hook as unknown as ForwardHookWithKwargs)(this, input, kwargs, result)
+          : hook(this, input, result);
         if (r !== undefined) result = r;
       }
       if (bwHook !== null) {
@@ -302,7 +338,10 @@ export abstract class Module {
       }
       for (const [id, hook] of this._forwardHooks) {
         if (!this._forwardHooksAlwaysCalled.has(id) || calledAlways.has(id)) continue;
-        result = runSilenced('module forward hook', () => hook(this, input, result), result);
+        const run = this._forwardHooksWithKwargs.has(id)
+          ? (): unknown => (hook as unknown as ForwardHookWithKwargs)(this, input, kwargs, result)
+          : (): unknown => hook(this, input, result);
+        result = runSilenced('module forward hook', run, result);
       }
       throw e;
     }
@@ -852,21 +891,37 @@ export abstract class Module {
 
   // ---- hooks ----------------------------------------------------------------------------
 
-  /** `hook(module, input)` runs before forward; returning a value replaces the input (an array is the argument list). */
-  registerForwardPreHook(hook: ForwardPreHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
-    const bound = hookArg([hook, options], PREPENDED_HOOK, 'register_forward_pre_hook');
-    return addHook(this._forwardPreHooks, bound.hook as ForwardPreHook, bound.prepend ?? false);
+  /**
+   * `hook(module, args)` runs before forward; returning a value replaces the positional
+   * arguments (an array is the argument list). With `withKwargs`, `hook(module, args, kwargs)`
+   * also sees the options object (Python's keyword arguments) and may return `[args, kwargs]`.
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>, options?: { prepend?: boolean; withKwargs?: false }): RemovableHandle;
+  registerForwardPreHook(hook: ForwardPreHookWithKwargs<this>, options: { prepend?: boolean; withKwargs: true }): RemovableHandle;
+  registerForwardPreHook(hook: ForwardPreHook<this> | ForwardPreHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean } = {}): RemovableHandle {
+    const bound = FORWARD_PRE_HOOK([hook, options]);
+    const handle = addHook(this._forwardPreHooks, hookArg([bound.hook], HOOK, 'register_forward_pre_hook').hook as ForwardPreHook, bound.prepend ?? false);
+    if (bound.withKwargs) this._forwardPreHooksWithKwargs.add(handle.id);
+    return new RemovableHandle(() => {
+      handle.remove();
+      this._forwardPreHooksWithKwargs.delete(handle.id);
+    }, handle.id);
   }
   /**
-   * `hook(module, input, output)` runs after forward; returning a value replaces the output.
-   * With `alwaysCall` it also runs when forward (or an earlier hook) throws.
+   * `hook(module, args, output)` runs after forward; returning a value replaces the output.
+   * With `withKwargs` it is `hook(module, args, kwargs, output)`; with `alwaysCall` it also runs
+   * when forward (or an earlier hook) throws.
    */
-  registerForwardHook(hook: ForwardHook<this>, options: { prepend?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+  registerForwardHook(hook: ForwardHook<this>, options?: { prepend?: boolean; withKwargs?: false; alwaysCall?: boolean }): RemovableHandle;
+  registerForwardHook(hook: ForwardHookWithKwargs<this>, options: { prepend?: boolean; withKwargs: true; alwaysCall?: boolean }): RemovableHandle;
+  registerForwardHook(hook: ForwardHook<this> | ForwardHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
     const bound = FORWARD_HOOK([hook, options]);
     const handle = addHook(this._forwardHooks, hookArg([bound.hook], HOOK, 'register_forward_hook').hook as ForwardHook, bound.prepend ?? false);
+    if (bound.withKwargs) this._forwardHooksWithKwargs.add(handle.id);
     if (bound.alwaysCall) this._forwardHooksAlwaysCalled.add(handle.id);
     return new RemovableHandle(() => {
       handle.remove();
+      this._forwardHooksWithKwargs.delete(handle.id);
       this._forwardHooksAlwaysCalled.delete(handle.id);
     }, handle.id);
   }
