@@ -51,6 +51,8 @@ test('one epoch, a checkpoint PyTorch loads, then --resume with workers', () => 
   expect(second).toMatch(/resumed from .*checkpoint\.pth: epoch 1 done/);
   expect(second).not.toMatch(/epoch 1\/2/);
 
+  expect(() => demo('--epochs', '3', '--resume', '--seed', '2')).toThrow(/was trained with --seed 1; resume with the same split \(got --seed 2\)/);
+
   const [c1, c2] = check(firstCheckpoint, path.join(dir, 'checkpoint.pth')) as [Check, Check];
   expect(c1.epoch).toBe(1);
   expect(c1.global_step).toBe(5); // ceil(300 / 64)
@@ -66,9 +68,9 @@ test('one epoch, a checkpoint PyTorch loads, then --resume with workers', () => 
   expect([c2.epoch, c2.global_step]).toEqual([2, 10]);
   expect(c2.correct).toBe(c2.recorded_correct);
 
-  const runs = JSON.parse(
+  const { runs } = JSON.parse(
     execFileSync(python, ['-W', 'ignore', path.join(root, 'scripts', 'fixtures', 'tensorboard_events.py'), '--read', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-  ) as Record<string, { scalars: Record<string, [number, number][]>; images: Record<string, unknown[]>; histograms: Record<string, unknown[]>; hparams: Record<string, unknown> }>;
+  ) as { runs: Record<string, { scalars: Record<string, [number, number][]>; images: Record<string, unknown[]>; histograms: Record<string, unknown[]>; hparams: Record<string, unknown> }> };
   const main = runs['.']!;
   expect(main.scalars['test/accuracy']!.map(([step]) => step)).toEqual([5, 10]);
   expect(main.scalars['test/accuracy']![1]![1]).toBeCloseTo(c2.recorded_correct / 100, 6);

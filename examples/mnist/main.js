@@ -128,6 +128,15 @@ async function main(argv = process.argv.slice(2)) {
   const args = parse(argv);
   if (args.threads !== null) torch.setNumThreads(args.threads);
   const checkpointPath = path.join(args.dir, 'checkpoint.pth');
+  const ckpt = args.resume && fs.existsSync(checkpointPath) ? torch.load(checkpointPath) : null;
+  if (ckpt !== null) {
+    // The held-out digits must stay held out: the same split as the checkpoint's run.
+    const saved = ckpt.get('args');
+    for (const [key, name] of [['seed', 'seed'], ['limit', 'limit'], ['test_size', 'testSize']]) {
+      const flag = `--${key.replace('_', '-')}`;
+      if (Number(saved.get(key)) !== args[name]) throw new RangeError(`${checkpointPath} was trained with ${flag} ${saved.get(key)}; resume with the same split (got ${flag} ${args[name]})`);
+    }
+  }
   const { train, test, raw } = split({ seed: args.seed, limit: args.limit, testSize: args.testSize });
   console.log(`MNIST: ${train.labels.shape[0]} training digits, ${test.labels.shape[0]} held out; torchnode ${torch.__version__} (libtorch ${torch.__libtorchVersion}), threads: ${torch.getNumThreads()}`);
 
@@ -139,8 +148,7 @@ async function main(argv = process.argv.slice(2)) {
   let startEpoch = 1;
   let globalStep = 0;
   if (args.resume) {
-    if (fs.existsSync(checkpointPath)) {
-      const ckpt = torch.load(checkpointPath);
+    if (ckpt !== null) {
       model.loadStateDict(ckpt.get('model'));
       optimizer.loadStateDict(ckpt.get('optimizer'));
       scheduler.loadStateDict(ckpt.get('scheduler'));
@@ -160,11 +168,12 @@ async function main(argv = process.argv.slice(2)) {
   }
 
   const dataset = new MnistDataset(train.images, train.labels, args.augment);
-  const loader = new torch.utils.data.DataLoader(dataset, { batchSize: args.batchSize, shuffle: true, numWorkers: args.workers });
+  const loader = new torch.utils.data.DataLoader(dataset, { batchSize: args.batchSize, shuffle: true, numWorkers: args.workers, persistentWorkers: args.workers > 0 });
   const started = Date.now();
   let result = null;
   for (let epoch = startEpoch; epoch <= args.epochs; epoch++) {
-    // Each epoch's shuffle, shifts and dropout come from its own seed, so --resume repeats them.
+    // Each epoch's shuffle, shifts and dropout come from its own seed, so --resume repeats them
+    // (with --workers, the shifts come from the workers' streams, seeded once per run).
     torch.manualSeed(args.seed * 1000 + epoch);
     model.train();
     const bar = progress(epoch, args.epochs, loader.length);
