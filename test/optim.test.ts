@@ -196,6 +196,31 @@ describe('Optimizer', () => {
     expect(opt.state.size).toBe(0);
   });
 
+  test.each((misc.get('differentiable') as Dict[]).map((d) => [`${String(d.get('optimizer'))} ${String(d.get('steps'))} step(s)`, d] as const))(
+    'differentiable=True: %s are recorded by autograd as in PyTorch',
+    (_name, d) => {
+      const [w, g1, g2, c] = d.get('inputs') as Tensor[];
+      const leaves = [w!, g1!, g2!].map((t) => t.clone().requiresGrad_());
+      const p = leaves[0]!.clone();
+      const opt = new classes[d.get('optimizer') as string]!([p], { ...optionsOf(d.get('kwargs')), differentiable: true });
+      const run = (): void => {
+        for (const g of leaves.slice(1, 1 + (d.get('steps') as number))) {
+          p.grad = g;
+          opt.step();
+        }
+        p.mul(c!).sum().backward();
+      };
+      if (d.has('error')) {
+        expectError(run, d.get('error') as string);
+        return;
+      }
+      run();
+      const problems = diff(p.detach(), d.get('param'), TOL, 'param');
+      problems.push(...diff(leaves.map((l) => l.grad), d.get('grads'), TOL, 'grads'));
+      expect(problems).toEqual([]);
+    },
+  );
+
   test('zeroGrad sets gradients to null by default, or zeroes them in place', () => {
     const w = torch.ones(3).requiresGrad_();
     const opt = new torch.optim.SGD([w], { lr: 0.1, foreach: true });
