@@ -56,12 +56,16 @@ const LAMBDAS: Record<string, (e: number) => number> = {
   scale: (x) => 1 / (1.0 + x),
 };
 
-/** The fixture's JSON values: {"f": x} is a Python float, {"lambda": name} a function, {"sched": ...} a scheduler. */
+/**
+ * The fixture's JSON values: {"f": x} is a Python float, {"tensor": x} a float32 tensor (a tensor
+ * learning rate), {"lambda": name} a function, {"sched": ...} a scheduler.
+ */
 function decode(v: unknown, opt?: Optimizer): unknown {
   if (Array.isArray(v)) return v.map((x) => decode(x, opt));
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('f' in o && Object.keys(o).length === 1) return torch.pyFloat(o.f as number);
+    if ('tensor' in o && Object.keys(o).length === 1) return torch.tensor(o.tensor as number);
     if ('lambda' in o) return LAMBDAS[o.lambda as string];
     if ('sched' in o) return build(o as unknown as Spec, opt!);
   }
@@ -71,7 +75,7 @@ function decode(v: unknown, opt?: Optimizer): unknown {
 // The user-defined schedulers of the fixture, written as a user would write them here.
 class Halving extends L.LRScheduler {
   override getLr(): number[] {
-    return this.baseLrs.map((base) => base * 0.5 ** Math.floor(this.lastEpoch / 3));
+    return this.baseLrs.map((base) => (base as number) * 0.5 ** Math.floor(this.lastEpoch / 3));
   }
 }
 class WarmupHold extends L.LRScheduler {
@@ -82,7 +86,7 @@ class WarmupHold extends L.LRScheduler {
     this._init(optimizer, lastEpoch);
   }
   override getLr(): number[] {
-    return this.baseLrs.map((base) => base * Math.min(1.0, (this.lastEpoch + 1) / this.warmup));
+    return this.baseLrs.map((base) => (base as number) * Math.min(1.0, (this.lastEpoch + 1) / this.warmup));
   }
 }
 const USER: Record<string, unknown> = { Halving, WarmupHold };
@@ -109,11 +113,14 @@ function make(c: Case): [Optimizer, Scheduler] {
   return [opt, build(c.sched, opt)];
 }
 
+/** Python's float() of a number or a one-element tensor. */
+const float = (x: unknown): number => (x instanceof torch.Tensor ? Number(x.item()) : (x as number));
+
 function record(opt: Optimizer, s: Scheduler): Record_ {
   return {
-    lr: opt.paramGroups.map((g) => g.lr as number),
-    last: [...s.getLastLr()],
-    momentum: opt.paramGroups.map((g) => ('betas' in g ? (g.betas as number[])[0]! : (g.momentum as number))),
+    lr: opt.paramGroups.map((g) => float(g.lr)),
+    last: s.getLastLr().map(float),
+    momentum: opt.paramGroups.map((g) => float('betas' in g ? (g.betas as unknown[])[0] : g.momentum)),
   };
 }
 
@@ -179,6 +186,12 @@ function expectSameState(actual: unknown, expected: unknown, where: string): voi
     return;
   }
   if (typeof expected === 'number') return expectClose(actual, expected, RTOL, ATOL, where);
+  if (expected instanceof torch.Tensor) {
+    expect(actual).toBeInstanceOf(torch.Tensor);
+    expect((actual as torch.Tensor).dtype).toBe(expected.dtype);
+    if (!torch.equal(actual as torch.Tensor, expected)) throw new Error(`${where}: ${String(actual)} != ${String(expected)}`);
+    return;
+  }
   expect(actual).toEqual(expected);
 }
 
@@ -402,6 +415,21 @@ describe('scheduler API', () => {
     s.loadStateDict({ last_epoch: 5, gamma: 0.25 });
     expect(s.lastEpoch).toBe(5);
     expect(s.gamma).toBe(0.25);
+  });
+  test('tensor learning rates live on when the scheduler is made and stepped inside tidy()', () => {
+    for (const name of ['cosine_tensor_lr', 'sequential_tensor_lr']) {
+      const c = FX.cases.find((x) => x.name === name)!;
+      const params = c.groups.map((lr) => ({ params: [torch.zeros(2).requiresGrad_()], lr: decode(lr) }));
+      const opt = new torch.optim.Adam(params as never);
+      const s = torch.tidy(() => build(c.sched, opt));
+      const sequence = [record(opt, s)];
+      for (let epoch = 0; epoch < steps(c); epoch++) {
+        torch.tidy(() => advance(c, opt, s, epoch));
+        sequence.push(record(opt, s));
+        if (epoch + 1 === c.mid) expectSameState(s.stateDict(), torch.load(path.join(PTH, `${name}.pth`)), `${name} in tidy`);
+      }
+      expectSequence(sequence, c.sequence, `${name} in tidy`);
+    }
   });
   test('ReduceLROnPlateau takes one-element tensors as metrics', () => {
     const c = FX.cases.find((x) => x.name === 'plateau')!;

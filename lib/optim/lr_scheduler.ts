@@ -3,14 +3,19 @@
 // PyTorch's state_dict: a scheduler's Python attributes (its `__dict__` minus the optimizer and
 // callables) under their snake_case names, in Python's order. Python floats with integral values
 // are marked as floats (torch.pyFloat on input, markFloat in the state) so that torch.save of a
-// state_dict written here loads into a Python scheduler and back.
+// state_dict written here loads into a Python scheduler and back. Learning rates may be tensors, as
+// in PyTorch: computed with tensor arithmetic in Python's order, written into the group's tensor.
 import { typename } from '../nn/module';
+import { keep } from '../memory';
 import { isMarkedFloat, markFloat, pyClassOf, setPyClass, PY_FLOATS, Tuple } from '../serialization/pickle';
 import { camelToSnake, snakeToCamel, isOptions, type Args } from '../nn/modules_utils';
 import { pySignature } from '../python_signature';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
-import { Optimizer, type ParamGroup } from './optimizer';
+import { Optimizer, _toScalar, sAdd, sDiv, sMul, sSub, type NumberOrTensor, type ParamGroup } from './optimizer';
+
+/** A learning rate: a Python number, or a tensor as PyTorch allows. */
+export type Lr = NumberOrTensor;
 
 /** A scheduler's state_dict: Python's dict, keys as PyTorch names them. */
 export type SchedulerStateDict = Map<string, unknown>;
@@ -26,7 +31,7 @@ export const warn = (message: string): void => void process.emitWarning(message,
 
 /** A Python list of numbers: the values, with their integral Python floats marked. */
 function pyList(values: readonly unknown[]): number[] {
-  const out = values.map(num);
+  const out = values.map((v) => (v instanceof Tensor ? keep(v.clone()) : num(v)) as number);
   values.forEach((v, i) => {
     if (isFloat(v)) markFloat(out, i);
   });
@@ -34,23 +39,39 @@ function pyList(values: readonly unknown[]): number[] {
 }
 
 /** @internal Marks every value as a Python float: what a schedule computes. */
-export function floats(values: number[]): number[] {
-  values.forEach((_, i) => markFloat(values, i));
+export function floats<T extends Lr>(values: T[]): T[] {
+  values.forEach((v, i) => {
+    if (typeof v === 'number') markFloat(values, i);
+  });
   return values;
+}
+
+/** Values with the Python floats among them marked: `[value, isFloat]` pairs. */
+function marked(pairs: readonly (readonly [Lr, boolean])[]): Lr[] {
+  const out = pairs.map(([v]) => v);
+  pairs.forEach(([v, float], i) => {
+    if (float && typeof v === 'number') markFloat(out, i);
+  });
+  return out;
 }
 
 /** Whether `container[key]` holds a Python float. */
 const floatAt = (container: object, key: unknown, value: unknown): boolean => isFloat(value) || isMarkedFloat(container, key);
 
 /** Sets a param group's hyperparameter, marking it a Python float or not (as the optimizers do). */
-function setGroupValue(group: ParamGroup, key: string, value: number, float: boolean): void {
-  group[key] = value;
-  if (float) markFloat(group as never, key);
+function setGroupValue(group: ParamGroup, key: string, value: Lr, float: boolean): void {
+  const old = group[key];
+  if (old instanceof Tensor) {
+    old.fill_(_toScalar(value) as never);
+    return;
+  }
+  group[key] = value instanceof Tensor ? keep(value) : value;
+  if (float && typeof value === 'number') markFloat(group as never, key);
   else (group as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS]?.delete(key);
 }
 
 /** @internal `group[key] = values[i]`, with its float mark. */
-export const setGroup = (group: ParamGroup, key: string, values: number[], i: number): void => setGroupValue(group, key, values[i]!, floatAt(values, i, values[i]));
+export const setGroup = (group: ParamGroup, key: string, values: Lr[], i: number): void => setGroupValue(group, key, values[i]!, floatAt(values, i, values[i]));
 
 /** A copy of a state value (lists, dicts and Counters copied, float marks kept). */
 function copyValue(v: unknown): unknown {
@@ -70,7 +91,7 @@ function copyValue(v: unknown): unknown {
     }
     return out;
   }
-  return v;
+  return v instanceof Tensor ? keep(v) : v;
 }
 
 function checkOptimizer(optimizer: unknown): Optimizer {
@@ -79,7 +100,7 @@ function checkOptimizer(optimizer: unknown): Optimizer {
 }
 
 /** @internal `_format_param`: one value per param group (a list of that length, or one value repeated). */
-export function formatParam(name: string, optimizer: Optimizer, param: unknown): number[] {
+export function formatParam(name: string, optimizer: Optimizer, param: unknown): Lr[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(param)) {
     if (param.length !== n) {
@@ -90,16 +111,18 @@ export function formatParam(name: string, optimizer: Optimizer, param: unknown):
   return pyList(Array<unknown>(n).fill(param));
 }
 
-/** @internal A param group's number under `key` (tensor learning rates are refused). */
-export function groupLr(group: ParamGroup, key = 'lr'): number {
+/** @internal A param group's number (or tensor) under `key`. */
+export function groupLr(group: ParamGroup, key = 'lr'): Lr {
   const v = group[key];
-  if (v instanceof Tensor) throw new TypeError('torchnode schedulers take Python numbers as learning rates, not tensors');
-  return num(v);
+  return v instanceof Tensor ? v : num(v);
 }
 
-/** `_param_groups_val_list`. */
-function groupValues(optimizer: Optimizer, key: string): number[] {
-  const out = optimizer.paramGroups.map((g) => groupLr(g, key));
+/** `_param_groups_val_list`: the values under `key`, tensors cloned. */
+function groupValues(optimizer: Optimizer, key: string): Lr[] {
+  const out = optimizer.paramGroups.map((g) => {
+    const v = groupLr(g, key);
+    return v instanceof Tensor ? keep(v.clone()) : v;
+  });
   optimizer.paramGroups.forEach((g, i) => {
     if (floatAt(g, key, g[key])) markFloat(out, i);
   });
@@ -142,10 +165,10 @@ export class LRScheduler {
   /** What `stateDict()` leaves out besides the optimizer (callables). */
   protected static readonly stateExcluded: readonly string[] = [];
   declare optimizer: Optimizer;
-  declare baseLrs: number[];
+  declare baseLrs: Lr[];
   declare lastEpoch: number;
   declare _stepCount: number;
-  declare _lastLr: number[];
+  declare _lastLr: Lr[];
   declare _isInitial: boolean;
   declare _getLrCalledWithinStep: boolean;
   /** @internal The attributes holding Python floats (integral values included). */
@@ -173,7 +196,10 @@ export class LRScheduler {
     this.optimizer = opt;
     if (lastEpoch === -1) {
       for (const group of opt.paramGroups) {
-        if (!('initialLr' in group)) setGroupValue(group, 'initialLr', groupLr(group), floatAt(group, 'lr', group.lr));
+        if (!('initialLr' in group)) {
+          const lr = groupLr(group);
+          setGroupValue(group, 'initialLr', lr instanceof Tensor ? lr.clone() : lr, floatAt(group, 'lr', group.lr));
+        }
       }
     } else {
       opt.paramGroups.forEach((group, i) => {
@@ -214,15 +240,15 @@ export class LRScheduler {
   }
 
   /** The lrs the last step computed (one per param group). */
-  getLastLr(): number[] {
+  getLastLr(): Lr[] {
     return this._lastLr;
   }
 
   /** The lrs of the coming step (called by step(); use getLastLr() to read them). Each scheduler defines it. */
-  getLr(): number[] {
+  getLr(): Lr[] {
     throw new Error(`NotImplementedError: ${this.constructor.name}.getLr()`);
   }
-  _getClosedFormLr?(): number[];
+  _getClosedFormLr?(): Lr[];
 
   step(...args: [epoch?: IntLike | null | { epoch?: IntLike | null }]): void {
     const { epoch } = STEP<{ epoch: IntLike | null }>(args, `${this.constructor.name}.step`);
@@ -250,7 +276,7 @@ export class LRScheduler {
 
   /** @internal The new lrs (closed form when an epoch is given), written into the param groups. */
   _updateLr(epoch: IntLike | null = null): void {
-    let values: number[];
+    let values: Lr[];
     this._getLrCalledWithinStep = true;
     try {
       if (epoch === null) {
@@ -359,13 +385,13 @@ export class LambdaLR extends LRScheduler {
     loadLambdas(this, stateDict);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const lrs = this.lrLambdas.map((fn, i) => {
       const factor = fn(this.lastEpoch);
-      return [this.baseLrs[i]! * num(factor), isFloat(factor) || floatAt(this.baseLrs, i, this.baseLrs[i])] as const;
+      return [sMul(this.baseLrs[i]!, num(factor)), isFloat(factor) || floatAt(this.baseLrs, i, this.baseLrs[i])] as const;
     });
-    return pyList(lrs.map(([lr, float]) => (float ? new PyFloat(lr) : lr)));
+    return marked(lrs);
   }
 }
 
@@ -393,13 +419,12 @@ export class MultiplicativeLR extends LRScheduler {
     loadLambdas(this, stateDict);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
-    return pyList(this.optimizer.paramGroups.map((g, i) => {
+    return marked(this.optimizer.paramGroups.map((g, i) => {
       const factor = this.lrLambdas[i]!(this.lastEpoch);
-      const lr = groupLr(g) * num(factor);
-      return isFloat(factor) || floatAt(g, 'lr', g.lr) ? new PyFloat(lr) : lr;
+      return [sMul(groupLr(g), num(factor)), isFloat(factor) || floatAt(g, 'lr', g.lr)] as const;
     }));
   }
 }
@@ -418,14 +443,14 @@ export class StepLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groupValues(this.optimizer, 'lr');
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * this.gamma));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), this.gamma)));
   }
 
-  override _getClosedFormLr(): number[] {
-    return floats(this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize)));
+  override _getClosedFormLr(): Lr[] {
+    return floats(this.baseLrs.map((b) => sMul(b, this.gamma ** Math.floor(this.lastEpoch / this.stepSize))));
   }
 }
 
@@ -447,17 +472,17 @@ export class MultiStepLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const count = this.milestones.get(this.lastEpoch);
     if (count === undefined) return groupValues(this.optimizer, 'lr');
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * this.gamma ** count));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), this.gamma ** count)));
   }
 
-  override _getClosedFormLr(): number[] {
+  override _getClosedFormLr(): Lr[] {
     let passed = 0;
     for (const [m, count] of this.milestones) if (m <= this.lastEpoch) passed += count;
-    return floats(this.baseLrs.map((b) => b * this.gamma ** passed));
+    return floats(this.baseLrs.map((b) => sMul(b, this.gamma ** passed)));
   }
 }
 
@@ -477,15 +502,15 @@ export class ConstantLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
-    if (this.lastEpoch === 0) return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * this.factor));
+    if (this.lastEpoch === 0) return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), this.factor)));
     if (this.lastEpoch !== this.totalIters) return groupValues(this.optimizer, 'lr');
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * (1.0 / this.factor)));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), 1.0 / this.factor)));
   }
 
-  override _getClosedFormLr(): number[] {
-    return floats(this.baseLrs.map((b) => b * (this.factor + Number(this.lastEpoch >= this.totalIters) * (1 - this.factor))));
+  override _getClosedFormLr(): Lr[] {
+    return floats(this.baseLrs.map((b) => sMul(b, this.factor + Number(this.lastEpoch >= this.totalIters) * (1 - this.factor))));
   }
 }
 
@@ -510,17 +535,17 @@ export class LinearLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const { startFactor: s, endFactor: e, totalIters: n } = this;
-    if (this.lastEpoch === 0) return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * s));
+    if (this.lastEpoch === 0) return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), s)));
     if (this._isInitial || this.lastEpoch > n) return groupValues(this.optimizer, 'lr');
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * (1.0 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s)))));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), 1.0 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s)))));
   }
 
-  override _getClosedFormLr(): number[] {
+  override _getClosedFormLr(): Lr[] {
     const { startFactor: s, endFactor: e, totalIters: n } = this;
-    return floats(this.baseLrs.map((b) => b * (s + ((e - s) * Math.min(n, this.lastEpoch)) / n)));
+    return floats(this.baseLrs.map((b) => sMul(b, s + ((e - s) * Math.min(n, this.lastEpoch)) / n)));
   }
 }
 
@@ -536,15 +561,15 @@ export class ExponentialLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     // Resuming from a checkpoint, the initial step must not move the lr one step ahead.
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * this.gamma));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), this.gamma)));
   }
 
-  override _getClosedFormLr(): number[] {
-    return floats(this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch));
+  override _getClosedFormLr(): Lr[] {
+    return floats(this.baseLrs.map((b) => sMul(b, this.gamma ** this.lastEpoch)));
   }
 }
 
@@ -658,15 +683,15 @@ export class PolynomialLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     if (this._isInitial || this.lastEpoch > this.totalIters) return groupValues(this.optimizer, 'lr');
     const decay = ((1.0 - this.lastEpoch / this.totalIters) / (1.0 - (this.lastEpoch - 1) / this.totalIters)) ** this.power;
-    return floats(this.optimizer.paramGroups.map((g) => groupLr(g) * decay));
+    return floats(this.optimizer.paramGroups.map((g) => sMul(groupLr(g), decay)));
   }
 
-  override _getClosedFormLr(): number[] {
-    return floats(this.baseLrs.map((b) => b * (1.0 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power));
+  override _getClosedFormLr(): Lr[] {
+    return floats(this.baseLrs.map((b) => sMul(b, (1.0 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power)));
   }
 }
 
@@ -684,22 +709,23 @@ export class CosineAnnealingLR extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const { tMax, etaMin, lastEpoch } = this;
     const groups = this.optimizer.paramGroups;
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
     if (this._stepCount === 1 && lastEpoch > 0) {
-      return floats(this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((lastEpoch * Math.PI) / tMax))) / 2));
+      return floats(this.baseLrs.map((b) => sAdd(etaMin, sDiv(sMul(sSub(b, etaMin), 1 + Math.cos((lastEpoch * Math.PI) / tMax)), 2))));
     }
     if ((lastEpoch - 1 - tMax) % (2 * tMax) === 0) {
-      return floats(groups.map((g, i) => groupLr(g) + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2));
+      return floats(groups.map((g, i) => sAdd(groupLr(g), sDiv(sMul(sSub(this.baseLrs[i]!, etaMin), 1 - Math.cos(Math.PI / tMax)), 2))));
     }
-    return floats(groups.map((g) => ((1 + Math.cos((Math.PI * lastEpoch) / tMax)) / (1 + Math.cos((Math.PI * (lastEpoch - 1)) / tMax))) * (groupLr(g) - etaMin) + etaMin));
+    const ratio = (1 + Math.cos((Math.PI * lastEpoch) / tMax)) / (1 + Math.cos((Math.PI * (lastEpoch - 1)) / tMax));
+    return floats(groups.map((g) => sAdd(sMul(ratio, sSub(groupLr(g), etaMin)), etaMin)));
   }
 
-  override _getClosedFormLr(): number[] {
-    return floats(this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2));
+  override _getClosedFormLr(): Lr[] {
+    return floats(this.baseLrs.map((b) => sAdd(this.etaMin, sDiv(sMul(sSub(b, this.etaMin), 1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax)), 2))));
   }
 }
 
@@ -847,7 +873,7 @@ export class ReduceLROnPlateau extends LRScheduler {
       this.minLrs = pyList(Array<unknown>(groups.length).fill(this._floats.has('defaultMinLr') ? new PyFloat(this.defaultMinLr) : this.defaultMinLr));
     }
     groups.forEach((group, i) => {
-      const oldLr = groupLr(group);
+      const oldLr = pyFloatOf(groupLr(group));
       const reduced = oldLr * this.factor;
       const minLr = this.minLrs[i]!;
       // Python's max() keeps the first of equal values: the min lr only when it is larger.
@@ -907,7 +933,7 @@ interface CyclicLROptions {
 }
 
 /** Sets the momentum (or Adam's beta1) of every group. */
-function setMomentum(group: ParamGroup, useBeta1: boolean, momentums: number[], i: number): void {
+function setMomentum(group: ParamGroup, useBeta1: boolean, momentums: Lr[], i: number): void {
   const float = floatAt(momentums, i, momentums[i]);
   if (useBeta1) {
     const old = group.betas as unknown[];
@@ -924,7 +950,7 @@ function setMomentum(group: ParamGroup, useBeta1: boolean, momentums: number[], 
 /** Cyclical learning rates (and inverse cyclical momentum) between two boundaries (Smith, 2017). */
 export class CyclicLR extends LRScheduler {
   protected static override readonly stateExcluded: readonly string[] = ['_scaleFnRef', '_scaleFnCustom'];
-  declare maxLrs: number[];
+  declare maxLrs: Lr[];
   declare totalSize: number;
   declare stepRatio: number;
   declare mode: string;
@@ -934,8 +960,8 @@ export class CyclicLR extends LRScheduler {
   declare _scaleFnRef: ScaleFn;
   declare cycleMomentum: boolean;
   declare useBeta1: boolean;
-  declare baseMomentums: number[];
-  declare maxMomentums: number[];
+  declare baseMomentums: Lr[];
+  declare maxMomentums: Lr[];
   constructor(...args: Args<[optimizer: Optimizer, baseLr: FloatLike | FloatLike[], maxLr: FloatLike | FloatLike[]], [], CyclicLROptions>) {
     super();
     const o = CYCLIC<{
@@ -997,15 +1023,15 @@ export class CyclicLR extends LRScheduler {
     return this._scaleFnCustom !== null ? this._scaleFnCustom(x) : this._scaleFnRef(x);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
     const x = 1.0 + this.lastEpoch / this.totalSize - cycle;
     const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
     const at = this.scaleMode === 'cycle' ? cycle : this.lastEpoch;
-    const lrs = floats(this.baseLrs.map((base, i) => base + (this.maxLrs[i]! - base) * scaleFactor * this.scaleFn(at)));
+    const lrs = floats(this.baseLrs.map((base, i) => sAdd(base, sMul(sMul(sSub(this.maxLrs[i]!, base), scaleFactor), this.scaleFn(at)))));
     if (this.cycleMomentum) {
-      const momentums = floats(this.baseMomentums.map((base, i) => this.maxMomentums[i]! - (this.maxMomentums[i]! - base) * scaleFactor * this.scaleFn(at)));
+      const momentums = floats(this.baseMomentums.map((base, i) => sSub(this.maxMomentums[i]!, sMul(sMul(sSub(this.maxMomentums[i]!, base), scaleFactor), this.scaleFn(at)))));
       this.optimizer.paramGroups.forEach((g, i) => setMomentum(g, this.useBeta1, momentums, i));
     }
     return lrs;
@@ -1055,9 +1081,9 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this._init(o.optimizer, o.lastEpoch);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
-    return floats(this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2));
+    return floats(this.baseLrs.map((b) => sAdd(this.etaMin, sDiv(sMul(sSub(b, this.etaMin), 1 + Math.cos((Math.PI * this.tCur) / this.tI)), 2))));
   }
 
   /** Without `epoch`, the next step; with it (a possibly fractional epoch), the lr at that point. */
@@ -1089,7 +1115,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     }
     this._num('lastEpoch', Math.floor(num(epoch)), false);
     this._getLrCalledWithinStep = true;
-    let lrs: number[];
+    let lrs: Lr[];
     try {
       lrs = floats(this.getLr());
     } finally {
@@ -1176,9 +1202,9 @@ export class OneCycleLR extends LRScheduler {
     const maxLrs = formatParam('max_lr', optimizer, o.maxLr);
     if (o.lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
-        setGroupValue(group, 'initialLr', maxLrs[i]! / num(o.divFactor), true);
+        setGroupValue(group, 'initialLr', sDiv(maxLrs[i]!, num(o.divFactor)), true);
         setGroup(group, 'maxLr', maxLrs, i);
-        setGroupValue(group, 'minLr', (group.initialLr as number) / num(o.finalDivFactor), true);
+        setGroupValue(group, 'minLr', sDiv(groupLr(group, 'initialLr'), num(o.finalDivFactor)), true);
       });
     }
     this.cycleMomentum = o.cycleMomentum;
@@ -1200,12 +1226,12 @@ export class OneCycleLR extends LRScheduler {
     this._init(optimizer, o.lastEpoch);
   }
 
-  private _annealFunc(start: number, end: number, pct: number): number {
-    if (this._annealFuncType === 'cos') return end + ((start - end) / 2.0) * (Math.cos(Math.PI * pct) + 1);
-    return (end - start) * pct + start;
+  private _annealFunc(start: Lr, end: Lr, pct: number): Lr {
+    if (this._annealFuncType === 'cos') return sAdd(end, sMul(sDiv(sSub(start, end), 2.0), Math.cos(Math.PI * pct) + 1));
+    return sAdd(sMul(sSub(end, start), pct), start);
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     this._warnGetLr();
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) throw new RangeError(`Tried to step ${stepNum} times. The specified number of total steps is ${this.totalSteps}`);
@@ -1220,7 +1246,7 @@ export class OneCycleLR extends LRScheduler {
           const pct = (stepNum - start) / (end - start);
           const lr = this._annealFunc(groupLr(group, key(ph.get('start_lr'))), groupLr(group, key(ph.get('end_lr'))), pct);
           if (this.cycleMomentum) {
-            const momentum = this._annealFunc(num(group[key(ph.get('start_momentum'))]), num(group[key(ph.get('end_momentum'))]), pct);
+            const momentum = this._annealFunc(groupLr(group, key(ph.get('start_momentum'))), groupLr(group, key(ph.get('end_momentum'))), pct);
             setMomentum(group, this.useBeta1, floats([momentum]), 0);
           }
           return lr;

@@ -14,8 +14,8 @@ import { registerModule } from '../serialization/modules';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
 import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from './_foreach';
-import { LRScheduler, floats, formatParam, groupLr, num, setGroup, warn, type SchedulerStateDict } from './lr_scheduler';
-import { _groupTensorsByDeviceAndDtype, type Optimizer } from './optimizer';
+import { LRScheduler, floats, formatParam, groupLr, num, setGroup, warn, type Lr, type SchedulerStateDict } from './lr_scheduler';
+import { _groupTensorsByDeviceAndDtype, sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
 
 /** `avg_fn(averaged_param, current_param, num_averaged)`: the new average of one parameter. */
 export type AvgFn = (averagedParam: Tensor, currentParam: Tensor, numAveraged: Tensor | number) => Tensor;
@@ -224,7 +224,7 @@ export class SWALR extends LRScheduler {
     this.annealFunc = strategy === 'cos' ? (t) => (1 - Math.cos(Math.PI * t)) / 2 : (t) => t;
   }
 
-  override getLr(): number[] {
+  override getLr(): Lr[] {
     if (!this._getLrCalledWithinStep) warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.');
     let step = this._stepCount - 1;
     if (this.annealEpochs === 0) step = Math.max(1, step);
@@ -234,10 +234,10 @@ export class SWALR extends LRScheduler {
     // The lr this epoch's schedule started from, undoing the previous epoch's interpolation.
     const prevLrs = groups.map((g) => {
       const swaLr = groupLr(g, 'swaLr');
-      return prevAlpha === 1 ? swaLr : (groupLr(g) - prevAlpha * swaLr) / (1 - prevAlpha);
+      return prevAlpha === 1 ? swaLr : sDiv(sSub(groupLr(g), sMul(prevAlpha, swaLr)), 1 - prevAlpha);
     });
     const alpha = this.annealFunc(Math.max(0, Math.min(1, step / span)));
-    return floats(groups.map((g, i) => groupLr(g, 'swaLr') * alpha + prevLrs[i]! * (1 - alpha)));
+    return floats(groups.map((g, i) => sAdd(sMul(groupLr(g, 'swaLr'), alpha), sMul(prevLrs[i]!, 1 - alpha))));
   }
 
   override loadStateDict(stateDict: SchedulerStateDict | Record<string, unknown>): void {
