@@ -104,6 +104,14 @@ describe('CPU autocast (bfloat16) matches PyTorch', () => {
     expect(warnings).toEqual(json.float64_warning.map((m: string) => [m, 'UserWarning']));
   });
 
+  test('CUDA autocast where there is no CUDA: warns and stays off, as PyTorch', () => {
+    if (torch.cuda.isAvailable()) return; // the fixture records this only without CUDA
+    let enabled: boolean | undefined;
+    const warnings = recordWarnings(() => torch.autocast('cuda', () => (enabled = torch.isAutocastEnabled('cuda'))));
+    expect(enabled).toBe(json.cuda_enabled);
+    expect(warnings).toEqual(json.cuda_warning.map((m: string) => [m, 'UserWarning']));
+  });
+
   test('bad arguments', () => {
     expectError(() => torch.autocast(3 as unknown as string, () => 1), json.device_type_error, 'RangeError');
     expectError(() => torch.autocast('cpu', { dtyp: torch.bfloat16 } as never, () => 1), "autocast() got an unexpected keyword argument 'dtyp'");
@@ -216,6 +224,12 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     const d = new torch.amp.GradScaler('cpu');
     expect(Object.fromEntries(Object.entries(d.stateDict()).map(([k, v]) => [k, Number(v)]))).toEqual(flags.defaults.state_dict);
     expect([d.getGrowthFactor(), d.getBackoffFactor(), d.getGrowthInterval()]).toEqual([flags.defaults.growth_factor, flags.defaults.backoff_factor, flags.defaults.growth_interval]);
+    const s = new torch.amp.GradScaler('cpu');
+    s.scale(torch.ones([]));
+    s.update(4.0);
+    const first = s.getScale();
+    s.update(torch.tensor(8.0));
+    expect([first, s.getScale()]).toEqual(flags.new_scales);
     const scaled = d.scale([torch.ones(2), [torch.full([1], 3.0)]]) as [torch.Tensor, torch.Tensor[]];
     expect([scaled[0].tolist(), scaled[1].map((t) => t.tolist())]).toEqual(flags.scaled_nested);
     if (!torch.cuda.isAvailable()) {
