@@ -58,7 +58,7 @@ interface Logs {
   /** The projector's files: text, or a PNG's pixels. */
   files: Record<string, unknown>;
 }
-const expected = fixture<{ inputs: Inputs } & Logs>('tensorboard.json');
+const expected = fixture<{ inputs: Inputs; exact_records: string[] } & Logs>('tensorboard.json');
 const inputs = expected.inputs;
 
 const tensor = (values: number[] | boolean[], dtype: DType): torch.Tensor => torch.tensor(values, { dtype: torch[dtype] });
@@ -211,6 +211,40 @@ describe('SummaryWriter event files, read back by TensorBoard', () => {
     expect(run('.').text['note/text_summary']![0]![1]).toEqual([inputs.text]);
     expect(run('hp_run').hparams).toEqual(want('hp_run').hparams);
     expect(Object.keys(run('hp_run').hparams).sort()).toEqual(['_hparams_/experiment', '_hparams_/session_end_info', '_hparams_/session_start_info']);
+  });
+});
+
+describe('SummaryWriter event records', () => {
+  test("are PyTorch's byte for byte (TFRecord framing, CRCs, every Summary but images) given the same walltimes", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-'));
+    try {
+      const w = new SummaryWriter(dir);
+      const W = 1234.5;
+      w.addScalar('a', 0.0, 0, { walltime: W });
+      w.addScalar('b', 2.5, 3, { walltime: W, newStyle: true });
+      w.addScalar('c', -2.5, -3, { walltime: W, newStyle: true, doublePrecision: true });
+      w.addHistogram('h', torch.arange(10, { dtype: torch.float32 }), 1, { walltime: W });
+      w.addHistogram('h2', torch.arange(10, { dtype: torch.float32 }), 1, { bins: 3, walltime: W });
+      w.addText('t', 'h\u00e9', 2, { walltime: W });
+      w.addTensor('tt', torch.tensor([[1, -2], [3, 4]]), 2, { walltime: W });
+      w.addTensor('tf', torch.tensor([0.5, 0.0], { dtype: torch.float16 }), 2, { walltime: W });
+      w.addAudio('au', torch.tensor([0.5, -0.25, 0.0]), 2, { sampleRate: 100, walltime: W });
+      w.addPrCurve('pr', torch.tensor([0, 1, 1]), torch.tensor([0.2, 0.6, 0.9]), 2, { numThresholds: 4, walltime: W });
+      w.addMesh('me', torch.ones(1, 2, 3), { faces: torch.zeros([1, 1, 3], { dtype: torch.int32 }), configDict: { b: 1, a: [1.5] }, globalStep: 1, walltime: W });
+      w.close();
+      const [name] = fs.readdirSync(dir);
+      const data = fs.readFileSync(path.join(dir, name!));
+      const records: string[] = [];
+      for (let i = 0; i < data.length; ) {
+        const n = Number(data.readBigUInt64LE(i));
+        records.push(data.subarray(i, i + 16 + n).toString('hex'));
+        i += 16 + n;
+      }
+      expect(records.slice(1)).toEqual(expected.exact_records);
+      expect(records).toHaveLength(12);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
