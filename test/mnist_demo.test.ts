@@ -1,6 +1,7 @@
 // The MNIST demo (`npm start`, examples/mnist/main.js) on a few hundred digits: one epoch, then a
 // --resume for a second one with DataLoader workers; PyTorch loads each checkpoint, and its twin
-// of the model gets the held-out count the checkpoint records; TensorBoard reads the logs.
+// of the model gets the held-out count the checkpoint records; TensorBoard reads the logs. The
+// demo runs as users run it, on the built package (dist/: `npm test` builds it first).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
