@@ -86,6 +86,11 @@ export interface Native {
   generatorGetState(g: GeneratorHandle): Handle;
   generatorSetState(g: GeneratorHandle, state: Handle): void;
   generatorDevice(g: GeneratorHandle): string;
+  generatorCloneState(g: GeneratorHandle): GeneratorHandle;
+  generatorGetOffset(g: GeneratorHandle): bigint;
+  generatorSetOffset(g: GeneratorHandle, offset: bigint): void;
+  generatorGraphsafeGetState(g: GeneratorHandle): GeneratorHandle;
+  generatorGraphsafeSetState(g: GeneratorHandle, state: GeneratorHandle): void;
   // Autocast: libtorch's thread-local state (at::autocast), by device type ('cpu', 'cuda').
   isAutocastAvailable(deviceType: string): boolean;
   isAutocastEnabled(deviceType: string): boolean;

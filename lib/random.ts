@@ -78,6 +78,32 @@ export class Generator {
     return this;
   }
 
+  /** A new generator with a copy of this one's state. */
+  cloneState(): Generator {
+    return Generator._wrap(native.generatorCloneState(this._h));
+  }
+
+  /** The Philox offset of a CUDA generator (CPU generators have none: PyTorch's error). */
+  getOffset(): number | bigint {
+    return pyInt(native.generatorGetOffset(this._h));
+  }
+  setOffset(offset: number | bigint): this {
+    if (typeof offset !== 'bigint' && !(typeof offset === 'number' && Number.isSafeInteger(offset)))
+      throw new Error(`manual_offset expected a long, but got ${pyTypeName(offset)}`);
+    native.generatorSetOffset(this._h, seedBits(offset));
+    return this;
+  }
+
+  /** The CUDA-graph-safe state (a generator), where the generator supports it. */
+  graphsafeGetState(): Generator {
+    return Generator._wrap(native.generatorGraphsafeGetState(this._h));
+  }
+  graphsafeSetState(state: Generator): this {
+    if (!(state instanceof Generator)) throw new TypeError(`expected a Generator, but got ${pyTypeName(state)}`);
+    native.generatorGraphsafeSetState(this._h, state._h);
+    return this;
+  }
+
   [inspect.custom](): string {
     return '<torch._C.Generator object>';
   }

@@ -106,6 +106,53 @@ static Napi::Value GeneratorDevice(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), UnwrapGenerator(info.Env(), info[0]).device().str());
 }
 
+// generatorCloneState(g) -> a new generator handle over a copy of g's state.
+static Napi::Value GeneratorCloneState(const Napi::CallbackInfo& info) {
+  at::Generator& gen = UnwrapGenerator(info.Env(), info[0]);
+  at::Generator copy;
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    copy = gen.clone();
+  }
+  return WrapGenerator(info.Env(), std::move(copy));
+}
+
+// generatorGetOffset(g) -> bigint / generatorSetOffset(g, offset: bigint): Philox offsets (CPU generators refuse).
+static Napi::Value GeneratorGetOffset(const Napi::CallbackInfo& info) {
+  at::Generator& gen = UnwrapGenerator(info.Env(), info[0]);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return Napi::BigInt::New(info.Env(), gen.get_offset());
+}
+static Napi::Value GeneratorSetOffset(const Napi::CallbackInfo& info) {
+  at::Generator& gen = UnwrapGenerator(info.Env(), info[0]);
+  if (!info[1].IsBigInt()) throw Napi::TypeError::New(info.Env(), "generatorSetOffset() expects a bigint");
+  bool lossless = false;
+  uint64_t offset = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) throw Napi::RangeError::New(info.Env(), "Overflow when unpacking long long");
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_offset(offset);
+  return info.Env().Undefined();
+}
+
+// generatorGraphsafeGetState(g) -> handle / generatorGraphsafeSetState(g, state): CUDA-graph-safe
+// states, which are generators themselves.
+static Napi::Value GeneratorGraphsafeGetState(const Napi::CallbackInfo& info) {
+  at::Generator& gen = UnwrapGenerator(info.Env(), info[0]);
+  at::Generator state;
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    state = gen.graphsafe_get_state();
+  }
+  return WrapGenerator(info.Env(), std::move(state));
+}
+static Napi::Value GeneratorGraphsafeSetState(const Napi::CallbackInfo& info) {
+  at::Generator& gen = UnwrapGenerator(info.Env(), info[0]);
+  const at::Generator& state = UnwrapGenerator(info.Env(), info[1]);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.graphsafe_set_state(state);
+  return info.Env().Undefined();
+}
+
 // ---- autocast ----------------------------------------------------------------------------------
 // The state is libtorch's own and per thread (it travels with at::ThreadLocalState).
 
@@ -160,6 +207,11 @@ void InitGenerator(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "generatorGetState", GeneratorGetState);
   TN_EXPORT(exports, "generatorSetState", GeneratorSetState);
   TN_EXPORT(exports, "generatorDevice", GeneratorDevice);
+  TN_EXPORT(exports, "generatorCloneState", GeneratorCloneState);
+  TN_EXPORT(exports, "generatorGetOffset", GeneratorGetOffset);
+  TN_EXPORT(exports, "generatorSetOffset", GeneratorSetOffset);
+  TN_EXPORT(exports, "generatorGraphsafeGetState", GeneratorGraphsafeGetState);
+  TN_EXPORT(exports, "generatorGraphsafeSetState", GeneratorGraphsafeSetState);
   TN_EXPORT(exports, "isAutocastEnabled", IsAutocastEnabled);
   TN_EXPORT(exports, "setAutocastEnabled", SetAutocastEnabled);
   TN_EXPORT(exports, "getAutocastDtype", GetAutocastDtype);

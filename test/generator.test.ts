@@ -12,7 +12,7 @@ const F = torch.nn.functional;
 const generated = path.join(__dirname, 'fixtures', 'generated');
 const saved = torch.load(path.join(generated, 'generator.pth')) as Map<string, torch.Tensor & Map<string, torch.Tensor>>;
 const json = fixture<{ errors: Record<string, [string, string]>; seeds: Record<string, string | number> }>('generator.json');
-const PY_ERROR: Record<string, string> = { RuntimeError: 'Error', ValueError: 'RangeError', TypeError: 'TypeError' };
+const PY_ERROR: Record<string, string> = { RuntimeError: 'Error', NotImplementedError: 'Error', ValueError: 'RangeError', TypeError: 'TypeError' };
 
 function bytes(t: torch.Tensor): Buffer {
   return Buffer.from(torch.native.toBytes(t._h));
@@ -69,6 +69,15 @@ describe('states written by Python', () => {
     expect([...state.shape]).toEqual([json.seeds.state_bytes]);
     expect(bytes(state).equals(bytes(saved.get('after_seed_7')!))).toBe(true);
     expect(bytes(new torch.Generator().manualSeed(9).getState()).equals(bytes(saved.get('after_generator_seed_9')!))).toBe(true);
+  });
+
+  test('cloneState: a new generator continuing from a copy of the state', () => {
+    const g = new torch.Generator().manualSeed(77);
+    torch.randn(3, { generator: g });
+    const clone = g.cloneState();
+    expect(clone).not.toBe(g);
+    expectSame(torch.randn(4, { generator: clone }), saved.get('cloned')!);
+    expectSame(torch.randn(4, { generator: g }), saved.get('original')!);
   });
 
   test('a generator stream does not touch the default one', () => {
@@ -152,6 +161,12 @@ describe("PyTorch's errors", () => {
     set_state_size: () => g.setState(torch.zeros(3, { dtype: torch.uint8 })),
     set_state_list: () => g.setState([1] as unknown as torch.Tensor),
     meta_generator: () => new torch.Generator('meta'),
+    get_offset: () => g.getOffset(),
+    set_offset: () => g.setOffset(3),
+    set_offset_float: () => g.setOffset(1.5),
+    graphsafe_get_state: () => g.graphsafeGetState(),
+    graphsafe_set_state_int: () => g.graphsafeSetState(3 as unknown as torch.Generator),
+    graphsafe_set_state: () => g.graphsafeSetState(new torch.Generator()),
     cuda_generator: () => new torch.Generator('cuda'),
   };
   for (const [name, [type, message]] of Object.entries(json.errors)) {
