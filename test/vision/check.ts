@@ -7,6 +7,7 @@ import { fixture } from '../helpers';
 const { models } = torch.vision;
 
 interface Case {
+  builder: string;
   kwargs: Record<string, unknown>;
   side: number;
   repr: string;
@@ -54,7 +55,7 @@ export function checkModels(fixtureName: string): void {
     test('repr, state_dict layout, seeded init and eval forward match torchvision', () => {
       const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), v]));
       torch.manualSeed(0);
-      const model = models.getModel(name, kwargs);
+      const model = models.getModel(c.builder, kwargs);
       try {
         expect(String(model)).toBe(c.repr);
         const sd = model.stateDict();

@@ -11,8 +11,15 @@ export * from './vgg';
 export * from './resnet';
 export * from './squeezenet';
 export * from './densenet';
+export { GoogLeNet, GoogLeNet_Weights, googlenet, type GoogLeNetOutputs, type GoogLeNetOptions } from './googlenet';
+export { Inception3, Inception_V3_Weights, inceptionV3, type InceptionOutputs, type Inception3Options } from './inception';
+export { MobileNetV2, MobileNet_V2_Weights, mobilenetV2, type MobileNetV2Options } from './mobilenetv2';
+export { MobileNetV3, MobileNet_V3_Large_Weights, MobileNet_V3_Small_Weights, mobilenetV3Large, mobilenetV3Small, type MobileNetV3Options } from './mobilenetv3';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';
 export * as squeezenet from './squeezenet';
 export * as densenet from './densenet';
+export * as inception from './inception';
+export * as mobilenetv2 from './mobilenetv2';
+export * as mobilenetv3 from './mobilenetv3';
