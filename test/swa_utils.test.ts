@@ -2,6 +2,9 @@
 // over the same model snapshots (SWA, EMA, per-parameter and multi-tensor functions, with and
 // without buffers), its forward, updateBn, and PyTorch's errors. SWALR's schedules are replayed
 // in test/lr_scheduler.test.ts.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { fixture } from './helpers';
@@ -90,6 +93,24 @@ test("Python's torch.save(averaged_model) loads as an AveragedModel", () => {
   avg.eval();
   expect(torch.equal(avg.call(FX.x) as Tensor, FX.forward)).toBe(true);
 });
+
+test("torch.save(averagedModel) loads in Python as torch.optim.swa_utils.AveragedModel", () => {
+  const [avg] = averaged('swa_buffers');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'swa_utils-'));
+  try {
+    torch.save(avg, path.join(tmp, 'avg.pt'));
+    torch.save(FX.x, path.join(tmp, 'x.pt'));
+    const root = path.join(__dirname, '..');
+    const out = execFileSync(path.join(root, '.venv', 'bin', 'python'), [path.join(root, 'scripts', 'fixtures', 'swa_utils.py'), '--check', path.join(tmp, 'avg.pt'), path.join(tmp, 'x.pt')], { encoding: 'utf8', cwd: root });
+    const py = JSON.parse(out) as { type: string; use_buffers: boolean; avg_fn: string; multi_avg_fn: string; n_averaged: number; forward: number[][] };
+    expect(py.type).toBe('torch.optim.swa_utils.AveragedModel');
+    expect([py.use_buffers, py.avg_fn, py.multi_avg_fn, py.n_averaged]).toEqual([true, 'None', 'None', FX.snapshots.length]);
+    avg.eval();
+    expect(py.forward).toEqual((avg.call(FX.x) as Tensor).tolist());
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}, 60000);
 
 test('AveragedModel copies the model (the source stays as it was)', () => {
   const m = model();
