@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const demo = (...args: string[]): string =>
-  execFileSync(process.execPath, [path.join(root, 'examples', 'mnist', 'main.js'), '--limit', '400', '--test-size', '100', '--threads', '1', '--dir', dir, ...args], {
+  execFileSync(process.execPath, [path.join(root, 'examples', 'mnist', 'main.js'), '--limit', '400', '--test-size', '100', '--dir', dir, ...args], {
     encoding: 'utf8',
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
