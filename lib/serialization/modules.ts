@@ -144,6 +144,8 @@ function attrValue(key: string, value: unknown, owner: string): unknown {
 
 /** Python's `copyreg.__reduce_ex__(module, 2)`: NEWOBJ of the class, then BUILD with its __dict__. */
 export function reduceModule(m: Module): Reduced {
+  // A class whose Python __getstate__ raises says so here (torch.nn.utils.parametrize's classes).
+  if ('_refusePickling' in m) (m as unknown as { _refusePickling(): never })._refusePickling();
   const owner = m._getName();
   const state = new Map<unknown, unknown>([
     ['training', m.training],
