@@ -256,6 +256,7 @@ describe('parametrize', () => {
     });
     expect(m.weight === m.weight).toBe(J.pz_uncached_same);
     expect(keys(m)).toEqual(J.pz_chain_keys);
+    sameError(() => torch.save(m, path.join(os.tmpdir(), 'never-written.pth')), J.pz_err_pickle);
 
     P.removeParametrizations(m, 'weight');
     expect(String(m)).toBe(J.pz_removed_repr);

@@ -203,7 +203,18 @@ function injectNewClass(module: Module): void {
   const target = module._target;
   const cls = target.constructor as new () => Module;
   const name = `Parametrized${cls.name}`;
-  const paramCls = { [name]: class extends cls {} }[name]!;
+  const paramCls = {
+    [name]: class extends cls {
+      /** Python's `__getstate__` of a parametrized class: whole-module pickling is refused. */
+      _refusePickling(): never {
+        throw new Error(
+          'Serialization of parametrized modules is only supported through state_dict(). See:\n' +
+            'https://pytorch.org/tutorials/beginner/saving_loading_models.html' +
+            '#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training',
+        );
+      }
+    },
+  }[name]!;
   Object.setPrototypeOf(target, paramCls.prototype);
 }
 
