@@ -1028,18 +1028,20 @@ function identityNode(tensors: Tensor[], onGrads: (grads: (Tensor | null)[]) => 
         held[i] = grads[i]?.clone() ?? null;
         return held[i]?._h;
       }
-      const replaced = onGrads(grads.slice());
+      const arrivedAll = grads.splice(0);
+      const heldAll = held.splice(0); // the node may outlive this backward: keep no gradient here
+      const replaced = onGrads(arrivedAll.slice());
       if (replaced === undefined) return undefined;
       noGrad(() => {
         for (let j = 0; j < last; j++) {
-          const into = held[j];
-          if (into === null || into === undefined || replaced[j] === grads[j]) continue;
+          const into = heldAll[j];
+          if (into === null || into === undefined || replaced[j] === arrivedAll[j]) continue;
           if (isNone(replaced[j])) into.zero_();
           else into.copy_(replaced[j]!);
         }
       });
       const mine = replaced[last];
-      const arrived = grads[last];
+      const arrived = arrivedAll[last];
       if (arrived === null || arrived === undefined || mine === arrived) return undefined;
       return isNone(mine) ? zerosLike(arrived)._h : mine._h;
     });
