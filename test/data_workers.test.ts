@@ -4,6 +4,8 @@
 // their iteration.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as torch from '../lib';
 import { fixture } from './helpers';
 import { Failing, Info, Range, Seeds, Slow, StorageOf, failingInit, stackWithStorage, sumCollate } from './data/datasets';
@@ -124,28 +126,41 @@ test('a collate function reaches the workers by its module', async () => {
   expect(batches).toEqual([[3, 0], [12, 1], [6, 0]]);
 });
 
-test("an error in a worker reaches the iterator with the worker's message and stack; its workers end", async () => {
-  const loader = new data.DataLoader(new Failing(5), { batchSize: 2, numWorkers: 2 });
-  const it = loader[Symbol.asyncIterator]();
+test("an error in a worker reaches the iterator with the worker's message and stack; the iteration goes on", async () => {
+  const it = new data.DataLoader(new Failing(5), { batchSize: 2, numWorkers: 2 })[Symbol.asyncIterator]();
   const got: unknown[] = [];
-  let error: Error | undefined;
-  try {
-    for (;;) {
+  for (;;) {
+    try {
       const r = await it.next();
       if (r.done) break;
       got.push((r.value as torch.Tensor).tolist());
+    } catch (e) {
+      const err = e as Error;
+      expect(err.name).toBe('RangeError'); // Python's IndexError
+      expect(err.message).toContain('Original RangeError: sample 5 is broken');
+      expect(err.message).toContain('datasets.ts'); // the worker's stack
+      got.push(err.message.split('\n')[0]!.replace('RangeError', 'IndexError'));
     }
-  } catch (e) {
-    error = e as Error;
   }
-  expect(got).toEqual([[0, 1], [2, 3]]);
-  expect(error?.name).toBe('RangeError');
-  expect(error?.message).toContain('Caught RangeError in DataLoader worker process 0.\nOriginal RangeError: sample 5 is broken');
-  expect(error?.message).toContain(`datasets.ts`);
+  expect(got).toEqual(F.failing);
   await ended(it);
 
   const init = new data.DataLoader(new Failing(-1), { batchSize: 2, numWorkers: 2, workerInitFn: failingInit });
   await expect(collect(init)).rejects.toThrow('Caught TypeError in DataLoader worker process 1.\nOriginal TypeError: init failed in worker 1');
+});
+
+test('the workers of an iterator dropped unfinished end when it is collected', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  let it: AsyncIterator<unknown> | null = new data.DataLoader(new Slow(40, 5), { numWorkers: 2 })[Symbol.asyncIterator]();
+  await it.next();
+  const pool = (it as unknown as { _pool: { live: number } })._pool;
+  it = null;
+  for (let k = 0; k < 50 && pool.live > 0; k++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(pool.live).toBe(0);
 });
 
 test('what cannot reach a worker is refused by name', () => {

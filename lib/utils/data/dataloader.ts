@@ -272,7 +272,7 @@ function startThread(config: WorkerConfig): WorkerHandle {
 // A process gets its configuration as its first message; the v8 serializer carries bigints,
 // Maps and ArrayBuffers (copied: processes share no memory).
 function startProcess(config: WorkerConfig): WorkerHandle {
-  const execArgv = ENTRY.endsWith('.ts') ? ['-r', TS_HOOK] : [];
+  const execArgv = ENTRY.endsWith('.ts') ? [...process.execArgv, '-r', TS_HOOK] : process.execArgv;
   const child: ChildProcess = fork(ENTRY, [], { execArgv, serialization: 'advanced', stdio: 'inherit' });
   child.send(config);
   const channel = (): { ref(): void; unref(): void } | undefined => child.channel ?? undefined;
@@ -485,49 +485,58 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
     return { done: true, value: undefined };
   }
 
+  /**
+   * The next batch. An error a worker raised for a batch is thrown here and the iteration may go
+   * on, as in PyTorch; a worker that died, or the timeout, ends it.
+   */
   async next(): Promise<IteratorResult<T>> {
     if (this.#done) return { done: true, value: undefined };
-    try {
-      if (this.#ready !== null) {
-        await this.#ready;
-        this.#ready = null;
-      }
+    if (this.#ready !== null) {
+      await this.#fatal(this.#ready);
+      this.#ready = null;
+    }
+    for (;;) {
       for (;;) {
-        for (;;) {
-          if (this.#rcvdIdx >= this.#sendIdx) return this.#finish();
-          const info = this.#taskInfo.get(this.#rcvdIdx);
-          if (info !== undefined && (info.data !== undefined || this.#workersStatus[info.worker])) break;
-          this.#taskInfo.delete(this.#rcvdIdx);
-          this.#rcvdIdx++;
-        }
-        const current = this.#taskInfo.get(this.#rcvdIdx)!;
-        if (current.data !== undefined) {
-          this.#taskInfo.delete(this.#rcvdIdx);
-          this.#rcvdIdx++;
-          return { done: false, value: this.#process(current) };
-        }
-        const { msg } = await this._pool.receive(this.#loader.timeout);
-        if ('resumed' in msg) continue;
-        this.#tasksOutstanding--;
-        if ('stop' in msg) {
-          // _IterableDatasetStopIteration: that worker's copy of the dataset is exhausted.
-          this.#workersStatus[msg.stop] = false;
-          this.#tryPutIndex();
-          continue;
-        }
-        const task = this.#taskInfo.get(msg.task)!;
-        task.data = msg;
-        if (msg.task !== this.#rcvdIdx) {
-          if (!this.#loader.inOrder) {
-            this.#taskInfo.delete(msg.task);
-            return { done: false, value: this.#process(task) };
-          }
-          continue;
-        }
-        this.#taskInfo.delete(msg.task);
+        if (this.#rcvdIdx >= this.#sendIdx) return this.#finish();
+        const info = this.#taskInfo.get(this.#rcvdIdx);
+        if (info !== undefined && (info.data !== undefined || this.#workersStatus[info.worker])) break;
+        this.#taskInfo.delete(this.#rcvdIdx);
         this.#rcvdIdx++;
-        return { done: false, value: this.#process(task) };
       }
+      const current = this.#taskInfo.get(this.#rcvdIdx)!;
+      if (current.data !== undefined) {
+        this.#taskInfo.delete(this.#rcvdIdx);
+        this.#rcvdIdx++;
+        return { done: false, value: this.#process(current) };
+      }
+      const { msg } = await this.#fatal(this._pool.receive(this.#loader.timeout));
+      if ('resumed' in msg) continue;
+      this.#tasksOutstanding--;
+      if ('stop' in msg) {
+        // _IterableDatasetStopIteration: that worker's copy of the dataset is exhausted.
+        this.#workersStatus[msg.stop] = false;
+        this.#tryPutIndex();
+        continue;
+      }
+      const task = this.#taskInfo.get(msg.task)!;
+      task.data = msg;
+      if (msg.task !== this.#rcvdIdx) {
+        if (!this.#loader.inOrder) {
+          this.#taskInfo.delete(msg.task);
+          return { done: false, value: this.#process(task) };
+        }
+        continue;
+      }
+      this.#taskInfo.delete(msg.task);
+      this.#rcvdIdx++;
+      return { done: false, value: this.#process(task) };
+    }
+  }
+
+  /** Waits for `p`; if it fails, the workers are gone or stuck, and this iteration ends. */
+  async #fatal<R>(p: Promise<R>): Promise<R> {
+    try {
+      return await p;
     } catch (err) {
       this.#done = true;
       this._pool.terminate();
