@@ -8,9 +8,8 @@ import { noGrad } from '../autograd';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { incrementSteps } from './adam';
 import {
-  Optimizer, setDefault, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
+  Optimizer, incrementSteps, setDefault, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 

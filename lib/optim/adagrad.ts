@@ -6,9 +6,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { incrementSteps } from './adam';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
+  Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
   _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 

@@ -7,7 +7,7 @@ import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
+  Optimizer, checkCapturable, incrementSteps, setDefault, upgradeStep, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
   _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sDiv, sMul, sNeg, sPow, sSub,
   type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
@@ -93,7 +93,7 @@ export class Adam extends Optimizer {
       if (grad === null) continue;
       hasComplex ||= p.dtype.isComplex;
       l.params.push(p);
-      if (isSparse(grad)) throw new Error(`${this.pythonName === 'AdamW' ? 'AdamW' : 'Adam'} does not support sparse gradients, please consider SparseAdam instead`);
+      if (isSparse(grad)) throw new Error('Adam does not support sparse gradients, please consider SparseAdam instead');
       l.grads.push(grad);
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
@@ -138,15 +138,6 @@ function checkBetas(betas: readonly NumberOrTensor[]): void {
     const b = num(betas[i]);
     if (!(0 <= b && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyFormat(betas[i])}`);
   }
-}
-
-/** `__setstate__`'s upgrade of a Python-number `step` (older state dicts) to a tensor. */
-export function upgradeStep(s: Record<string, any> | undefined, p: Tensor, group: ParamGroup, key = 'step'): void {
-  if (s === undefined || Object.keys(s).length === 0 || s[key] instanceof Tensor) return;
-  const value = new PyFloat(Number(s[key]));
-  s[key] = group.capturable || group.fused
-    ? makeTensor(value, { dtype: _getScalarDtype(group.fused), device: p.device })
-    : makeTensor(value, { dtype: _getScalarDtype() });
 }
 
 interface AdamLists {
@@ -200,16 +191,6 @@ export function adam(
 }
 
 type Impl = (params: Tensor[], grads: Tensor[], expAvgs: Tensor[], expAvgSqs: Tensor[], maxExpAvgSqs: Tensor[], stateSteps: Tensor[], o: Resolved) => void;
-
-/** The capturable check of the single-tensor and foreach paths. */
-export function checkCapturable(params: readonly Tensor[], steps: readonly Tensor[], supportsXla = true): void {
-  const devices = _getCapturableSupportedDevices(supportsXla);
-  params.forEach((p, i) => {
-    if (!(p.device.type === steps[i]!.device.type && devices.includes(p.device.type))) {
-      throw new Error(`If capturable=True, params and state_steps must be on supported devices: [${devices.map((d) => `'${d}'`).join(', ')}].`);
-    }
-  });
-}
 
 const singleTensorAdam: Impl = (params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, o) => {
   if (o.gradScale !== null || o.foundInf !== null) throw new Error('Expected grad_scale and found_inf to be None');
@@ -281,12 +262,6 @@ const singleTensorAdam: Impl = (params, grads, expAvgs, expAvgSqs, maxExpAvgSqs,
     if (amsgrad && params[i]!.dtype.isComplex) maxExpAvgSqs[i] = viewAsComplex(maxExpAvgSqs[i]!);
   });
 };
-
-/** `torch._foreach_add_(steps, torch.tensor(1.0), alpha=1.0)` on the CPU, `+ 1` elsewhere. */
-export function incrementSteps(steps: Tensor[]): void {
-  if (steps[0]!.device.type === 'cpu') fe.foreachAdd_(steps, makeTensor(new PyFloat(1), { device: 'cpu' }), 1);
-  else fe.foreachAdd_(steps, 1);
-}
 
 const multiTensorAdam: Impl = (params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, o) => {
   if (params.length === 0) return;

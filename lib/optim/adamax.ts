@@ -5,9 +5,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sDiv, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -26,25 +25,6 @@ export interface AdamaxOptions {
   maximize?: boolean;
   differentiable?: boolean;
   capturable?: boolean;
-}
-
-/** The `0 <= lr`, `0 <= eps`, betas and weight_decay checks most constructors share. */
-export function checkCommon(o: { lr: NumberOrTensor; eps?: number; betas?: readonly NumberOrTensor[]; weightDecay?: number | Tensor }): void {
-  if (o.lr instanceof Tensor && o.lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
-  if (!(0 <= num(o.lr))) throw new RangeError(`Invalid learning rate: ${pyFormat(o.lr)}`);
-  if (o.eps !== undefined && !(0 <= num(o.eps))) throw new RangeError(`Invalid epsilon value: ${pyFormat(o.eps)}`);
-  if (o.betas !== undefined) {
-    for (const i of [0, 1]) {
-      const b = num(o.betas[i]);
-      if (!(0 <= b && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyFormat(o.betas[i])}`);
-    }
-  }
-  if (o.weightDecay !== undefined && !(0 <= num(o.weightDecay))) throw new RangeError(`Invalid weight_decay value: ${pyFormat(o.weightDecay)}`);
-}
-
-/** A new `step` state: a 0-dim tensor on the param's device when capturable, else a CPU scalar tensor. */
-export function newStep(p: Tensor, onDevice: boolean, fused: boolean | null = null): Tensor {
-  return onDevice ? zeros([], { dtype: _getScalarDtype(fused), device: p.device }) : makeTensor(0, { dtype: _getScalarDtype() });
 }
 
 export class Adamax extends Optimizer {

@@ -5,9 +5,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { incrementSteps } from './adam';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
+  Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
   _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 

@@ -6,10 +6,8 @@ import { pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { checkCapturable, incrementSteps, upgradeStep } from './adam';
-import { checkCommon, newStep } from './adamax';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 

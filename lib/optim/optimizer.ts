@@ -6,7 +6,8 @@
 import { inspect } from 'util';
 import { isGradEnabled, setGradEnabled, enableGrad } from '../autograd';
 import { getDefaultDtype, float32, float64, type DType } from '../dtype';
-import { viewAsReal } from '../generated/torch';
+import { tensor as makeTensor } from '../creation';
+import { viewAsReal, zeros } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
 import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
@@ -17,6 +18,7 @@ import { pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { markFloat, isMarkedFloat, Tuple } from '../serialization/pickle';
 import { Tensor } from '../tensor';
+import { foreachAdd_ } from './_foreach';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** A parameter group: its tensors and every hyperparameter (camelCase keys). */
@@ -635,4 +637,50 @@ export function _makeSparse(grad: Tensor, indices: Tensor, values: Tensor): Tens
 export function setDefault(obj: Record<string, unknown>, key: string, value: unknown): unknown {
   if (!(key in obj)) obj[key] = value;
   return obj[key];
+}
+
+// ---- shared by the optimizers' constructors and single-tensor / foreach paths ----
+
+/** `__setstate__`'s upgrade of a Python-number `step` (older state dicts) to a tensor. */
+export function upgradeStep(s: Record<string, any> | undefined, p: Tensor, group: ParamGroup, key = 'step'): void {
+  if (s === undefined || Object.keys(s).length === 0 || s[key] instanceof Tensor) return;
+  const value = new PyFloat(Number(s[key]));
+  s[key] = group.capturable || group.fused
+    ? makeTensor(value, { dtype: _getScalarDtype(group.fused), device: p.device })
+    : makeTensor(value, { dtype: _getScalarDtype() });
+}
+
+/** The capturable check of the single-tensor and foreach paths. */
+export function checkCapturable(params: readonly Tensor[], steps: readonly Tensor[], supportsXla = true): void {
+  const devices = _getCapturableSupportedDevices(supportsXla);
+  params.forEach((p, i) => {
+    if (!(p.device.type === steps[i]!.device.type && devices.includes(p.device.type))) {
+      throw new Error(`If capturable=True, params and state_steps must be on supported devices: [${devices.map((d) => `'${d}'`).join(', ')}].`);
+    }
+  });
+}
+
+/** `torch._foreach_add_(steps, torch.tensor(1.0), alpha=1.0)` on the CPU, `+ 1` elsewhere. */
+export function incrementSteps(steps: Tensor[]): void {
+  if (steps[0]!.device.type === 'cpu') foreachAdd_(steps, makeTensor(new PyFloat(1), { device: 'cpu' }), 1);
+  else foreachAdd_(steps, 1);
+}
+
+/** The `0 <= lr`, `0 <= eps`, betas and weight_decay checks most constructors share. */
+export function checkCommon(o: { lr: NumberOrTensor; eps?: number; betas?: readonly NumberOrTensor[]; weightDecay?: number | Tensor }): void {
+  if (o.lr instanceof Tensor && o.lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
+  if (!(0 <= num(o.lr))) throw new RangeError(`Invalid learning rate: ${pyFormat(o.lr)}`);
+  if (o.eps !== undefined && !(0 <= num(o.eps))) throw new RangeError(`Invalid epsilon value: ${pyFormat(o.eps)}`);
+  if (o.betas !== undefined) {
+    for (const i of [0, 1]) {
+      const b = num(o.betas[i]);
+      if (!(0 <= b && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyFormat(o.betas[i])}`);
+    }
+  }
+  if (o.weightDecay !== undefined && !(0 <= num(o.weightDecay))) throw new RangeError(`Invalid weight_decay value: ${pyFormat(o.weightDecay)}`);
+}
+
+/** A new `step` state: a 0-dim tensor on the param's device when capturable, else a CPU scalar tensor. */
+export function newStep(p: Tensor, onDevice: boolean, fused: boolean | null = null): Tensor {
+  return onDevice ? zeros([], { dtype: _getScalarDtype(fused), device: p.device }) : makeTensor(0, { dtype: _getScalarDtype() });
 }

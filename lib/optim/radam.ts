@@ -4,10 +4,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { checkCapturable, incrementSteps, upgradeStep } from './adam';
-import { checkCommon, newStep } from './adamax';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
+  Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 

@@ -4,9 +4,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
+  Optimizer, checkCapturable, incrementSteps, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
   type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 

@@ -5,9 +5,8 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from './_foreach';
-import { checkCapturable, incrementSteps, upgradeStep } from './adam';
 import {
-  Optimizer, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat,
+  Optimizer, checkCapturable, incrementSteps, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat,
   type Closure, type ParamsT,
 } from './optimizer';
 

@@ -5,9 +5,8 @@ import { preserveFormat } from '../layout';
 import { noGrad } from '../autograd';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import { checkCommon } from './adamax';
 import {
-  Optimizer, _indices, _makeSparse, _toScalar, _values, isSparse, num, pyFormat, sDiv, sMul, sNeg, type Closure, type NumberOrTensor, type ParamsT,
+  Optimizer, checkCommon, _indices, _makeSparse, _toScalar, _values, isSparse, num, pyFormat, sDiv, sMul, sNeg, type Closure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const SPARSE_ADAM_INIT = pySignature('SparseAdam.__init__', 'self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False', { floatDefaults: true });
