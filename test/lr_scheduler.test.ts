@@ -309,6 +309,12 @@ describe("PyTorch's errors", () => {
     plateau_threshold_mode: (opt) => new L.ReduceLROnPlateau(opt, { thresholdMode: 'pct' as never }),
     plateau_min_lrs: (opt) => new L.ReduceLROnPlateau(opt, { minLr: [0.1] }),
     plateau_metric: (opt) => new L.ReduceLROnPlateau(opt).step('x' as never),
+    plateau_groups_changed: (opt) => {
+      const s = new L.ReduceLROnPlateau(opt, { patience: 0, minLr: [torch.pyFloat(0), torch.pyFloat(0)] });
+      opt.addParamGroup({ params: [torch.zeros(1).requiresGrad_()] });
+      s.step(1.0);
+      s.step(2.0);
+    },
     cyclic_mode: (opt) => new L.CyclicLR(opt, 0.01, 0.1, { mode: 'square' as never }),
     cyclic_lengths: (opt) => new L.CyclicLR(opt, [0.01], 0.1),
     warm_t0: (opt) => new L.CosineAnnealingWarmRestarts(opt, 0),
@@ -337,7 +343,7 @@ describe("PyTorch's errors", () => {
     cyclic_no_momentum: () => new L.CyclicLR(new torch.optim.Adagrad([torch.zeros(1).requiresGrad_()]), 0.01, 0.1),
     one_cycle_no_momentum: () => new L.OneCycleLR(new torch.optim.Adagrad([torch.zeros(1).requiresGrad_()]), 0.1, { totalSteps: 10 }),
   };
-  const jsName: Record<string, string> = { ValueError: 'RangeError', TypeError: 'TypeError', KeyError: 'Error' };
+  const jsName: Record<string, string> = { ValueError: 'RangeError', TypeError: 'TypeError', KeyError: 'Error', RuntimeError: 'Error' };
 
   test('the same cases as the fixture', () => {
     expect(Object.keys(calls).sort()).toEqual(Object.keys(FX.errors).sort());
