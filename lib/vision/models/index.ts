@@ -15,6 +15,8 @@ export { GoogLeNet, GoogLeNet_Weights, googlenet, type GoogLeNetOutputs, type Go
 export { Inception3, Inception_V3_Weights, inceptionV3, type InceptionOutputs, type Inception3Options } from './inception';
 export { MobileNetV2, MobileNet_V2_Weights, mobilenetV2, type MobileNetV2Options } from './mobilenetv2';
 export { MobileNetV3, MobileNet_V3_Large_Weights, MobileNet_V3_Small_Weights, mobilenetV3Large, mobilenetV3Small, type MobileNetV3Options } from './mobilenetv3';
+export * from './mnasnet';
+export { ShuffleNetV2, ShuffleNet_V2_X0_5_Weights, ShuffleNet_V2_X1_0_Weights, ShuffleNet_V2_X1_5_Weights, ShuffleNet_V2_X2_0_Weights, shufflenetV2X0_5, shufflenetV2X1_0, shufflenetV2X1_5, shufflenetV2X2_0, type ShuffleNetV2Options } from './shufflenetv2';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';
@@ -23,3 +25,5 @@ export * as densenet from './densenet';
 export * as inception from './inception';
 export * as mobilenetv2 from './mobilenetv2';
 export * as mobilenetv3 from './mobilenetv3';
+export * as shufflenetv2 from './shufflenetv2';
+export * as mnasnet from './mnasnet';
