@@ -96,7 +96,7 @@ describe('RNN, LSTM and GRU over a PackedSequence match PyTorch', () => {
   test.each(data.rnn.map((c, i) => [`${c.kind} ${JSON.stringify(c.kwargs)}${c.h0 ? ' with hx' : ''}`, i] as const))('%s', (_name, i) => {
     const c = data.rnn[i]!;
     torch.manualSeed(i);
-    const options = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), v]));
+    const options = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), k === 'dropout' ? torch.pyFloat(v as number) : v]));
     const Cls = nn[c.kind] as unknown as new (...a: unknown[]) => torch.nn.RNNBase;
     const m = new Cls(3, 4, options).double();
     const seqs = c.seqs.map((s) => torch.tensor(s, { dtype: torch.float64, requiresGrad: true }));

@@ -11,6 +11,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import type { FactoryOptions } from './linear';
 import { pyFloat } from './repr';
+import { PyFloat } from '../scalar';
 import { pySignature } from '../python_signature';
 import { type Args } from './modules_utils';
 import { PackedSequence } from './utils/rnn';
@@ -88,7 +89,8 @@ export class RNNBase extends Module {
     const numLayers = o.numLayers ?? 1;
     const bias = o.bias ?? true;
     const batchFirst = o.batchFirst ?? false;
-    const dropout = o.dropout ?? 0.0;
+    const given = o.dropout as number | PyFloat | undefined;
+    const dropout = given instanceof PyFloat ? given.value : (given ?? 0.0);
     const bidirectional = o.bidirectional ?? false;
     const projSize = o.projSize ?? 0;
     this.mode = mode;
