@@ -97,7 +97,11 @@ describe('checkpoints across Python and Node', () => {
 });
 
 describe('Optimizer', () => {
-  const hooks = fixture<{ calls: string[]; load_errors: { name: string; message: string }[] }>('optim/hooks.json');
+  const hooks = fixture<{
+    calls: string[];
+    load_errors: { name: string; message: string }[];
+    capturable_errors: { optimizer: string; foreach: boolean; message: string }[];
+  }>('optim/hooks.json');
   const misc = torch.load(path.join(DIR, 'misc.pt')) as Dict;
 
   test("step and state-dict hooks run in PyTorch's order, and handles remove them", () => {
@@ -146,6 +150,15 @@ describe('Optimizer', () => {
     for (const e of hooks.load_errors) {
       const [target, source] = pairs[e.name as keyof typeof pairs];
       expectError(() => target.loadStateDict(source.stateDict()), e.message, 'RangeError');
+    }
+  });
+
+  test("capturable=True on the CPU fails each optimizer's device check with PyTorch's message", () => {
+    for (const e of hooks.capturable_errors) {
+      const w = torch.zeros(2).requiresGrad_();
+      const opt = new classes[e.optimizer]!([w], { capturable: true, foreach: e.foreach });
+      w.grad = torch.ones(2);
+      expectError(() => opt.step(), e.message);
     }
   });
 

@@ -164,7 +164,7 @@ const singleTensorRmsprop: Impl = (params, grads, squareAvgs, gradAvgs, bufs, st
 const multiTensorRmsprop: Impl = (params, grads, squareAvgs, gradAvgs, bufs, steps, o) => {
   if (params.length === 0) return;
   if (o.differentiable) throw new Error("_foreach ops don't support autograd");
-  if (o.capturable) checkCapturable(params, steps, false);
+  if (o.capturable) checkCapturable(params, steps);
   const lr = _toScalar(o.lr);
   const { alpha, eps, momentum } = o;
   for (const { lists } of _groupTensorsByDeviceAndDtype([params, grads, squareAvgs, gradAvgs, bufs, steps])) {

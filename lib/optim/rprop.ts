@@ -157,7 +157,7 @@ const singleTensorRprop: Impl = (params, grads, prevs, stepSizes, steps, o) => {
 const multiTensorRprop: Impl = (params, grads, prevs, stepSizes, steps, o) => {
   if (params.length === 0) return;
   if (o.differentiable) throw new Error("_foreach ops don't support autograd");
-  if (o.capturable) checkCapturable(params, steps, false);
+  if (o.capturable) checkCapturable(params, steps);
   for (const { lists } of _groupTensorsByDeviceAndDtype([params, grads, prevs, stepSizes, steps])) {
     const [ps, gs, pv, ss, st] = lists as Tensor[][];
     incrementSteps(st!);
