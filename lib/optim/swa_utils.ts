@@ -112,7 +112,7 @@ export class AveragedModel<M extends Module = Module> extends Module {
   }
 
   override forward(...args: unknown[]): unknown {
-    return (this.module.call as (...a: unknown[]) => unknown)(...args);
+    return (this.module as unknown as { call(...a: unknown[]): unknown }).call(...args);
   }
 
   /** Averages `model`'s current parameters (and buffers with useBuffers) into this model's. */
@@ -183,11 +183,9 @@ export function updateBn(...args: Args<[loader: Iterable<unknown>, model: Module
     for (let input of loader) {
       if (Array.isArray(input)) input = input[0];
       if (device !== null) input = (input as Tensor).to(device);
-      (model.call as (x: unknown) => unknown)(input);
+      (model as unknown as { call(x: unknown): unknown }).call(input);
     }
-    for (const [module, momentum] of momenta) {
-      (module as unknown as { momentum: unknown }).momentum = momentum !== null && module._floats.has('momentum') ? new PyFloat(momentum) : momentum;
-    }
+    for (const [module, momentum] of momenta) module.momentum = momentum;
     model.train(wasTraining);
   });
 }
