@@ -45,6 +45,8 @@ interface Param {
   display: string;
 }
 
+const TENSOR_OPTIONS = new Set(['dtype', 'layout', 'device', 'pin_memory', 'requires_grad']);
+
 const enum R { None, Tensor, TensorList, Plain, Dtype, Alias, Tuple }
 
 interface Signature {
@@ -171,9 +173,14 @@ function compileSignature(o: readonly string[]): Signature {
     retKinds = parts.map((x) => retKind(named ? x.split(':')[1]! : x));
     if (named) retNames = parts.map((x) => x.split(':')[0]!);
   } else r = retKind(ret);
+  // Python shows a factory's TensorOptions (dtype, layout, device, pin_memory, requires_grad)
+  // after out=, the other keywords before it.
+  const factory = keywords.some((p) => p.name === 'layout');
+  const options = factory ? keywords.filter((p) => TENSOR_OPTIONS.has(p.name)) : [];
   const shown = [...positional.map((p) => p.display)];
-  if (keywords.length > 0 || out !== null) shown.push('*', ...keywords.map((p) => p.display));
+  if (keywords.length > 0 || out !== null) shown.push('*', ...keywords.filter((p) => !options.includes(p)).map((p) => p.display));
   if (out !== null) shown.push(out.names.length === 1 ? 'Tensor out = None' : 'tuple of Tensors out = None');
+  shown.push(...options.map((p) => p.display));
   return {
     schema, id: -1, selfIndex: -1, selfName, params: all, positional, keywords, byKey,
     nSchema: order.length, minArgs: all.filter((p) => !p.hasDefault).length, maxArgs: all.length,
@@ -601,11 +608,12 @@ function invalidArguments(g: Group, args: ArrayLike<unknown>, n: number, opts: R
     const specific = explain(g, g.signatures.length === 1 ? g.signatures[0]! : plausible[0]!, args, n, opts);
     if (specific !== null) return new TypeError(specific);
   }
-  // Python lists keywords as `name=type, ` (with its trailing separator).
+  // Python joins the types with `, `; with no positional argument each keyword keeps its
+  // trailing separator: `(int, generator=int)` but `(generator=int, n=float, )`.
   const got: string[] = [];
   for (let i = 0; i < n; i++) got.push(pyTypeName(args[i]));
-  const keywords = opts ? Object.entries(opts).map(([k, v]) => `${k}=${pyTypeName(v)}, `).join('') : '';
-  const shown = got.join(', ') + (got.length > 0 && keywords ? ', ' : '') + keywords;
+  const keywords = opts ? Object.entries(opts).map(([k, v]) => `${k}=${pyTypeName(v)}`) : [];
+  const shown = got.length > 0 ? [...got, ...keywords].join(', ') : keywords.map((k) => `${k}, `).join('');
   const lines = g.signatures.map((s) => ` * ${s.display}`);
   return new TypeError(`${name} received an invalid combination of arguments - got (${shown}), but expected one of:\n${lines.join('\n')}\n`);
 }
@@ -639,6 +647,13 @@ function explain(g: Group, s: Signature, args: ArrayLike<unknown>, n: number, op
   if (opts !== undefined) {
     for (const key of Object.keys(opts)) {
       const p = s.byKey.get(key);
+      if (key === 'out' && s.out !== null) {
+        const v = opts.out;
+        const want = s.out.names.length === 1 ? 'Tensor' : 'tuple of Tensors';
+        const ok = v === null || (s.out.names.length === 1 ? v instanceof Tensor : Array.isArray(v) && v.every((t) => t instanceof Tensor));
+        if (!ok) return `${name}(): argument 'out' must be ${want}, not ${pyTypeName(v)}`;
+        continue;
+      }
       if (p === undefined) return `${name}() got an unexpected keyword argument '${key}'`;
       if (!p.kwOnly) continue;
       const bad = badArgument(name, p, opts[key], g.numbersAsTensors, null, s);

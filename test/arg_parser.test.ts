@@ -77,6 +77,8 @@ const JS: Record<string, (e: Env) => unknown> = {
   "torch.max(x, 'a')": ({ x }) => torch.max(x, any('a')),
   "x.max('a')": ({ x }) => x.max(any('a')),
   'x.sum(1, keepdm=True)': ({ x }) => x.sum(1, any({ keepdm: true })),
+  'torch.randperm(3, generator=5)': () => torch.randperm(3, any({ generator: 5 })),
+  'torch.zeros(2, 3, out=5)': () => torch.zeros(2, 3, any({ out: 5 })),
   'x.add(y, y)': ({ x, y }) => any(x).add(y, y),
   'x.abs(2)': ({ x }) => any(x).abs(2),
   'torch.abs()': () => any(torch.abs)(),
