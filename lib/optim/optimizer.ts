@@ -31,7 +31,7 @@ export interface ParamGroup {
 export type OptimizerState = Record<string, any>;
 /** What an optimizer is given: tensors, `[name, tensor]` pairs, or param-group objects. */
 export type ParamsT = Iterable<Tensor> | Iterable<readonly [string, Tensor]> | Iterable<{ params: Iterable<Tensor> | Iterable<readonly [string, Tensor]> | Tensor; [key: string]: unknown }>;
-/** PyTorch's optimizer state_dict: `{ state: {0: {...}}, param_groups: [{..., params: [0, 1]}] }`. */
+/** PyTorch's optimizer state_dict: `state` maps each parameter's index (a Python int) to its state; `param_groups` lists the groups with `params: [0, 1, ...]`. */
 export interface StateDict {
   state: Map<unknown, Record<string, unknown>>;
   param_groups: Record<string, unknown>[];
@@ -288,9 +288,13 @@ export abstract class Optimizer {
             else throw new Error(`${self.pythonName}.step must return None or a tuple of (new_args, new_kwargs), but got ${pyFormat(result)}.`);
           }
         }
-        const out = raw.apply(self, args);
-        // State tensors belong to the optimizer: a tidy() around the step must not free them.
-        for (const s of self.state.values()) for (const t of tensorsIn(s)) keep(t);
+        let out: unknown;
+        try {
+          out = raw.apply(self, args);
+        } finally {
+          // State tensors belong to the optimizer: a tidy() around the step must not free them.
+          for (const s of self.state.values()) for (const t of tensorsIn(s)) keep(t);
+        }
         for (const hook of [...self._optimizerStepPostHooks.values(), ...globalPostHooks.values()]) (hook as StepPostHook)(self, args, kwargs);
         return out;
       },
