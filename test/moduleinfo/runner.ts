@@ -1,8 +1,9 @@
 // Replays one ModuleInfo entry (scripts/fixtures/moduleinfo.py wrote it with torch.save) through
 // torchnode's JS API: for each module input, the same constructor arguments, PyTorch's state_dict
 // loaded strictly, the same repr, eval- and train-mode outputs (seeded), train-mode buffers, and
-// float64 input and parameter gradients; the module saved with torch.save(model) for the Python
-// round trip that test/moduleinfo.test.ts runs once for all modules.
+// float64 input and parameter gradients (also with pass-through full backward hooks registered);
+// the module saved with torch.save(model) for the Python round trip that test/moduleinfo.test.ts
+// runs once for all modules.
 import * as path from 'path';
 import * as torch from '../../lib';
 import { camel, describeThrown, firstLine, get, jsErrorName } from '../opinfo/runner';
@@ -11,7 +12,7 @@ type Any = unknown;
 type PyMap = Map<string, Any>;
 
 /** The checks, in the order they run on a case. */
-export const CHECKS = ['construct', 'load_state_dict', 'repr', 'eval', 'save', 'train', 'grad', 'roundtrip'] as const;
+export const CHECKS = ['construct', 'load_state_dict', 'repr', 'eval', 'save', 'train', 'grad', 'hooked_grad', 'roundtrip'] as const;
 export type Check = (typeof CHECKS)[number];
 
 /** A model written for the round trip: Python loads `model` and replays case `index` of `fixture`. */
@@ -374,47 +375,54 @@ function runCase(entry: Any, c: Any, fixture: string, saveDir: string, record: (
     out.notes.push(`${where}: no gradient check (${String(get(c, 'grad_skipped'))})`);
     return;
   }
-  try {
-    const m2 = build();
-    load(m2);
-    attempt('gradient', `${where}: double()`, () => m2.double().train());
-    const leaves: torch.Tensor[] = [];
-    const args = forwardArgs(c, { dtype: torch.float64, leaves }, get<boolean>(grad, 'first_only'));
-    const inputGrads = grad.get('input_grads') as (torch.Tensor | null)[];
-    if (leaves.length !== inputGrads.length) throw new Mismatch('harness', `${where}: ${leaves.length} leaves, PyTorch ${inputGrads.length}`);
-    const result = attempt('gradient', `${where}: float64 forward`, () => {
-      torch.manualSeed(seed + 3);
-      return (m2.call as (...a: Any[]) => Any)(...args);
-    }, get<Any[]>(c, 'fwd_kwargs').length > 0);
-    const outs = flatTensors(result).filter((o) => o.dtype.isFloatingPoint && o.requiresGrad);
-    const weights = grad.get('weights') as torch.Tensor[];
-    if (outs.length !== weights.length) throw new Mismatch('gradient', `${where}: ${outs.length} differentiable outputs, PyTorch ${weights.length}`);
-    attempt('gradient', `${where}: backward`, () => {
-      let loss: torch.Tensor | undefined;
-      outs.forEach((o, i) => {
-        const term = o.mul(weights[i]!).sum();
-        loss = loss === undefined ? term : loss.add(term);
-      });
-      loss!.backward();
-    });
-    const check = (g: torch.Tensor | null | undefined, e: torch.Tensor | null, what: string): void => {
-      if (e === null) {
-        if (g !== null && g !== undefined && numbersOf(g).some((v) => v !== 0)) throw new Mismatch('gradient', `${where}: ${what} should be None`);
-        return;
+  // The gradients again with pass-through full backward hooks on the module: they must change nothing.
+  for (const check of ['grad', 'hooked_grad'] as const) {
+    try {
+      const m2 = build();
+      load(m2);
+      attempt('gradient', `${where}: double()`, () => m2.double().train());
+      if (check === 'hooked_grad') {
+        m2.registerFullBackwardPreHook(() => undefined);
+        m2.registerFullBackwardHook(() => undefined);
       }
-      if (g === null || g === undefined) throw new Mismatch('gradient', `${where}: ${what} is null`);
-      compareTensor(g, e, `${where}: ${what}`, 'gradient');
-    };
-    inputGrads.forEach((e, i) => check(leaves[i]!.grad, e, `grad of input ${i}`));
-    const params = [...m2.namedParameters()];
-    const wantParams = grad.get('param_grads') as [string, torch.Tensor | null][];
-    if (params.map(([k]) => k).join() !== wantParams.map(([k]) => k).join()) {
-      throw new Mismatch('gradient', `${where}: parameters [${params.map(([k]) => k).join(', ')}], PyTorch [${wantParams.map(([k]) => k).join(', ')}]`);
+      const leaves: torch.Tensor[] = [];
+      const args = forwardArgs(c, { dtype: torch.float64, leaves }, get<boolean>(grad, 'first_only'));
+      const inputGrads = grad.get('input_grads') as (torch.Tensor | null)[];
+      if (leaves.length !== inputGrads.length) throw new Mismatch('harness', `${where}: ${leaves.length} leaves, PyTorch ${inputGrads.length}`);
+      const result = attempt('gradient', `${where}: float64 forward`, () => {
+        torch.manualSeed(seed + 3);
+        return (m2.call as (...a: Any[]) => Any)(...args);
+      }, get<Any[]>(c, 'fwd_kwargs').length > 0);
+      const outs = flatTensors(result).filter((o) => o.dtype.isFloatingPoint && o.requiresGrad);
+      const weights = grad.get('weights') as torch.Tensor[];
+      if (outs.length !== weights.length) throw new Mismatch('gradient', `${where}: ${outs.length} differentiable outputs, PyTorch ${weights.length}`);
+      attempt('gradient', `${where}: backward`, () => {
+        let loss: torch.Tensor | undefined;
+        outs.forEach((o, i) => {
+          const term = o.mul(weights[i]!).sum();
+          loss = loss === undefined ? term : loss.add(term);
+        });
+        loss!.backward();
+      });
+      const compare = (g: torch.Tensor | null | undefined, e: torch.Tensor | null, what: string): void => {
+        if (e === null) {
+          if (g !== null && g !== undefined && numbersOf(g).some((v) => v !== 0)) throw new Mismatch('gradient', `${where}: ${what} should be None`);
+          return;
+        }
+        if (g === null || g === undefined) throw new Mismatch('gradient', `${where}: ${what} is null`);
+        compareTensor(g, e, `${where}: ${what}`, 'gradient');
+      };
+      inputGrads.forEach((e, i) => compare(leaves[i]!.grad, e, `grad of input ${i}`));
+      const params = [...m2.namedParameters()];
+      const wantParams = grad.get('param_grads') as [string, torch.Tensor | null][];
+      if (params.map(([k]) => k).join() !== wantParams.map(([k]) => k).join()) {
+        throw new Mismatch('gradient', `${where}: parameters [${params.map(([k]) => k).join(', ')}], PyTorch [${wantParams.map(([k]) => k).join(', ')}]`);
+      }
+      wantParams.forEach(([k, e], i) => compare(params[i]![1].grad, e, `grad of ${k}`));
+      record(check);
+    } catch (e) {
+      record(check, e);
     }
-    wantParams.forEach(([k, e], i) => check(params[i]![1].grad, e, `grad of ${k}`));
-    record('grad');
-  } catch (e) {
-    record('grad', e);
   }
 }
 
