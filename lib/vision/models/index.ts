@@ -17,6 +17,12 @@ export { MobileNetV2, MobileNet_V2_Weights, mobilenetV2, type MobileNetV2Options
 export { MobileNetV3, MobileNet_V3_Large_Weights, MobileNet_V3_Small_Weights, mobilenetV3Large, mobilenetV3Small, type MobileNetV3Options } from './mobilenetv3';
 export * from './mnasnet';
 export { ShuffleNetV2, ShuffleNet_V2_X0_5_Weights, ShuffleNet_V2_X1_0_Weights, ShuffleNet_V2_X1_5_Weights, ShuffleNet_V2_X2_0_Weights, shufflenetV2X0_5, shufflenetV2X1_0, shufflenetV2X1_5, shufflenetV2X2_0, type ShuffleNetV2Options } from './shufflenetv2';
+export {
+  EfficientNet, MBConvConfig, FusedMBConvConfig, efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3, efficientnetB4, efficientnetB5, efficientnetB6, efficientnetB7,
+  efficientnetV2S, efficientnetV2M, efficientnetV2L, EfficientNet_B0_Weights, EfficientNet_B1_Weights, EfficientNet_B2_Weights, EfficientNet_B3_Weights,
+  EfficientNet_B4_Weights, EfficientNet_B5_Weights, EfficientNet_B6_Weights, EfficientNet_B7_Weights, EfficientNet_V2_S_Weights, EfficientNet_V2_M_Weights,
+  EfficientNet_V2_L_Weights, type EfficientNetOptions,
+} from './efficientnet';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';
@@ -27,3 +33,4 @@ export * as mobilenetv2 from './mobilenetv2';
 export * as mobilenetv3 from './mobilenetv3';
 export * as shufflenetv2 from './shufflenetv2';
 export * as mnasnet from './mnasnet';
+export * as efficientnet from './efficientnet';
