@@ -234,6 +234,19 @@ describe('Optimizer', () => {
     },
   );
 
+  test.each((misc.get('complex') as Dict[]).map((d) => [`${String(d.get('optimizer'))} (foreach ${String(optionsOf(d.get('kwargs')).foreach)})`, d] as const))(
+    'complex parameters: %s steps as PyTorch',
+    (_name, d) => {
+      const p = (d.get('init') as Tensor).clone().requiresGrad_();
+      const opt = new classes[d.get('optimizer') as string]!([p], optionsOf(d.get('kwargs')));
+      for (const g of d.get('grads') as Tensor[]) {
+        p.grad = g.clone();
+        opt.step();
+      }
+      expect([...diff(p.detach(), d.get('param'), TOL, 'param'), ...diff(opt.stateDict(), d.get('state_dict'), TOL, 'state_dict')]).toEqual([]);
+    },
+  );
+
   test('zeroGrad sets gradients to null by default, or zeroes them in place', () => {
     const w = torch.ones(3).requiresGrad_();
     const opt = new torch.optim.SGD([w], { lr: 0.1, foreach: true });

@@ -56,8 +56,10 @@ export function diff(actual: unknown, expected: unknown, tol: number, where = ''
     if (actual.dtype !== expected.dtype) out.push(`${where}: dtype ${actual.dtype.name} != ${expected.dtype.name}`);
     else if (String(actual.shape) !== String(expected.shape)) out.push(`${where}: shape [${actual.shape}] != [${expected.shape}]`);
     else if (expected.numel() > 0) {
-      const a = actual.detach().to(torch.float64);
-      const e = expected.detach().to(torch.float64);
+      // Complex values compare as their real and imaginary parts.
+      const real = (t: Tensor): Tensor => (t.dtype.isComplex ? torch.viewAsReal(t.detach()) : t.detach()).to(torch.float64);
+      const a = real(actual);
+      const e = real(expected);
       const bad = a.sub(e).abs().gt(e.abs().mul(tol).add(tol)).logicalAnd(a.isnan().logicalAnd(e.isnan()).logicalNot());
       if (bad.any().item()) out.push(`${where}: values differ (max abs diff ${a.sub(e).abs().max().item()})`);
     }
