@@ -8,6 +8,28 @@ import * as path from 'path';
 export type Handle = { readonly __brand: 'TensorHandle' };
 /** An opaque handle to one native generator (a type-tagged External). */
 export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
+/** An opaque handle to one TorchScript module (a type-tagged External over torch::jit::Module). */
+export type ScriptModuleHandle = { readonly __brand: 'ScriptModuleHandle' };
+
+/** What lib/jit hands the addon once (native/jit.cc): classes to recognise, functions that wrap. */
+export interface JitHooks {
+  Tensor: Function;
+  DType: Function;
+  Device: Function;
+  Generator: Function;
+  ScriptModule: Function;
+  PyFloat: Function;
+  wrapTensor(h: Handle): unknown;
+  wrapDtype(code: number): unknown;
+  wrapDevice(device: string): unknown;
+  wrapModule(h: ScriptModuleHandle): unknown;
+  /** Python's repr of an argument, for TorchScript's type-mismatch messages. */
+  repr(v: unknown): string;
+  /** A plain object (an options object, or a dict). */
+  isOptions(v: unknown): boolean;
+  isMap(v: unknown): boolean;
+  newMap(): Map<unknown, unknown>;
+}
 
 export interface Native {
   readonly torchVersion: string;
@@ -102,6 +124,31 @@ export interface Native {
   clearAutocastCache(): void;
   isAutocastCacheEnabled(): boolean;
   setAutocastCacheEnabled(enabled: boolean): void;
+  // torch.jit (native/jit.cc). Method arguments are converted by the schema's types; results come
+  // back wrapped by the hooks (tensors, dtypes, devices, modules), dicts as Maps.
+  jitInit(hooks: JitHooks): void;
+  jitLoad(source: string | Uint8Array, mapLocation: string | null): ScriptModuleHandle;
+  jitLoadAsync(path: string, mapLocation: string | null): Promise<ScriptModuleHandle>;
+  jitRun(m: ScriptModuleHandle, method: string, args: unknown[]): unknown;
+  /** Runs on a libuv pool thread under the caller's thread-local state (grad mode...). */
+  jitRunAsync(m: ScriptModuleHandle, method: string, args: unknown[]): Promise<unknown>;
+  jitHasMethod(m: ScriptModuleHandle, name: string): boolean;
+  jitHasAttr(m: ScriptModuleHandle, name: string): boolean;
+  jitMethodNames(m: ScriptModuleHandle): string[];
+  jitTypeName(m: ScriptModuleHandle): string;
+  /** The module's own parameters (or buffers): [name, handle, identity of the tensor]. */
+  jitTensors(m: ScriptModuleHandle, buffers: boolean): [string, Handle, string][];
+  jitChildren(m: ScriptModuleHandle): [string, ScriptModuleHandle][];
+  jitSame(a: ScriptModuleHandle, b: ScriptModuleHandle): boolean;
+  jitTrain(m: ScriptModuleHandle, mode: boolean): void;
+  /** undefined when the module has no `training` attribute (a frozen module). */
+  jitTraining(m: ScriptModuleHandle): boolean | undefined;
+  jitTo(m: ScriptModuleHandle, device: string | null, dtype: number | null, nonBlocking: boolean): void;
+  jitCode(m: ScriptModuleHandle, method: string): string;
+  jitGraph(m: ScriptModuleHandle, method: string): string;
+  jitSave(m: ScriptModuleHandle): Uint8Array;
+  jitFreeze(m: ScriptModuleHandle, preservedAttrs: string[], optimizeNumerics: boolean): ScriptModuleHandle;
+  jitOptimizeForInference(m: ScriptModuleHandle, otherMethods: string[]): void;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -3,6 +3,8 @@
 
 namespace torchnode {
 
+void InitJit(Napi::Env env, Napi::Object exports);  // jit.cc
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<EnvState>(new EnvState());
   InitAllocator(env, exports);
@@ -12,6 +14,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitStorage(env, exports);
   InitRuntime(env, exports);
   InitGenerator(env, exports);
+  InitJit(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   return exports;
 }

@@ -1,0 +1,850 @@
+// torch.jit: ScriptModules as type-tagged handles over torch::jit::Module, the JS <-> IValue
+// converter driven by c10::Type (as torch/csrc/jit/python/pybind_utils.h converts Python values),
+// and the asynchronous paths (loading, running a method) on the libuv thread pool.
+#include <ATen/ThreadLocalState.h>
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
+#include <torch/csrc/jit/serialization/import.h>
+#include <torch/csrc/jit/serialization/python_print.h>
+
+#include <mutex>
+#include <sstream>
+
+#include "torchnode.h"
+
+namespace torchnode {
+
+using torch::jit::Module;
+
+static constexpr napi_type_tag kModuleTag = {0x746f7263686e6f64ULL, 0x7363726970746d6fULL};  // "torchnod" "scriptmo"
+
+// What lib/jit hands over once per environment: its classes (to recognise arguments) and the
+// functions that wrap native values as lib's objects.
+struct JitHooks {
+  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, PyFloat;
+  Napi::FunctionReference wrapTensor, wrapDtype, wrapDevice, wrapModule, repr;
+  Napi::FunctionReference isOptions, isMap, newMap;  // in lib's realm (jest runs tests in another)
+};
+
+static std::mutex hooksMutex;
+static std::unordered_map<napi_env, std::unique_ptr<JitHooks>> hooksByEnv;
+
+static JitHooks& Hooks(Napi::Env env) {
+  std::lock_guard<std::mutex> lock(hooksMutex);
+  auto it = hooksByEnv.find(env);
+  if (it == hooksByEnv.end()) throw Napi::Error::New(env, "torch.jit is not initialised (lib/jit calls jitInit)");
+  return *it->second;
+}
+
+// ---- module handles ----------------------------------------------------------------------------
+
+struct ModuleHandle {
+  Module module;
+};
+
+static Napi::Value WrapModuleHandle(Napi::Env env, Module m) {
+  auto* h = new ModuleHandle{std::move(m)};
+  napi_value out;
+  if (napi_create_external(
+          env, h, [](node_api_basic_env, void* data, void*) { delete static_cast<ModuleHandle*>(data); }, nullptr, &out) !=
+      napi_ok) {
+    delete h;
+    throw Napi::Error::New(env, "could not create a ScriptModule handle");
+  }
+  napi_type_tag_object(env, out, &kModuleTag);
+  return Napi::Value(env, out);
+}
+
+static bool IsModuleHandle(Napi::Env env, Napi::Value v) {
+  if (v.Type() != napi_external) return false;
+  bool tagged = false;
+  napi_check_object_type_tag(env, v, &kModuleTag, &tagged);
+  return tagged;
+}
+
+static Module& UnwrapModule(Napi::Env env, Napi::Value v) {
+  if (!IsModuleHandle(env, v)) throw Napi::TypeError::New(env, "expected a ScriptModule handle");
+  void* data = nullptr;
+  napi_get_value_external(env, v, &data);
+  return static_cast<ModuleHandle*>(data)->module;
+}
+
+static std::string StringArg(Napi::Env env, Napi::Value v, const char* what) {
+  if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + " must be a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+static std::optional<c10::Device> DeviceOrNull(Napi::Env env, Napi::Value v) {
+  if (v.IsNull() || v.IsUndefined()) return std::nullopt;
+  return c10::Device(StringArg(env, v, "device"));
+}
+
+// ---- JS -> IValue ------------------------------------------------------------------------------
+
+struct Mismatch {};  // the value does not fit the type; the caller names the argument
+
+static constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+static bool InstanceOf(const Napi::Value& v, Napi::FunctionReference& cls) {
+  return v.IsObject() && v.As<Napi::Object>().InstanceOf(cls.Value());
+}
+
+static bool IsPlainObject(Napi::Env env, const Napi::Value& v) {
+  return v.IsObject() && Hooks(env).isOptions.Call({v}).ToBoolean().Value();
+}
+
+static bool IsMap(Napi::Env env, const Napi::Value& v) {
+  return v.IsObject() && Hooks(env).isMap.Call({v}).ToBoolean().Value();
+}
+
+// Python's type name of a JS value, as TorchScript's messages show it (friendlyTypeName).
+static std::string FriendlyTypeName(Napi::Env env, const Napi::Value& v) {
+  JitHooks& hk = Hooks(env);
+  switch (v.Type()) {
+    case napi_undefined:
+    case napi_null: return "NoneType";
+    case napi_boolean: return "bool";
+    case napi_number: {
+      double d = v.As<Napi::Number>().DoubleValue();
+      return std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger ? "int" : "float";
+    }
+    case napi_bigint: return "int";
+    case napi_string: return "str";
+    case napi_function: return "function";
+    default: break;
+  }
+  if (InstanceOf(v, hk.Tensor)) return "Tensor";
+  if (InstanceOf(v, hk.DType)) return "dtype";
+  if (InstanceOf(v, hk.Device)) return "device";
+  if (InstanceOf(v, hk.Generator)) return "Generator";
+  if (InstanceOf(v, hk.ScriptModule)) return "RecursiveScriptModule";
+  if (v.IsArray()) return "list";
+  if (InstanceOf(v, hk.PyFloat)) return "float";
+  if (IsMap(env, v) || IsPlainObject(env, v)) return "dict";
+  return "object";
+}
+
+static at::Tensor TensorOf(Napi::Env env, const Napi::Value& v) {
+  return Unwrap(env, v.As<Napi::Object>().Get("_h"));
+}
+
+static int64_t IntOf(const Napi::Value& v) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (std::trunc(d) != d || std::fabs(d) > kMaxSafeInteger) throw Mismatch();
+    return static_cast<int64_t>(d);
+  }
+  if (v.IsBigInt()) {
+    bool lossless = false;
+    int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throw Mismatch();
+    return i;
+  }
+  throw Mismatch();
+}
+
+static double FloatOf(JitHooks& hk, const Napi::Value& v) {
+  if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
+  if (InstanceOf(v, hk.PyFloat)) return v.As<Napi::Object>().Get("value").As<Napi::Number>().DoubleValue();
+  if (v.IsBigInt()) return static_cast<double>(IntOf(v));
+  throw Mismatch();
+}
+
+static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type);
+
+// A dict key: Python's dict keys are converted by the key type; plain-object keys are strings.
+static c10::IValue KeyToIValue(Napi::Env env, const Napi::Value& key, const c10::TypePtr& type, bool fromObjectKey) {
+  if (fromObjectKey && type->kind() == c10::TypeKind::IntType) {
+    std::string s = key.As<Napi::String>().Utf8Value();
+    size_t used = 0;
+    int64_t i = 0;
+    try {
+      i = std::stoll(s, &used);
+    } catch (const std::exception&) {
+      throw Mismatch();
+    }
+    if (used != s.size()) throw Mismatch();
+    return i;
+  }
+  return ToIValue(env, key, type);
+}
+
+static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type) {
+  JitHooks& hk = Hooks(env);
+  switch (type->kind()) {
+    case c10::TypeKind::AnyType:
+      if (v.IsNull() || v.IsUndefined()) return c10::IValue();
+      if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
+      if (InstanceOf(v, hk.PyFloat)) return FloatOf(hk, v);
+      if (v.IsString()) return v.As<Napi::String>().Utf8Value();
+      if (InstanceOf(v, hk.Tensor)) return TensorOf(env, v);
+      if (v.IsNumber() || v.IsBigInt()) {
+        try {
+          return IntOf(v);
+        } catch (const Mismatch&) {
+          return FloatOf(hk, v);
+        }
+      }
+      throw Mismatch();
+    case c10::TypeKind::TensorType:
+      if (!InstanceOf(v, hk.Tensor)) throw Mismatch();
+      return TensorOf(env, v);
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType:
+      // TorchScript compiles a torch.dtype annotation to int, and Python passes dtypes to it.
+      if (InstanceOf(v, hk.DType)) return IntOf(v.As<Napi::Object>().Get("code"));
+      return IntOf(v);
+    case c10::TypeKind::FloatType:
+    case c10::TypeKind::SymFloatType: return FloatOf(hk, v);
+    case c10::TypeKind::BoolType:
+    case c10::TypeKind::SymBoolType:
+      if (!v.IsBoolean()) throw Mismatch();
+      return v.As<Napi::Boolean>().Value();
+    case c10::TypeKind::NumberType:
+      if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
+      try {
+        return c10::Scalar(IntOf(v));
+      } catch (const Mismatch&) {
+        return c10::Scalar(FloatOf(hk, v));
+      }
+    case c10::TypeKind::StringType:
+      if (!v.IsString()) throw Mismatch();
+      return v.As<Napi::String>().Utf8Value();
+    case c10::TypeKind::NoneType:
+      if (!v.IsNull() && !v.IsUndefined()) throw Mismatch();
+      return c10::IValue();
+    case c10::TypeKind::OptionalType:
+      if (v.IsNull() || v.IsUndefined()) return c10::IValue();
+      return ToIValue(env, v, type->castRaw<c10::OptionalType>()->getElementType());
+    case c10::TypeKind::UnionType:
+      for (const c10::TypePtr& t : type->castRaw<c10::UnionType>()->containedTypes()) {
+        try {
+          return ToIValue(env, v, t);
+        } catch (const Mismatch&) {
+        }
+      }
+      throw Mismatch();
+    case c10::TypeKind::DeviceObjType:
+      if (InstanceOf(v, hk.Device)) return c10::Device(v.ToString().Utf8Value());
+      if (v.IsString()) return c10::Device(v.As<Napi::String>().Utf8Value());
+      throw Mismatch();
+    case c10::TypeKind::ScalarTypeType: {
+      if (!InstanceOf(v, hk.DType)) throw Mismatch();
+      return static_cast<at::ScalarType>(IntOf(v.As<Napi::Object>().Get("code")));
+    }
+    case c10::TypeKind::GeneratorType:
+      if (!InstanceOf(v, hk.Generator)) throw Mismatch();
+      return c10::IValue(UnwrapGenerator(env, v.As<Napi::Object>().Get("_h")));
+    case c10::TypeKind::ListType: {
+      if (!v.IsArray()) throw Mismatch();
+      const c10::TypePtr& elem = type->castRaw<c10::ListType>()->getElementType();
+      auto arr = v.As<Napi::Array>();
+      c10::impl::GenericList out(elem);
+      out.reserve(arr.Length());
+      for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(ToIValue(env, arr.Get(i), elem));
+      return out;
+    }
+    case c10::TypeKind::TupleType: {
+      if (!v.IsArray()) throw Mismatch();
+      auto tt = type->cast<c10::TupleType>();
+      const auto& elems = tt->elements();
+      auto arr = v.As<Napi::Array>();
+      if (arr.Length() != elems.size()) throw Mismatch();
+      std::vector<c10::IValue> out;
+      out.reserve(elems.size());
+      for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(ToIValue(env, arr.Get(i), elems[i]));
+      if (tt->schema()) return c10::ivalue::Tuple::createNamed(std::move(out), tt);
+      return c10::ivalue::Tuple::create(std::move(out));
+    }
+    case c10::TypeKind::DictType: {
+      auto dt = type->castRaw<c10::DictType>();
+      c10::impl::GenericDict out(dt->getKeyType(), dt->getValueType());
+      if (IsMap(env, v)) {
+        Napi::Object map = v.As<Napi::Object>();
+        Napi::Array entries = env.Global().Get("Array").As<Napi::Object>().Get("from").As<Napi::Function>().Call({map}).As<Napi::Array>();
+        for (uint32_t i = 0; i < entries.Length(); ++i) {
+          Napi::Array kv = entries.Get(i).As<Napi::Array>();
+          out.insert_or_assign(KeyToIValue(env, kv.Get(0u), dt->getKeyType(), false), ToIValue(env, kv.Get(1u), dt->getValueType()));
+        }
+        return out;
+      }
+      if (!IsPlainObject(env, v)) throw Mismatch();
+      c10::TypeKind keyKind = dt->getKeyType()->kind();
+      if (keyKind != c10::TypeKind::StringType && keyKind != c10::TypeKind::IntType) throw Mismatch();
+      Napi::Object obj = v.As<Napi::Object>();
+      Napi::Array keys = obj.GetPropertyNames();
+      for (uint32_t i = 0; i < keys.Length(); ++i) {
+        Napi::Value k = keys.Get(i);
+        out.insert_or_assign(KeyToIValue(env, k.ToString(), dt->getKeyType(), true), ToIValue(env, obj.Get(k), dt->getValueType()));
+      }
+      return out;
+    }
+    case c10::TypeKind::ClassType: {
+      if (!InstanceOf(v, hk.ScriptModule)) throw Mismatch();
+      Module& m = UnwrapModule(env, v.As<Napi::Object>().Get("_h"));
+      if (!m.type()->isSubtypeOf(*type)) throw Mismatch();
+      return m._ivalue();
+    }
+    default: throw Mismatch();
+  }
+}
+
+// ---- IValue -> JS ------------------------------------------------------------------------------
+
+// A Python int comes back as a Number while it is exact, else as a bigint (as callOp returns them).
+static Napi::Value FromInt(Napi::Env env, int64_t i) {
+  if (static_cast<double>(i) <= kMaxSafeInteger && static_cast<double>(i) >= -kMaxSafeInteger)
+    return Napi::Number::New(env, static_cast<double>(i));
+  return Napi::BigInt::New(env, i);
+}
+
+// `type` is the declared type where known (a schema's return type), else null: it says whether an
+// int is a dtype and what names a tuple has.
+static Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, c10::TypePtr type) {
+  JitHooks& hk = Hooks(env);
+  if (type && type->kind() == c10::TypeKind::OptionalType) type = type->castRaw<c10::OptionalType>()->getElementType();
+  if (v.isNone()) return env.Null();
+  if (v.isTensor()) {
+    const at::Tensor& t = v.toTensor();
+    if (!t.defined()) return env.Null();
+    return hk.wrapTensor.Call({Wrap(env, t)});
+  }
+  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
+  if (v.isInt()) {
+    if (type && type->kind() == c10::TypeKind::ScalarTypeType) return hk.wrapDtype.Call({Napi::Number::New(env, static_cast<double>(v.toInt()))});
+    return FromInt(env, v.toInt());
+  }
+  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
+  if (v.isString()) return Napi::String::New(env, v.toStringRef());
+  if (v.isDevice()) return hk.wrapDevice.Call({Napi::String::New(env, v.toDevice().str())});
+  if (v.isList()) {
+    c10::TypePtr elem = type && type->kind() == c10::TypeKind::ListType ? type->castRaw<c10::ListType>()->getElementType() : nullptr;
+    auto list = v.toListRef();
+    auto arr = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, FromIValue(env, list[i], elem));
+    return arr;
+  }
+  if (v.isTuple()) {
+    const auto& tuple = v.toTupleRef();
+    c10::TupleTypePtr tt = type && type->kind() == c10::TypeKind::TupleType ? type->cast<c10::TupleType>() : tuple.type();
+    const auto& elems = tuple.elements();
+    auto arr = Napi::Array::New(env, elems.size());
+    const bool typed = tt && tt->elements().size() == elems.size();
+    for (size_t i = 0; i < elems.size(); ++i) arr.Set(i, FromIValue(env, elems[i], typed ? tt->elements()[i] : nullptr));
+    // A named tuple is an array whose elements also have names, as the generated ops return them.
+    if (typed && tt->schema()) {
+      const auto names = tt->names();
+      for (size_t i = 0; names && i < names->size(); ++i)
+        arr.DefineProperty(Napi::PropertyDescriptor::Value(std::string((*names)[i]), arr.Get(i), napi_default));
+    }
+    return arr;
+  }
+  if (v.isGenericDict()) {
+    c10::TypePtr keyType, valueType;
+    if (type && type->kind() == c10::TypeKind::DictType) {
+      keyType = type->castRaw<c10::DictType>()->getKeyType();
+      valueType = type->castRaw<c10::DictType>()->getValueType();
+    }
+    Napi::Object map = hk.newMap.Call({}).As<Napi::Object>();
+    Napi::Function set = map.Get("set").As<Napi::Function>();
+    for (const auto& e : v.toGenericDict()) set.Call(map, {FromIValue(env, e.key(), keyType), FromIValue(env, e.value(), valueType)});
+    return map;
+  }
+  if (v.isModule()) return hk.wrapModule.Call({WrapModuleHandle(env, Module(v.toObject()))});
+  throw Napi::TypeError::New(env, "torch.jit: cannot return a value of type " + v.type()->repr_str() + " to JavaScript");
+}
+
+// ---- binding a method's arguments (torch/csrc/jit/python/pybind_utils.h createStackForSchema) ----
+
+static std::string SnakeCase(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+static c10::IValue ArgumentToIValue(Napi::Env env, const c10::FunctionSchema& schema, size_t position, const Napi::Value& v) {
+  const c10::Argument& arg = schema.arguments().at(position);
+  try {
+    return ToIValue(env, v, arg.real_type());
+  } catch (const Mismatch&) {
+    std::string repr = Hooks(env).repr.Call({v}).ToString().Utf8Value();
+    throw Napi::Error::New(env, schema.formatTypeMismatchMsg(arg, FriendlyTypeName(env, v), position, repr));
+  }
+}
+
+// The stack for `schema` (self first) from JS arguments: positional ones, then a trailing plain
+// object of keyword arguments (camelCase or the schema's own names) unless the parameter at its
+// position takes a dict.
+static torch::jit::Stack BindArguments(Napi::Env env, const c10::FunctionSchema& schema, const c10::IValue& self, const Napi::Array& jsArgs) {
+  const auto& params = schema.arguments();
+  uint32_t n = jsArgs.Length();
+  Napi::Object kwargs;
+  bool hasKwargs = false;
+  if (n > 0) {
+    Napi::Value last = jsArgs.Get(n - 1);
+    if (IsPlainObject(env, last)) {
+      size_t at = n;  // the position the object would take (self is position 0)
+      bool takesDict = false;
+      if (at < params.size()) {
+        c10::TypePtr t = params[at].real_type();
+        if (t->kind() == c10::TypeKind::OptionalType) t = t->castRaw<c10::OptionalType>()->getElementType();
+        takesDict = t->kind() == c10::TypeKind::DictType;
+      }
+      if (!takesDict) {
+        kwargs = last.As<Napi::Object>();
+        hasKwargs = true;
+        --n;
+      }
+    }
+  }
+  std::vector<std::string> kwNames;
+  if (hasKwargs) {
+    Napi::Array keys = kwargs.GetPropertyNames();
+    for (uint32_t i = 0; i < keys.Length(); ++i) kwNames.push_back(keys.Get(i).ToString().Utf8Value());
+  }
+  size_t all = 1 + n + kwNames.size();
+  if (all > params.size()) {
+    std::ostringstream msg;
+    msg << schema.name() << "() expected at most " << params.size() << " argument(s) but received " << all
+        << " argument(s). Declaration: " << schema;
+    throw Napi::TypeError::New(env, msg.str());
+  }
+  torch::jit::Stack stack;
+  stack.reserve(params.size());
+  stack.push_back(self);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (params[stack.size()].kwarg_only()) {
+      std::ostringstream msg;
+      msg << schema.name() << "() takes " << stack.size() << " positional argument(s) but " << 1 + n
+          << " was/were given.  Declaration: " << schema;
+      throw Napi::TypeError::New(env, msg.str());
+    }
+    stack.push_back(ArgumentToIValue(env, schema, stack.size(), jsArgs.Get(i)));
+  }
+  size_t consumed = 0;
+  for (size_t i = stack.size(); i < params.size(); ++i) {
+    const c10::Argument& arg = params[i];
+    const std::string* found = nullptr;
+    for (const std::string& k : kwNames)
+      if (k == arg.name() || SnakeCase(k) == arg.name()) found = &k;
+    if (found != nullptr) {
+      stack.push_back(ArgumentToIValue(env, schema, i, kwargs.Get(*found)));
+      ++consumed;
+    } else if (arg.default_value()) {
+      stack.push_back(*arg.default_value());
+    } else {
+      std::ostringstream msg;
+      msg << schema.name() << "() is missing value for argument '" << arg.name() << "'. Declaration: " << schema;
+      throw Napi::TypeError::New(env, msg.str());
+    }
+  }
+  if (consumed != kwNames.size()) {
+    std::vector<std::string> snake;
+    for (const std::string& k : kwNames) {
+      std::string s = SnakeCase(k);
+      bool known = false;
+      for (const c10::Argument& a : params) known = known || a.name() == k || a.name() == s;
+      snake.push_back(known ? s : k);
+    }
+    throw Napi::TypeError::New(env, schema.findErrorInKwargs(snake));
+  }
+  return stack;
+}
+
+struct PreparedCall {
+  torch::jit::Method method;
+  torch::jit::Stack stack;  // without self: Method::run puts the owner first
+  c10::TypePtr returnType;
+};
+
+static PreparedCall Prepare(Napi::Env env, const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(env, info[0]);
+  std::string name = StringArg(env, info[1], "method name");
+  if (!info[2].IsArray()) throw Napi::TypeError::New(env, "arguments must be an array");
+  std::optional<torch::jit::Method> method = m.find_method(name);
+  if (!method) {
+    // Python's AttributeError for a missing attribute of a RecursiveScriptModule.
+    throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+  }
+  const c10::FunctionSchema& schema = method->function().getSchema();
+  torch::jit::Stack stack = BindArguments(env, schema, m._ivalue(), info[2].As<Napi::Array>());
+  stack.erase(stack.begin());
+  c10::TypePtr ret = schema.returns().size() == 1 ? schema.returns()[0].type() : nullptr;
+  return PreparedCall{std::move(*method), std::move(stack), std::move(ret)};
+}
+
+// Runs off the JS thread: converts libtorch's and the interpreter's exceptions to a message and
+// the JS error class they become (Guarded's mapping).
+struct Failure {
+  enum Kind { None, Error, TypeError, RangeError } kind = None;
+  std::string message;
+
+  template <typename F>
+  void Run(F&& body) {
+    try {
+      body();
+    } catch (const c10::IndexError& e) {
+      Set(RangeError, PythonMessage(e.what_without_backtrace()));
+    } catch (const c10::ValueError& e) {
+      Set(RangeError, PythonMessage(e.what_without_backtrace()));
+    } catch (const c10::TypeError& e) {
+      Set(TypeError, PythonMessage(e.what_without_backtrace()));
+    } catch (const c10::Error& e) {
+      Set(Error, PythonMessage(e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+      Set(Error, e.what());
+    }
+  }
+  void Set(Kind k, std::string msg) {
+    kind = k;
+    message = std::move(msg);
+  }
+  Napi::Value ToJs(Napi::Env env) const {
+    switch (kind) {
+      case TypeError: return Napi::TypeError::New(env, message).Value();
+      case RangeError: return Napi::RangeError::New(env, message).Value();
+      default: return Napi::Error::New(env, message).Value();
+    }
+  }
+};
+
+// The work of a promise-returning call: Execute on a pool thread under the caller's thread-local
+// state (grad mode, inference mode, autocast...), with the inputs owned by the worker until it ends.
+class JitWorker : public Napi::AsyncWorker {
+ public:
+  JitWorker(Napi::Env env, std::function<void()> work, std::function<Napi::Value(Napi::Env)> done)
+      : Napi::AsyncWorker(env, "torchnode.jit"), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)),
+        done_(std::move(done)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    at::ThreadLocalStateGuard tls(tls_);
+    c10::WarningUtils::WarningHandlerGuard warningsHere(&warnings_);
+    failure_.Run(work_);
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    EmitWarnings(env);
+    if (failure_.kind != Failure::None) {
+      deferred_.Reject(failure_.ToJs(env));
+      return;
+    }
+    try {
+      deferred_.Resolve(done_(env));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  void EmitWarnings(Napi::Env env) {
+    if (warnings_.pending.empty()) return;
+    EnvState& st = State(env);
+    st.warnings.pending.insert(st.warnings.pending.end(), warnings_.pending.begin(), warnings_.pending.end());
+    FlushWarnings(env);
+  }
+
+  Napi::Promise::Deferred deferred_;
+  std::function<void()> work_;
+  std::function<Napi::Value(Napi::Env)> done_;
+  at::ThreadLocalState tls_;  // captured here, on the caller's thread
+  WarningCollector warnings_;
+  Failure failure_;
+};
+
+// ---- exports -----------------------------------------------------------------------------------
+
+// jitInit({Tensor, DType, Device, Generator, ScriptModule, PyFloat, wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap})
+static Napi::Value JitInit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "jitInit(hooks) expects an object");
+  Napi::Object o = info[0].As<Napi::Object>();
+  auto fn = [&](const char* key) {
+    Napi::Value v = o.Get(key);
+    if (!v.IsFunction()) throw Napi::TypeError::New(env, std::string("jitInit(): '") + key + "' must be a function");
+    return Napi::Persistent(v.As<Napi::Function>());
+  };
+  auto hk = std::make_unique<JitHooks>();
+  hk->Tensor = fn("Tensor");
+  hk->DType = fn("DType");
+  hk->Device = fn("Device");
+  hk->Generator = fn("Generator");
+  hk->ScriptModule = fn("ScriptModule");
+  hk->PyFloat = fn("PyFloat");
+  hk->wrapTensor = fn("wrapTensor");
+  hk->wrapDtype = fn("wrapDtype");
+  hk->wrapDevice = fn("wrapDevice");
+  hk->wrapModule = fn("wrapModule");
+  hk->repr = fn("repr");
+  hk->isOptions = fn("isOptions");
+  hk->isMap = fn("isMap");
+  hk->newMap = fn("newMap");
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> lock(hooksMutex);
+    first = hooksByEnv.find(env) == hooksByEnv.end();
+    hooksByEnv[env] = std::move(hk);
+  }
+  if (first) {
+    napi_add_env_cleanup_hook(
+        env,
+        [](void* arg) {
+          std::lock_guard<std::mutex> lock(hooksMutex);
+          hooksByEnv.erase(static_cast<napi_env>(arg));
+        },
+        env);
+  }
+  return env.Undefined();
+}
+
+// jitLoad(path | Uint8Array, mapLocation | null) -> handle
+static Napi::Value JitLoad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
+  if (info[0].IsTypedArray()) {
+    auto bytes = info[0].As<Napi::Uint8Array>();
+    std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
+    return WrapModuleHandle(env, torch::jit::load(in, device));
+  }
+  return WrapModuleHandle(env, torch::jit::load(StringArg(env, info[0], "path"), device));
+}
+
+// jitLoadAsync(path, mapLocation | null) -> Promise<handle>
+static Napi::Value JitLoadAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
+  auto path = std::make_shared<std::string>(StringArg(env, info[0], "path"));
+  auto loaded = std::make_shared<Module>();
+  auto* w = new JitWorker(
+      env, [path, device, loaded]() { *loaded = torch::jit::load(*path, device); },
+      [loaded](Napi::Env e) { return WrapModuleHandle(e, std::move(*loaded)); });
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+// jitRun(handle, name, args[]) -> the method's result
+static Napi::Value JitRun(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  PreparedCall call = Prepare(env, info);
+  try {
+    call.method.run(call.stack);
+  } catch (...) {
+    State(env).warnings.pending.clear();
+    throw;
+  }
+  if (!State(env).warnings.pending.empty()) FlushWarnings(env);
+  return FromIValue(env, call.stack.back(), call.returnType);
+}
+
+// jitRunAsync(handle, name, args[]) -> Promise of the method's result, computed on a pool thread.
+static Napi::Value JitRunAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto call = std::make_shared<PreparedCall>(Prepare(env, info));
+  auto* w = new JitWorker(
+      env, [call]() { call->method.run(call->stack); },
+      [call](Napi::Env e) { return FromIValue(e, call->stack.back(), call->returnType); });
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+static Napi::Value JitHasMethod(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  return Napi::Boolean::New(info.Env(), m.find_method(StringArg(info.Env(), info[1], "name")).has_value());
+}
+
+static Napi::Value JitHasAttr(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  return Napi::Boolean::New(info.Env(), m.hasattr(StringArg(info.Env(), info[1], "name")));
+}
+
+// jitMethodNames(handle) -> the names of the module's methods
+static Napi::Value JitMethodNames(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  auto methods = m.get_methods();
+  auto arr = Napi::Array::New(info.Env());
+  uint32_t i = 0;
+  for (const auto& method : methods) arr.Set(i++, Napi::String::New(info.Env(), method.name()));
+  return arr;
+}
+
+// jitTypeName(handle) -> the class name TorchScript gave the module (Python's original_name)
+static Napi::Value JitTypeName(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  return Napi::String::New(info.Env(), m.type()->name()->name());
+}
+
+// jitTensors(handle, buffers: boolean) -> [name, tensor handle, identity][] of the module's own
+// parameters (or buffers); the identity (the TensorImpl's address) lets lib/ return one object per tensor.
+static Napi::Value JitTensors(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  bool buffers = info[1].ToBoolean().Value();
+  auto arr = Napi::Array::New(env);
+  uint32_t i = 0;
+  auto add = [&](const std::string& name, const at::Tensor& t) {
+    auto row = Napi::Array::New(env, 3);
+    row.Set(0u, Napi::String::New(env, name));
+    row.Set(1u, Wrap(env, t));
+    row.Set(2u, Napi::String::New(env, std::to_string(reinterpret_cast<uintptr_t>(t.unsafeGetTensorImpl()))));
+    arr.Set(i++, row);
+  };
+  if (buffers) {
+    for (const auto& b : m.named_buffers(/*recurse=*/false)) add(b.name, b.value);
+  } else {
+    for (const auto& p : m.named_parameters(/*recurse=*/false)) add(p.name, p.value);
+  }
+  return arr;
+}
+
+// jitChildren(handle) -> [name, handle][]
+static Napi::Value JitChildren(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  auto arr = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const auto& c : m.named_children()) {
+    auto row = Napi::Array::New(env, 2);
+    row.Set(0u, Napi::String::New(env, c.name));
+    row.Set(1u, WrapModuleHandle(env, c.value));
+    arr.Set(i++, row);
+  }
+  return arr;
+}
+
+// jitSame(a, b): whether two handles are the same module object
+static Napi::Value JitSame(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), UnwrapModule(info.Env(), info[0]) == UnwrapModule(info.Env(), info[1]));
+}
+
+static Napi::Value JitTrain(const Napi::CallbackInfo& info) {
+  UnwrapModule(info.Env(), info[0]).train(info[1].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
+static Napi::Value JitTraining(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  if (!m.hasattr("training")) return info.Env().Undefined();
+  return Napi::Boolean::New(info.Env(), m.is_training());
+}
+
+// jitTo(handle, device | null, dtype code | null, nonBlocking) as nn.Module._apply does it:
+// parameters keep their objects (set_data), buffers are replaced; dtype applies to floating
+// point and complex tensors only.
+static Napi::Value JitTo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& root = UnwrapModule(env, info[0]);
+  std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
+  std::optional<at::ScalarType> dtype;
+  if (info[2].IsNumber()) dtype = static_cast<at::ScalarType>(info[2].As<Napi::Number>().Int32Value());
+  bool nonBlocking = info[3].ToBoolean().Value();
+  auto convert = [&](const at::Tensor& t) {
+    bool floating = t.is_floating_point() || t.is_complex();
+    return t.to(device.value_or(t.device()), dtype && floating ? *dtype : t.scalar_type(), nonBlocking);
+  };
+  at::NoGradGuard noGrad;
+  for (Module m : root.modules()) {
+    for (const auto& p : m.named_parameters(false)) {
+      at::Tensor t = p.value;
+      t.set_data(convert(t));
+    }
+    for (const auto& b : m.named_buffers(false)) m.setattr(b.name, convert(b.value));
+  }
+  return env.Undefined();
+}
+
+// jitCode(handle, method) -> the method's TorchScript source (Python's ScriptMethod.code)
+static Napi::Value JitCode(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  torch::jit::Method method = m.get_method(StringArg(info.Env(), info[1], "method name"));
+  std::vector<c10::IValue> constants;
+  torch::jit::PrintDepsTable deps;
+  torch::jit::PythonPrint pp(constants, deps);
+  pp.printMethod(method.function());
+  return Napi::String::New(info.Env(), pp.str());
+}
+
+// jitGraph(handle, method) -> str(method.graph)
+static Napi::Value JitGraph(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  return Napi::String::New(info.Env(), m.get_method(StringArg(info.Env(), info[1], "method name")).graph()->toString());
+}
+
+// jitSave(handle) -> Uint8Array of the archive (lib/ writes it atomically)
+static Napi::Value JitSave(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  std::ostringstream out;
+  m.save(out);
+  std::string bytes = out.str();
+  return Napi::Buffer<char>::Copy(info.Env(), bytes.data(), bytes.size());
+}
+
+static std::vector<std::string> StringsArg(Napi::Env env, Napi::Value v) {
+  if (!v.IsArray()) throw Napi::TypeError::New(env, "expected an array of strings");
+  auto arr = v.As<Napi::Array>();
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(StringArg(env, arr.Get(i), "name"));
+  return out;
+}
+
+// jitFreeze(handle, preservedAttrs[], optimizeNumerics) -> handle of the frozen copy, optimised as
+// torch.jit.freeze does (run_frozen_optimizations on forward and the preserved methods).
+static Napi::Value JitFreeze(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  std::vector<std::string> preserved = StringsArg(env, info[1]);
+  bool optimizeNumerics = info[2].ToBoolean().Value();
+  Module out = torch::jit::freeze_module(m, preserved);
+  std::vector<std::string> methods;
+  if (out.find_method("forward")) methods.push_back("forward");
+  for (const std::string& name : preserved)
+    if (m.find_method(name)) methods.push_back(name);
+  for (const std::string& name : methods) {
+    std::shared_ptr<torch::jit::Graph> graph = out.get_method(name).graph();
+    torch::jit::OptimizeFrozenGraph(graph, optimizeNumerics);
+  }
+  return WrapModuleHandle(env, std::move(out));
+}
+
+// jitOptimizeForInference(handle, otherMethods[]): torch._C._jit_pass_optimize_for_inference
+static Napi::Value JitOptimizeForInference(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  torch::jit::optimize_for_inference(m, StringsArg(info.Env(), info[1]));
+  return info.Env().Undefined();
+}
+
+void InitJit(Napi::Env env, Napi::Object exports) {
+  TN_EXPORT(exports, "jitInit", JitInit);
+  TN_EXPORT(exports, "jitLoad", JitLoad);
+  TN_EXPORT(exports, "jitLoadAsync", JitLoadAsync);
+  TN_EXPORT(exports, "jitRun", JitRun);
+  TN_EXPORT(exports, "jitRunAsync", JitRunAsync);
+  TN_EXPORT(exports, "jitHasMethod", JitHasMethod);
+  TN_EXPORT(exports, "jitHasAttr", JitHasAttr);
+  TN_EXPORT(exports, "jitMethodNames", JitMethodNames);
+  TN_EXPORT(exports, "jitTypeName", JitTypeName);
+  TN_EXPORT(exports, "jitTensors", JitTensors);
+  TN_EXPORT(exports, "jitChildren", JitChildren);
+  TN_EXPORT(exports, "jitSame", JitSame);
+  TN_EXPORT(exports, "jitTrain", JitTrain);
+  TN_EXPORT(exports, "jitTraining", JitTraining);
+  TN_EXPORT(exports, "jitTo", JitTo);
+  TN_EXPORT(exports, "jitCode", JitCode);
+  TN_EXPORT(exports, "jitGraph", JitGraph);
+  TN_EXPORT(exports, "jitSave", JitSave);
+  TN_EXPORT(exports, "jitFreeze", JitFreeze);
+  TN_EXPORT(exports, "jitOptimizeForInference", JitOptimizeForInference);
+}
+
+}  // namespace torchnode
