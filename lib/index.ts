@@ -44,6 +44,7 @@ export const __libtorchVersion: string = native.torchVersion;
 export const __version__ = '0.1.0';
 export { save, load, saveSafetensors, loadSafetensors, Tuple, type LoadOptions, type MapLocation, type SafetensorsDict } from './serialization';
 export * as serialization from './serialization';
+export * as jit from './jit';
 export * as optim from './optim';
 export * as utils from './utils';
 export * as vision from './vision';
