@@ -247,6 +247,19 @@ describe('Optimizer', () => {
     },
   );
 
+  test.each((misc.get('mixed') as Dict[]).map((d) => [String(d.get('optimizer')), d] as const))(
+    'foreach over float32 and float64 parameters: %s splits the lists by dtype as PyTorch',
+    (_name, d) => {
+      const ps = (d.get('init') as Tensor[]).map((t) => t.clone().requiresGrad_());
+      const opt = new classes[d.get('optimizer') as string]!(ps, optionsOf(d.get('kwargs')));
+      for (const grads of d.get('grads') as Tensor[][]) {
+        ps.forEach((p, i) => (p.grad = grads[i]!.clone()));
+        opt.step();
+      }
+      expect([...diff(ps.map((p) => p.detach()), d.get('params'), TOL, 'params'), ...diff(opt.stateDict(), d.get('state_dict'), TOL, 'state_dict')]).toEqual([]);
+    },
+  );
+
   test('zeroGrad sets gradients to null by default, or zeroes them in place', () => {
     const w = torch.ones(3).requiresGrad_();
     const opt = new torch.optim.SGD([w], { lr: 0.1, foreach: true });
