@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
-import * as jit from '../lib/jit';
 import { expectError, fixture } from './helpers';
 
+const jit = torch.jit;
 const dir = path.join(__dirname, 'fixtures', 'generated', 'jit');
 const python = path.join(__dirname, '..', '.venv', 'bin', 'python');
 const script = path.join(__dirname, '..', 'scripts', 'fixtures', 'jit_models.py');
@@ -199,6 +199,15 @@ describe('a method of many argument types (scripted)', () => {
   });
 });
 
+test('torch.Generator and torch.device arguments', () => {
+  const m = jit.load(model('gen'));
+  const g = new torch.Generator().manualSeed(3);
+  const [first, second] = res('gen.out') as torch.Tensor[];
+  expect(torch.equal(m.forward(3, g, new torch.Device('cpu')), first!)).toBe(true);
+  expect(torch.equal(m.forward(4, g), second!)).toBe(true);
+  expect(torch.equal(m.forward(3, { g: new torch.Generator().manualSeed(3), device: 'cpu' }), first!)).toBe(true);
+});
+
 describe('errors inside the script', () => {
   const r = jit.load(model('raiser'));
 
@@ -224,6 +233,18 @@ describe('off the event loop', () => {
     expect(outs[0].requiresGrad).toBe(true);
     const [free] = await torch.noGrad(() => Promise.all([m.forwardAsync(inputs[0])]));
     expect(free.requiresGrad).toBe(false);
+  });
+
+  test('results of an async forward belong to the tidy scope that awaited them', async () => {
+    const m = jit.load(model('cnn_script'));
+    let inner: torch.Tensor | undefined;
+    const total = await torch.tidy(async () => {
+      inner = await m.forwardAsync(res('x'));
+      return inner!.sum();
+    });
+    expect(inner!.isDisposed).toBe(true);
+    expect(total.isDisposed).toBe(false);
+    expect(total.item()).toBeCloseTo((res('cnn_script.out') as torch.Tensor).sum().item() as number, 4);
   });
 
   test('loadAsync and load from bytes; bad files are Errors', async () => {
