@@ -23,6 +23,7 @@ export {
   EfficientNet_B4_Weights, EfficientNet_B5_Weights, EfficientNet_B6_Weights, EfficientNet_B7_Weights, EfficientNet_V2_S_Weights, EfficientNet_V2_M_Weights,
   EfficientNet_V2_L_Weights, type EfficientNetOptions,
 } from './efficientnet';
+export * from './regnet';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';
