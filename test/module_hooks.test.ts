@@ -162,6 +162,9 @@ const SCENARIOS: Record<string, () => Log> = {
     const inplace = new nn.ReLU(true);
     inplace.registerFullBackwardHook(() => undefined);
     log.push(err(() => inplace.call(x.mul(1))));
+    const hookedOut = new nn.Linear(2, 2);
+    hookedOut.registerFullBackwardPreHook(() => undefined);
+    log.push(err(() => hookedOut.call(x).add_(1).sum().backward()));
     return log;
   },
 

@@ -1071,6 +1071,28 @@ function spreadGrads(
   };
 }
 
+/** A tensor the identity node made, weakly held (the hooks must not keep it alive), with its version then. */
+interface Versioned {
+  tensor: WeakRef<Tensor>;
+  version: number;
+  index: number;
+}
+const versioned = (hooked: [Tensor, number][]): Versioned[] => hooked.map(([t, index]) => ({ tensor: new WeakRef(t), version: tensorVersion(t), index }));
+
+/** PyTorch's error for an in-place change of an output of its BackwardHookFunction (it would bypass the hooks). */
+function checkNotModified(tensors: readonly Versioned[]): void {
+  for (const { tensor, version, index } of tensors) {
+    const t = tensor.deref();
+    if (t === undefined || t.isDisposed || tensorVersion(t) === version) continue;
+    throw new Error(
+      `Output ${index} of BackwardHookFunction is a view and is being modified inplace. This view was created inside a custom Function ` +
+        '(or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward ' +
+        'associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning ' +
+        'the output of the custom Function.',
+    );
+  }
+}
+
 /**
  * torch/utils/hooks.py's BackwardHook: per call of a module with full backward (pre-)hooks, the
  * identity nodes on its inputs and outputs, and the user hooks called once both the output and
@@ -1082,8 +1104,9 @@ class BackwardHookState {
   private outputTensorsIndex: number[] | null = null;
   private nInputs = -1;
   private inputTensorsIndex: number[] | null = null;
-  /** The inputs as forward received them, with their versions then (forward must not modify them in place). */
-  private hooked: { tensor: WeakRef<Tensor>; version: number; index: number }[] = [];
+  /** The identity node's outputs on the inputs and on the outputs, with their versions then (nothing may modify them in place). */
+  private hookedInputs: Versioned[] = [];
+  private hookedOutputs: Versioned[] = [];
 
   constructor(
     private readonly module: Module,
@@ -1151,28 +1174,21 @@ class BackwardHookState {
     });
     this.nInputs = args.length;
     this.inputTensorsIndex = inputIdx;
-    this.hooked = hooked.map(([t, index]) => ({ tensor: new WeakRef(t), version: tensorVersion(t), index }));
+    this.hookedInputs = versioned(hooked);
     return res;
   }
 
-  /** PyTorch refuses in-place changes of the identity node's outputs (they would bypass the hook). */
+  /** PyTorch refuses an in-place change of what forward received (at the change; here once forward returns). */
   checkInputsNotModified(): void {
-    for (const { tensor, version, index } of this.hooked) {
-      const t = tensor.deref();
-      if (t === undefined || t.isDisposed || tensorVersion(t) === version) continue;
-      throw new Error(
-        `Output ${index} of BackwardHookFunction is a view and is being modified inplace. This view was created inside a custom Function ` +
-          '(or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward ' +
-          'associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning ' +
-          'the output of the custom Function.',
-      );
-    }
+    checkNotModified(this.hookedInputs);
   }
 
   setupOutputHook(result: unknown): unknown {
     const isTuple = Array.isArray(result);
     const args = isTuple ? (result as unknown[]) : [result];
-    const [res, outputIdx] = this.applyOnTensors(args, (grads) => {
+    const [res, outputIdx, hooked] = this.applyOnTensors(args, (grads) => {
+      // PyTorch refuses an in-place change of the module's output at the change; here at backward.
+      checkNotModified(this.hookedOutputs);
       this.gradOutputs = this.packWithNone(this.outputTensorsIndex!, grads, this.nOutputs);
       const expectedLen = this.gradOutputs.length;
       for (const preHook of this.userPreHooks) {
@@ -1203,6 +1219,7 @@ class BackwardHookState {
     });
     this.nOutputs = args.length;
     this.outputTensorsIndex = outputIdx;
+    this.hookedOutputs = versioned(hooked);
     return isTuple ? res : res[0];
   }
 }
