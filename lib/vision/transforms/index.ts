@@ -1,2 +1,24 @@
-// torchvision.transforms: the presets classification weights use, on tensors.
+// torchvision.transforms: the presets classification weights use, on tensors, and transforms.v2.
+// The classes under torchvision.transforms (v1) are v2's classes here: on tensors torchvision gives
+// both the same results and the same random draws.
 export { ImageClassification, InterpolationMode, resize, centerCrop, convertImageDtype, normalize, type ImageClassificationOptions } from './_presets';
+export * as v2 from './v2';
+export {
+  Transform,
+  Compose,
+  Resize,
+  CenterCrop,
+  RandomResizedCrop,
+  RandomCrop,
+  RandomHorizontalFlip,
+  RandomVerticalFlip,
+  ColorJitter,
+  Normalize,
+  ConvertImageDtype,
+  Pad,
+  RandomRotation,
+  GaussianBlur,
+  Grayscale,
+  RandAugment,
+  TrivialAugmentWide,
+} from './v2';

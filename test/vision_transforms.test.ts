@@ -1,0 +1,199 @@
+// torch.vision.transforms.v2 against torchvision (scripts/fixtures/vision_transforms.py): every case
+// runs after the same torch.manualSeed as in Python and must give torchvision's output (exactly for
+// integer images, within float tolerance otherwise) and leave the generator where torchvision left it.
+import * as path from 'path';
+import * as torch from '../lib';
+import { fixture } from './helpers';
+
+const { v2 } = torch.vision.transforms;
+const F = v2.functional;
+const IM = v2.InterpolationMode;
+type Fn = (x: torch.Tensor) => torch.Tensor;
+
+const saved = torch.load(path.join(__dirname, 'fixtures', 'generated', 'vision_transforms.pth')) as Map<string, torch.Tensor>;
+const meta = fixture<{ cases: Record<string, [string, number]>; reprs: Record<string, string>; cpu_capability: string }>('vision_transforms.json');
+
+const call = (t: torch.nn.Module): Fn => (x) => t.call(x) as torch.Tensor;
+
+const CASES: Record<string, Fn> = {
+  resize_bilinear_u8: (x) => F.resize(x, [12]),
+  resize_bilinear_hw_u8: (x) => F.resize(x, [12, 40]),
+  resize_bilinear_noaa_f32: (x) => F.resize(x, [11, 17], IM.BILINEAR, null, false),
+  resize_bilinear_f32: (x) => F.resize(x, [11, 17]),
+  resize_bicubic_u8: (x) => F.resize(x, [15, 10], IM.BICUBIC),
+  resize_bicubic_f32: (x) => F.resize(x, [40, 50], IM.BICUBIC),
+  resize_nearest_u8: (x) => F.resize(x, [30, 40], IM.NEAREST),
+  resize_nearest_exact_u8: (x) => F.resize(x, [10, 13], IM.NEAREST_EXACT),
+  resize_max_size_u8: (x) => F.resize(x, [20], IM.BILINEAR, 24),
+  resize_batch: (x) => F.resize(x, [9, 7]),
+  center_crop: (x) => F.centerCrop(x, [10, 12]),
+  center_crop_pad: (x) => F.centerCrop(x, [30, 40]),
+  crop_outside: (x) => F.crop(x, -3, 20, 10, 15),
+  resized_crop: (x) => F.resizedCrop(x, 2, 3, 15, 20, [8, 9]),
+  hflip: F.horizontalFlip,
+  vflip: F.verticalFlip,
+  pad_constant: (x) => F.pad(x, [1, 2, 3, 4], 3),
+  pad_vector_fill: (x) => F.pad(x, [2, 1], [10, 20, 30]),
+  pad_edge: (x) => F.pad(x, [3], null, 'edge'),
+  pad_reflect: (x) => F.pad(x, [2, 3, 1, 4], null, 'reflect'),
+  pad_symmetric: (x) => F.pad(x, [4, 2], null, 'symmetric'),
+  pad_symmetric_batch: (x) => F.pad(x, [1, 2, 3, 4], null, 'symmetric'),
+  rotate_nearest: (x) => F.rotate(x, 30.0),
+  rotate_bilinear_expand: (x) => F.rotate(x, 45.0, IM.BILINEAR, true),
+  rotate_fill: (x) => F.rotate(x, -20.0, IM.NEAREST, false, null, [10, 20, 30]),
+  rotate_center_f32: (x) => F.rotate(x, 75.0, IM.BILINEAR, false, [5, 8], 0.5),
+  rotate_90_nonsquare: (x) => F.rotate(x, 90.0),
+  rotate_90_square: (x) => F.rotate(x, 90.0),
+  rotate_180: (x) => F.rotate(x, 180.0),
+  rotate_270_expand: (x) => F.rotate(x, 270.0, IM.NEAREST, true),
+  affine: (x) => F.affine(x, 15.0, [2, -3], 1.2, [10.0, 5.0]),
+  affine_bilinear_f32: (x) => F.affine(x, -10.0, [1, 1], 0.8, [0.0, 0.0], IM.BILINEAR, [0.1, 0.2, 0.3], [4, 6]),
+  grayscale1: (x) => F.rgbToGrayscale(x),
+  grayscale3_f32: (x) => F.rgbToGrayscale(x, 3),
+  gray_to_rgb: F.grayscaleToRgb,
+  brightness_u8: (x) => F.adjustBrightness(x, 1.5),
+  brightness_f32: (x) => F.adjustBrightness(x, 0.7),
+  contrast_u8: (x) => F.adjustContrast(x, 0.6),
+  contrast_gray: (x) => F.adjustContrast(x, 1.7),
+  contrast_f32: (x) => F.adjustContrast(x, 1.3),
+  saturation_u8: (x) => F.adjustSaturation(x, 1.3),
+  saturation_f32: (x) => F.adjustSaturation(x, 0.2),
+  hue_u8: (x) => F.adjustHue(x, 0.2),
+  hue_f32: (x) => F.adjustHue(x, -0.35),
+  hue_batch: (x) => F.adjustHue(x, 0.1),
+  sharpness_u8: (x) => F.adjustSharpness(x, 2.0),
+  sharpness_f32: (x) => F.adjustSharpness(x, 0.3),
+  gamma_u8: (x) => F.adjustGamma(x, 0.8),
+  gamma_f32: (x) => F.adjustGamma(x, 1.7, 0.9),
+  posterize_u8: (x) => F.posterize(x, 3),
+  posterize_f32: (x) => F.posterize(x, 2),
+  solarize_u8: (x) => F.solarize(x, 128),
+  solarize_f32: (x) => F.solarize(x, 0.4),
+  autocontrast_u8: F.autocontrast,
+  autocontrast_f32: F.autocontrast,
+  equalize_u8: F.equalize,
+  equalize_batch: F.equalize,
+  equalize_f32: F.equalize,
+  invert_u8: F.invert,
+  invert_f32: F.invert,
+  blur_u8: (x) => F.gaussianBlur(x, [5, 5], [1.2, 1.2]),
+  blur_f32: (x) => F.gaussianBlur(x, [3, 5]),
+  blur_batch: (x) => F.gaussianBlur(x, [3, 3], [0.7, 2.0]),
+  to_dtype_scale: (x) => F.toDtype(x, torch.float32, true),
+  to_dtype_f32_u8: (x) => F.toDtype(x, torch.uint8, true),
+  to_dtype_u8_i16: (x) => F.toDtype(x, torch.int16, true),
+  to_dtype_noscale: (x) => F.toDtype(x, torch.float64),
+  normalize: (x) => F.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+  Resize: call(new v2.Resize(16)),
+  Resize_max_size: call(new v2.Resize(12, { maxSize: 14, antialias: false })),
+  CenterCrop: call(new v2.CenterCrop(9)),
+  Pad: call(new v2.Pad([1, 2], { fill: 3, paddingMode: 'constant' })),
+  Normalize: call(new v2.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3])),
+  ToDtype: call(new v2.ToDtype(torch.float32, { scale: true })),
+  Grayscale: call(new v2.Grayscale(3)),
+  ToImage_ToPureTensor: call(new v2.Compose([new v2.ToImage(), new v2.ToPureTensor()])),
+};
+for (let seed = 0; seed < 4; seed++) {
+  CASES[`RandomHorizontalFlip_${seed}`] = call(new v2.RandomHorizontalFlip());
+  CASES[`RandomVerticalFlip_${seed}`] = call(new v2.RandomVerticalFlip(0.7));
+}
+for (let seed = 0; seed < 3; seed++) {
+  CASES[`RandomResizedCrop_${seed}`] = call(new v2.RandomResizedCrop(16));
+  CASES[`RandomResizedCrop_bicubic_${seed}`] = call(new v2.RandomResizedCrop([10, 14], { scale: [0.5, 1.0], ratio: [0.5, 2.0], interpolation: IM.BICUBIC }));
+  CASES[`RandomCrop_${seed}`] = call(new v2.RandomCrop(10, { padding: 2 }));
+  CASES[`RandomCrop_pad_if_needed_${seed}`] = call(new v2.RandomCrop([30, 20], { padIfNeeded: true, paddingMode: 'reflect' }));
+  CASES[`ColorJitter_${seed}`] = call(new v2.ColorJitter(0.4, 0.4, 0.4, 0.1));
+  CASES[`ColorJitter_f32_${seed}`] = call(new v2.ColorJitter({ brightness: [0.5, 1.5], hue: 0.3 }));
+  CASES[`RandomRotation_${seed}`] = call(new v2.RandomRotation(30));
+  CASES[`RandomRotation_bilinear_${seed}`] = call(new v2.RandomRotation([-50, 20], { interpolation: IM.BILINEAR, expand: true, fill: 7 }));
+  CASES[`GaussianBlur_${seed}`] = call(new v2.GaussianBlur(5));
+  CASES[`Compose_${seed}`] = call(
+    new v2.Compose([new v2.RandomResizedCrop(12), new v2.RandomHorizontalFlip(), new v2.ToDtype(torch.float32, { scale: true }), new v2.Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])]),
+  );
+}
+for (let seed = 0; seed < 40; seed++) {
+  CASES[`RandAugment_${seed}`] = call(new v2.RandAugment());
+  CASES[`TrivialAugmentWide_${seed}`] = call(new v2.TrivialAugmentWide());
+}
+for (let seed = 0; seed < 6; seed++) {
+  CASES[`RandAugment_custom_${seed}`] = call(new v2.RandAugment({ numOps: 3, magnitude: 15, interpolation: IM.BILINEAR, fill: [1, 2, 3] }));
+  CASES[`TrivialAugmentWide_f32_${seed}`] = call(new v2.TrivialAugmentWide({ numMagnitudeBins: 11 }));
+}
+
+function expectSame(actual: torch.Tensor, expected: torch.Tensor, name: string): void {
+  expect([name, actual.dtype.name, [...actual.shape]]).toEqual([name, expected.dtype.name, [...expected.shape]]);
+  if (expected.dtype.isFloatingPoint) {
+    const diff = actual.sub(expected).abs().max().item() as number;
+    if (!(diff <= 1e-5)) throw new Error(`${name}: max abs difference ${diff}`);
+  } else if (!torch.equal(actual, expected)) {
+    throw new Error(`${name}: ${actual.ne(expected).sum().item() as number} elements differ`);
+  }
+}
+
+describe('transforms.v2 against torchvision', () => {
+  test('every Python case has its TypeScript twin', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(meta.cases).sort());
+  });
+
+  test.each(Object.keys(meta.cases))('%s', (name) => {
+    const [input, seed] = meta.cases[name]!;
+    const fn = CASES[name]!;
+    torch.manualSeed(seed);
+    const out = fn(saved.get(`input/${input}`)!.clone());
+    expectSame(out, saved.get(name)!, name);
+    expect(torch.rand(1).item()).toBe(saved.get(`${name}/after`)!.item());
+  });
+
+  test('reprs are torchvision\'s', () => {
+    const mine: Record<string, torch.nn.Module> = {
+      'Resize(32)': new v2.Resize(32),
+      'Resize(bicubic)': new v2.Resize([20, 30], { interpolation: IM.BICUBIC, antialias: false }),
+      'CenterCrop(10)': new v2.CenterCrop(10),
+      'RandomResizedCrop(16)': new v2.RandomResizedCrop(16),
+      'RandomCrop(8, padding=2)': new v2.RandomCrop(8, { padding: 2 }),
+      'RandomHorizontalFlip()': new v2.RandomHorizontalFlip(),
+      'RandomVerticalFlip(0.3)': new v2.RandomVerticalFlip(0.3),
+      'ColorJitter(0.4, 0.4, 0.4, 0.1)': new v2.ColorJitter(0.4, 0.4, 0.4, 0.1),
+      'ColorJitter(brightness=0.2)': new v2.ColorJitter({ brightness: 0.2 }),
+      Normalize: new v2.Normalize([0.5, 0.5, 0.5], [0.2, 0.2, 0.2]),
+      ToDtype: new v2.ToDtype(torch.float32, { scale: true }),
+      Pad: new v2.Pad([1, 2], { fill: 3, paddingMode: 'edge' }),
+      'RandomRotation(30)': new v2.RandomRotation(30),
+      'RandomRotation(center)': new v2.RandomRotation([-10, 20], { center: [3, 4], expand: true }),
+      'GaussianBlur(3)': new v2.GaussianBlur(3),
+      'GaussianBlur(5, (0.5, 1.5))': new v2.GaussianBlur(5, [0.5, 1.5]),
+      'Grayscale(3)': new v2.Grayscale(3),
+      'RandAugment()': new v2.RandAugment(),
+      'RandAugment(fill)': new v2.RandAugment({ fill: [1, 2, 3] }),
+      'TrivialAugmentWide()': new v2.TrivialAugmentWide(),
+      'ToImage()': new v2.ToImage(),
+      'ToPureTensor()': new v2.ToPureTensor(),
+      Compose: new v2.Compose([new v2.Resize(8), new v2.CenterCrop(4)]),
+    };
+    expect(Object.fromEntries(Object.entries(mine).map(([k, m]) => [k, m.toString()]))).toEqual(meta.reprs);
+  });
+});
+
+describe('errors are torchvision\'s', () => {
+  const img = torch.zeros(3, 8, 8, { dtype: torch.uint8 });
+  test.each<[string, () => unknown, string]>([
+    ['normalize of an integer image', () => F.normalize(img, [0.5], [0.5]), 'Input tensor should be a float tensor. Got torch.uint8.'],
+    ['normalize with std 0', () => F.normalize(img.float(), [0.5], [0]), 'std evaluated to zero, leading to division by zero.'],
+    ['pad mode', () => F.pad(img, 1, 0, 'wrap'), "`padding_mode` should be either `'constant'`, `'edge'`, `'reflect'` or `'symmetric'`, but got `'wrap'`."],
+    ['vector fill with edge', () => F.pad(img, 1, [1, 2, 3], 'edge'), "Padding mode 'edge' is not supported if fill is not scalar"],
+    ['rotate fill', () => F.rotate(img, 10, IM.NEAREST, false, null, [1, 2]), "The number of elements in 'fill' cannot broadcast to match the number of channels of the image (2 != 3)"],
+    ['bicubic rotate', () => F.rotate(img, 10, IM.BICUBIC), "Interpolation mode 'bicubic' is unsupported with Tensor input"],
+    ['blur kernel', () => F.gaussianBlur(img, 4), 'kernel_size should have odd and positive integers. Got [4, 4]'],
+    ['hue range', () => F.adjustHue(img, 0.7), 'hue_factor (0.7) is not in [-0.5, 0.5].'],
+    ['brightness', () => F.adjustBrightness(img, -1), 'brightness_factor (-1) is not non-negative.'],
+    ['max_size', () => F.resize(img, [4], IM.BILINEAR, 3), 'max_size = 3 must be strictly greater than the requested size for the smaller edge size = [4]'],
+    ['lanczos without antialias', () => F.resize(img, [4], IM.LANCZOS, null, false), 'InterpolationMode.LANCZOS requires antialias=True'],
+    ['unsafe to_dtype', () => F.toDtype(img.float(), torch.int32, true), 'The conversion from torch.float32 to torch.int32 cannot be performed safely.'],
+    ['crop too large', () => new v2.RandomCrop(10).call(img), 'Required crop size (10, 10) is larger than input image size (8, 8).'],
+    ['p', () => new v2.RandomHorizontalFlip(2), '`p` should be a floating point value in the interval [0.0, 1.0].'],
+    ['unknown keyword', () => new v2.Resize(3, { maxsize: 4 } as never), "__init__() got an unexpected keyword argument 'maxsize'"],
+  ])('%s', (_what, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
+
