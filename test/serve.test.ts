@@ -16,7 +16,7 @@ const slow = path.join(dir, 'slow.pt');
 
 type Top = { index: number; label?: string | null; probability: number };
 type Expected = { logits: number[][]; probs: number[][]; top_values: number[][]; top_indices: number[][] };
-const cases = fixture<{ input_shape: number[]; labels: string[]; inputs: number[][][][]; alone: Expected; batched: Expected }>('serve/cases.json');
+const cases = fixture<{ input_shape: number[]; labels: string[]; inputs: number[][][][]; alone: Expected; batched: Expected; wrong_channels_error: string }>('serve/cases.json');
 
 interface Runner {
   forwardAsync(batch: torch.Tensor): Promise<torch.Tensor>;
@@ -183,6 +183,15 @@ test('malformed requests get 4xx with a clear message; good ones still succeed',
   expect(metric(m, 'serve_requests_total{route="/predict",status="200"}')).toBe(bad.length);
 });
 
+test("a batch the model fails on gets 500 with PyTorch's message; the server goes on", async () => {
+  // Told that samples have 2 channels, the server passes them to a CNN that takes 3.
+  const [port] = await start({ inputShape: [2, 8, 8], maxDelayMs: 0 });
+  const r = await predict(port, { inputs: cases.inputs[0]!.slice(0, 2) });
+  expect(r.status).toBe(500);
+  expect(r.json.error).toContain(cases.wrong_channels_error);
+  expect((await request(port, 'GET', '/health')).status).toBe(200);
+});
+
 test('a full queue answers 503 at once; the queued requests are answered later', async () => {
   const g = gated(runner);
   const [port, app] = await start({ runner: g, maxBatch: 1, maxDelayMs: 0, maxQueue: 2 });
@@ -200,6 +209,24 @@ test('a full queue answers 503 at once; the queued requests are answered later',
     expect(r.status).toBe(200);
     expectPrediction(r.json, cases.alone, i);
   });
+});
+
+test('a request whose client goes away leaves the queue and never reaches the model', async () => {
+  const g = gated(runner);
+  const [port, app] = await start({ runner: g, maxBatch: 1, maxDelayMs: 0 });
+  const first = predict(port, { inputs: cases.inputs[0] });
+  await until(() => app.batcher.inflight === 1);
+  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', agent: false, headers: { 'content-type': 'application/json' } });
+  req.on('error', () => {});
+  req.end(JSON.stringify({ inputs: cases.inputs[1] }));
+  await until(() => app.batcher.queue.length === 1);
+  req.destroy();
+  await until(() => app.batcher.queue.length === 0);
+  g.open();
+  expect((await first).status).toBe(200);
+  const m = (await request(port, 'GET', '/metrics')).text;
+  expect(metric(m, 'serve_requests_total{route="/predict",status="499"}')).toBe(1);
+  expect(g.calls).toBe(1);
 });
 
 test('a request past its deadline gets 504, queued or running, and the server goes on', async () => {

@@ -206,6 +206,8 @@ function createServer({
     try {
       results = await batcher.submit(data, rows, { timeoutMs, signal: aborted.signal });
     } catch (e) {
+      // nginx's 499: nobody is left to answer; counted, not logged.
+      if (aborted.signal.aborted) throw new HttpError(499, 'the client closed the connection');
       if (e instanceof QueueFullError) throw new HttpError(503, e.message, { 'retry-after': '1' });
       if (e instanceof TimeoutError) throw new HttpError(504, e.message);
       throw e;
