@@ -24,6 +24,7 @@ export {
   EfficientNet_V2_L_Weights, type EfficientNetOptions,
 } from './efficientnet';
 export * from './regnet';
+export * from './convnext';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';

@@ -1,5 +1,5 @@
 // torchvision/ops/misc.py: the building blocks the models share (Conv2dNormActivation,
-// SqueezeExcitation).
+// SqueezeExcitation, Permute).
 import * as nn from '../../nn';
 import { isOptions } from '../../nn/modules_utils';
 import { pySignature } from '../../python_signature';
@@ -107,5 +107,21 @@ export class SqueezeExcitation extends nn.Module {
 
   override forward(input: Tensor): Tensor {
     return this._scale(input).mul(input);
+  }
+}
+
+/** Permutes the dimensions of its input (torch.permute with fixed `dims`). */
+export class Permute extends nn.Module {
+  static override pythonModule = 'torchvision.ops.misc';
+  static override listAttributes: readonly string[] = ['dims'];
+  declare dims: number[];
+
+  constructor(dims: readonly number[]) {
+    super();
+    this.dims = [...dims];
+  }
+
+  override forward(x: Tensor): Tensor {
+    return x.permute(this.dims);
   }
 }
