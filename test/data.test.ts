@@ -188,6 +188,13 @@ describe('datasets', () => {
     expect(t.length).toBe(D.tensor.length);
     expectError(() => new data.TensorDataset(torch.zeros(3), torch.zeros(4)), F.errors.tensor_dataset.message);
 
+    // a dataset (or sampler) built inside a scope keeps its tensors
+    const kept = torch.tidy(() => new data.TensorDataset(torch.arange(6).view(3, 2), torch.tensor([0.5, 1.5, 2.5])));
+    expect([0, 1, 2].map((i) => kept.get(i).map((x) => x.tolist()))).toEqual(D.tensor.items);
+    const w = torch.tidy(() => new data.WeightedRandomSampler(torch.tensor([0.9, 0.4, 0.05, 0.2, 0.3, 0.1], { dtype: torch.float64 }), 5, { replacement: false }));
+    torch.manualSeed(7);
+    expect([...w]).toEqual(F.weighted_no_replacement[0]);
+
     expect([...new data.ChainDataset([new Range(0, 3), new Range(5, 7)])]).toEqual(D.chain.items);
     expectError(() => new Range(0, 3).get(0), F.errors.dataset_getitem.message);
   });

@@ -1,15 +1,17 @@
 // torch/utils/data/dataloader.py. `for (const batch of loader)` iterates in this thread
 // (numWorkers 0); `for await (const batch of loader)` works for any numWorkers. Workers are
-// worker_threads: each rebuilds the dataset from what _transfer.ts sent it, seeds its default
-// generator with base_seed + id, and answers the batch indices it is given; indices go to the
-// workers round-robin and batches come back in order, as in PyTorch.
+// worker_threads, or child processes with multiprocessingContext 'spawn': each rebuilds the
+// dataset from what _transfer.ts sent it and answers the batch indices it is given; indices go to
+// the workers round-robin and batches come back in order, as in PyTorch. A process seeds its
+// default generator with base_seed + id as PyTorch's workers do; threads share libtorch's default
+// generator with the main thread, so they only report their seed (WorkerInfo.seed).
 import { fork, type ChildProcess } from 'child_process';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { pySignature } from '../../python_signature';
 import { defaultCollate, defaultConvert } from './collate';
-import { Dataset, IterableDataset, len } from './dataset';
+import { IterableDataset, len, type Dataset } from './dataset';
 import type { Generator } from '../../random';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, pyRepr } from './sampler';
 import { createFetcher, StopFetching } from './worker';

@@ -3,6 +3,7 @@
 // `getItems(indices)` (`__getitems__`, a whole batch at once); callers read `ds.get(i)` and
 // `ds.length`. An iterable-style dataset implements `[Symbol.iterator]()` (`__iter__`).
 import type { Generator } from '../../random';
+import { keep } from '../../memory';
 import { Tensor } from '../../tensor';
 import { randpermList } from './sampler';
 
@@ -60,7 +61,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     for (const t of tensors) if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset expects tensors, got ${t === null ? 'None' : typeof t}`);
     if (tensors.length === 0) throw new RangeError('tuple index out of range');
     if (tensors.some((t) => t.size(0) !== tensors[0]!.size(0))) throw new Error('Size mismatch between tensors');
-    this.tensors = tensors;
+    this.tensors = tensors.map(keep); // held for the dataset's life, whatever scope made them
   }
 
   override getItem(index: number): Tensor[] {

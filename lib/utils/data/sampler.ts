@@ -6,6 +6,7 @@ import { empty, multinomial, randint, randperm } from '../../generated/torch';
 import { int64, float64 } from '../../dtype';
 import { tensor } from '../../creation';
 import { Generator } from '../../random';
+import { keep } from '../../memory';
 import { Tensor } from '../../tensor';
 import { pySignature } from '../../python_signature';
 import { len } from './dataset';
@@ -155,7 +156,7 @@ export class WeightedRandomSampler extends Sampler<number> {
     if (typeof o.replacement !== 'boolean') throw new RangeError(`replacement should be a boolean value, but got replacement=${pyRepr(o.replacement)}`);
     const w = o.weights instanceof Tensor ? o.weights.to(float64) : tensor(o.weights as number[], { dtype: float64 });
     if (w.ndim !== 1) throw new RangeError(`weights should be a 1d sequence but given weights have shape (${[...w.shape].join(', ')})`);
-    this.weights = w;
+    this.weights = keep(w);
     this.numSamples = n;
     this.replacement = o.replacement;
     this.generator = o.generator;
