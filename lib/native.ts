@@ -149,6 +149,8 @@ export interface Native {
   jitSave(m: ScriptModuleHandle): Uint8Array;
   jitFreeze(m: ScriptModuleHandle, preservedAttrs: string[], optimizeNumerics: boolean): ScriptModuleHandle;
   jitOptimizeForInference(m: ScriptModuleHandle, otherMethods: string[]): void;
+  /** Drops the handle's module now; using the handle afterwards is an Error. */
+  jitDispose(m: ScriptModuleHandle): void;
 }
 
 // lib/ under ts-jest, dist/cjs/ once built: walk up to the folder holding package.json.

@@ -41,6 +41,7 @@ static JitHooks& Hooks(Napi::Env env) {
 
 struct ModuleHandle {
   Module module;
+  bool disposed = false;
 };
 
 static Napi::Value WrapModuleHandle(Napi::Env env, Module m) {
@@ -63,11 +64,17 @@ static bool IsModuleHandle(Napi::Env env, Napi::Value v) {
   return tagged;
 }
 
-static Module& UnwrapModule(Napi::Env env, Napi::Value v) {
+static ModuleHandle* HandleOfModule(Napi::Env env, Napi::Value v) {
   if (!IsModuleHandle(env, v)) throw Napi::TypeError::New(env, "expected a ScriptModule handle");
   void* data = nullptr;
   napi_get_value_external(env, v, &data);
-  return static_cast<ModuleHandle*>(data)->module;
+  return static_cast<ModuleHandle*>(data);
+}
+
+static Module& UnwrapModule(Napi::Env env, Napi::Value v) {
+  ModuleHandle* h = HandleOfModule(env, v);
+  if (h->disposed) throw Napi::Error::New(env, "ScriptModule has been disposed");
+  return h->module;
 }
 
 static std::string StringArg(Napi::Env env, Napi::Value v, const char* what) {
@@ -824,7 +831,19 @@ static Napi::Value JitOptimizeForInference(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// jitDispose(handle): drops this handle's reference to the module now (calls in flight keep
+// their own). Safe to call twice.
+static Napi::Value JitDispose(const Napi::CallbackInfo& info) {
+  ModuleHandle* h = HandleOfModule(info.Env(), info[0]);
+  if (!h->disposed) {
+    h->module = Module();
+    h->disposed = true;
+  }
+  return info.Env().Undefined();
+}
+
 void InitJit(Napi::Env env, Napi::Object exports) {
+  TN_EXPORT(exports, "jitDispose", JitDispose);
   TN_EXPORT(exports, "jitInit", JitInit);
   TN_EXPORT(exports, "jitLoad", JitLoad);
   TN_EXPORT(exports, "jitLoadAsync", JitLoadAsync);

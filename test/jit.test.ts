@@ -235,6 +235,18 @@ describe('off the event loop', () => {
     expect(free.requiresGrad).toBe(false);
   });
 
+  test('dispose frees the module\'s tensors; an async call in flight finishes', async () => {
+    const m = jit.load(model('cnn_script'));
+    const w = [...m.parameters()][0]!;
+    const pending = m.forwardAsync(res('x'));
+    m.dispose();
+    m.dispose();
+    expect(m.isDisposed).toBe(true);
+    expect(w.isDisposed).toBe(true);
+    expectError(() => m.forward(res('x')), 'ScriptModule has been disposed');
+    expectTensorClose(await pending, res('cnn_script.out'));
+  });
+
   test('results of an async forward belong to the tidy scope that awaited them', async () => {
     const m = jit.load(model('cnn_script'));
     let inner: torch.Tensor | undefined;

@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import { inspect } from 'util';
 import { Device, type DeviceLike } from '../device';
+import * as dtypes from '../dtype';
 import { DType, dtypeFromCode } from '../dtype';
 import { keep } from '../memory';
 import { native, type Handle, type ScriptModuleHandle } from '../native';
@@ -47,6 +48,7 @@ export class ScriptModule {
   // One JS Tensor per native tensor of the module tree (shared by the tree), kept: the module owns them.
   private readonly _tensors: Cache;
   private readonly _children = new Map<string, ScriptModule>();
+  private _disposed = false;
 
   /** @internal */
   constructor(handle: ScriptModuleHandle, cache: Cache = new Map()) {
@@ -235,6 +237,51 @@ export class ScriptModule {
     }
     native.jitTo(this._h, device === null ? null : String(new Device(device)), dtype === null ? null : dtype.code, nonBlocking);
     return this;
+  }
+
+  cpu(): this {
+    return this.to('cpu');
+  }
+  cuda(device?: number): this {
+    return this.to(device === undefined ? 'cuda' : `cuda:${device}`);
+  }
+  float(): this {
+    return this.to(dtypes.float32);
+  }
+  double(): this {
+    return this.to(dtypes.float64);
+  }
+  half(): this {
+    return this.to(dtypes.float16);
+  }
+  bfloat16(): this {
+    return this.to(dtypes.bfloat16);
+  }
+
+  /**
+   * Frees the tensors of this module tree now (parameters, buffers and their gradients, the
+   * objects this module returned for them) and drops its native module; using it afterwards is an
+   * Error. Calls in flight finish with their own references. Safe to call twice.
+   */
+  dispose(): void {
+    if (this._disposed) return;
+    const mods = [...this.modules()];
+    for (const [, t] of [...this.namedParameters(), ...this.namedBuffers()]) {
+      t.grad?.dispose();
+      t.dispose();
+    }
+    for (const m of mods) {
+      m._disposed = true;
+      native.jitDispose(m._h);
+    }
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** The TorchScript source of forward, as Python's `module.code` prints it. */
