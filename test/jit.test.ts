@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as torch from '../lib';
 import { expectError, fixture } from './helpers';
 
@@ -26,7 +27,7 @@ const meta = fixture<{
   multi: {
     code: string; graph: string; parameters: string[]; buffers: string[]; state_dict: string[];
     describe: [string, number, number[], boolean]; stats_count: number; stats_fields: string[];
-    cast_dtype: string; cast_device: string; maybe: [null, number]; scaled_code: string; errors: Record<string, Err>;
+    cast_dtype: string; cast_device: string; maybe: [null, number]; twice: Record<string, string[]>; scaled_code: string; errors: Record<string, Err>;
   };
   raiser: Record<string, Err>;
 }>('jit/meta.json');
@@ -158,6 +159,12 @@ describe('a method of many argument types (scripted)', () => {
     expect(device).toBeInstanceOf(torch.Device);
     expect(String(device)).toBe(meta.multi.cast_device);
     expect([m.runMethod('maybe'), m.runMethod('maybe', 4)]).toEqual(meta.multi.maybe);
+    // Ints beyond 2^53 cross as bigints both ways; exact ones come back as numbers.
+    for (const [n, expected] of Object.entries(meta.multi.twice)) {
+      const got = m.runMethod('twice', Number.isSafeInteger(Number(n)) ? Number(n) : BigInt(n)) as (number | bigint)[];
+      expect(got.map(String)).toEqual(expected);
+      got.forEach((v) => expect(typeof v).toBe(Number.isSafeInteger(Number(v)) ? 'number' : 'bigint'));
+    }
   });
 
   test('keyword arguments: camelCase or the schema\'s names, defaults filled in', () => {
@@ -275,6 +282,40 @@ describe('off the event loop', () => {
       fs.rmSync(garbage, { force: true });
     }
   });
+});
+
+// A worker thread loads the built package (dist/cjs, `npm run build:ts`) and runs a module sync
+// and async in its own Node environment, while the main thread keeps using its own.
+const WORKER = `
+const { parentPort, workerData } = require('worker_threads');
+const torch = require(workerData.dist);
+(async () => {
+  const m = await torch.jit.loadAsync(workerData.model);
+  const x = torch.tensor(workerData.x).reshape(workerData.shape);
+  const sync = m.forward(x).tolist();
+  const outs = await Promise.all([1, 2, 3, 4].map(() => m.forwardAsync(x)));
+  parentPort.postMessage({ sync, async: outs.map((o) => o.tolist()) });
+})().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
+`;
+
+test('worker_threads: each environment runs modules on its own', async () => {
+  const dist = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+  if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build:ts\` (npm test does)`);
+  const x = res('x') as torch.Tensor;
+  const run = () =>
+    new Promise<{ sync: unknown; async: unknown[]; error?: string }>((resolve, reject) => {
+      const w = new Worker(WORKER, { eval: true, workerData: { dist, model: model('cnn_script'), x: x.flatten().tolist(), shape: [...x.shape] } });
+      w.once('message', (r) => void w.terminate().then(() => resolve(r)));
+      w.once('error', reject);
+    });
+  const replies = await Promise.all([run(), run()]);
+  const expected = (res('cnn_script.out') as torch.Tensor).tolist() as number[][];
+  for (const r of replies) {
+    expect(r.error).toBeUndefined();
+    for (const out of [r.sync, ...r.async]) expectTensorClose(torch.tensor(out as number[][]), torch.tensor(expected), 1e-5, 1e-6);
+  }
+  // The workers' environments are gone; this one's converters still work.
+  expectTensorClose(await jit.load(model('cnn_script')).forwardAsync(x), res('cnn_script.out'));
 });
 
 test('jit.save here, torch.jit.load in Python: the same outputs and parameters', () => {
