@@ -145,6 +145,27 @@ test('concurrent requests are batched, and each gets its own answer', async () =
   expect(metric(m, 'serve_inflight_batches')).toBe(0);
 });
 
+test('a batch that does not fill leaves at its deadline', async () => {
+  const g = gated(runner);
+  const [port, app] = await start({ runner: g, maxBatch: 8, maxDelayMs: 20 });
+  // Only the deadline can send the lone first request; the next three wait for it, then go as one.
+  const first = predict(port, { inputs: cases.inputs[0] });
+  await until(() => app.batcher.inflight === 1);
+  const rest = [1, 2, 3].map((i) => predict(port, { inputs: cases.inputs[i] }));
+  await until(() => app.batcher.queue.length === 3);
+  g.open();
+  const answers = await Promise.all([first, ...rest]);
+  answers.forEach((r, i) => {
+    expect(r.status).toBe(200);
+    expectPrediction(r.json, cases.alone, i, 1e-4);
+  });
+  const m = (await request(port, 'GET', '/metrics')).text;
+  expect(metric(m, 'serve_batch_size_count')).toBe(2);
+  expect(metric(m, 'serve_batch_size_bucket{le="1"}')).toBe(1);
+  expect(metric(m, 'serve_batch_size_bucket{le="2"}')).toBe(1);
+  expect(metric(m, 'serve_batch_size_bucket{le="4"}')).toBe(2);
+});
+
 test('malformed requests get 4xx with a clear message; good ones still succeed', async () => {
   const [port] = await start({ maxBatch: 4, maxDelayMs: 0, maxBodyBytes: 64 * 1024 });
   const good = cases.inputs[0]!;
@@ -176,11 +197,30 @@ test('malformed requests get 4xx with a clear message; good ones still succeed',
     expect(ok.status).toBe(200);
     expectPrediction(ok.json, cases.alone, 0);
   }
+  // A chunked body (no content-length) is cut off once it passes the limit.
+  const chunked = await new Promise<Reply>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    const piece = JSON.stringify(good);
+    req.write(`{"inputs": [${piece}`);
+    for (let i = 0; i < 40; i++) req.write(`, ${piece}`);
+    req.end(']}');
+  });
+  expect([chunked.status, chunked.json.error]).toEqual([413, 'the body is over 65536 bytes']);
+  expect((await predict(port, { inputs: good })).status).toBe(200);
   expect((await request(port, 'GET', '/predict')).status).toBe(405);
   expect((await request(port, 'GET', '/nowhere')).json.error).toBe('no route /nowhere (routes: POST /predict, GET /health, GET /metrics)');
   const m = (await request(port, 'GET', '/metrics')).text;
   expect(metric(m, 'serve_requests_total{route="/predict",status="400"}')).toBe(12);
-  expect(metric(m, 'serve_requests_total{route="/predict",status="200"}')).toBe(bad.length);
+  expect(metric(m, 'serve_requests_total{route="/predict",status="413"}')).toBe(3);
+  expect(metric(m, 'serve_requests_total{route="/predict",status="200"}')).toBe(bad.length + 1);
 });
 
 test("a batch the model fails on gets 500 with PyTorch's message; the server goes on", async () => {
