@@ -8,7 +8,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as torch from '../lib';
 import { fixture } from './helpers';
-import { Failing, Info, Range, Seeds, Slow, StorageOf, failingInit, stackWithStorage, sumCollate } from './data/datasets';
+import { Exits, Failing, Info, Range, Seeds, Slow, StorageOf, failingInit, stackWithStorage, sumCollate } from './data/datasets';
 
 const data = torch.utils.data;
 const F = fixture<Record<string, any>>('data.json'); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -161,6 +161,12 @@ test('the workers of an iterator dropped unfinished end when it is collected', a
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect(pool.live).toBe(0);
+});
+
+test('a worker that dies ends the iteration with an error', async () => {
+  const it = new data.DataLoader(new Exits(), { numWorkers: 1 })[Symbol.asyncIterator]();
+  await expect(it.next()).rejects.toThrow(/^DataLoader worker \(thread \d+\) exited unexpectedly with exit code 3$/);
+  expect(await it.next()).toEqual({ done: true, value: undefined });
 });
 
 test('what cannot reach a worker is refused by name', () => {

@@ -113,3 +113,14 @@ export function stackWithStorage(batch: torch.Tensor[][]): [torch.Tensor, string
   return [out, torch.native.storageInfo(out._h)[0]];
 }
 stackWithStorage.workerModule = __filename;
+
+/** Its worker dies (exit code 3) at the first sample. */
+export class Exits extends Dataset<number> {
+  static override workerModule = __filename;
+  override get length(): number {
+    return 4;
+  }
+  override getItem(): number {
+    process.exit(3);
+  }
+}

@@ -251,6 +251,8 @@ const TS_BOOTSTRAP = "const { workerData } = require('worker_threads'); require(
 
 /** One worker, a thread or a process, behind one interface. */
 interface WorkerHandle {
+  /** How PyTorch's messages name it: 'thread 3', 'pid 1234'. */
+  readonly name: string;
   post(msg: ToWorker): void;
   ref(): void;
   unref(): void;
@@ -263,6 +265,7 @@ function startThread(config: WorkerConfig): WorkerHandle {
     ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, hook: TS_HOOK } })
     : new Worker(ENTRY, { workerData: config });
   return {
+    name: `thread ${w.threadId}`,
     post: (msg) => w.postMessage(msg),
     ref: () => w.ref(),
     unref: () => w.unref(),
@@ -279,6 +282,7 @@ function startProcess(config: WorkerConfig): WorkerHandle {
   child.send(config);
   const channel = (): { ref(): void; unref(): void } | undefined => child.channel ?? undefined;
   return {
+    name: `pid ${child.pid}`,
     post: (msg) => void child.send(msg),
     ref: () => {
       child.ref();
@@ -347,7 +351,7 @@ class WorkerPool {
       });
       w.on('exit', (code: number | null) => {
         if (--this.#live === 0) this.#allExited();
-        if (!this.#closed) this.#fatal ??= new Error(`DataLoader worker (thread ${i}) exited unexpectedly with exit code ${code}`);
+        if (!this.#closed) this.#fatal ??= new Error(`DataLoader worker (${w.name}) exited unexpectedly with exit code ${code}`);
         this.#wake?.();
       });
       this.workers.push(w);
