@@ -117,6 +117,10 @@ test("predictions are PyTorch's, one sample or a batch, nested or flat with a sh
     expect(r.status).toBe(200);
     expectPrediction(r.json, cases.alone, i);
   }
+  // Nothing a request made stays alive after its answer.
+  const live = torch.memory().liveTensors;
+  await Promise.all(cases.inputs.map((x) => predict(port, { inputs: x })));
+  expect(torch.memory().liveTensors).toBe(live);
   const flat = cases.inputs.flat(3);
   const r = await predict(port, { inputs: flat, shape: [cases.inputs.length, ...cases.input_shape], dtype: 'float32' });
   expect(r.status).toBe(200);

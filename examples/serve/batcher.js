@@ -13,8 +13,8 @@ class QueueFullError extends Error {
 }
 
 class TimeoutError extends Error {
-  constructor(ms) {
-    super(`no answer within ${ms} ms`);
+  constructor() {
+    super('the deadline passed');
     this.name = 'TimeoutError';
   }
 }
@@ -70,7 +70,7 @@ class Batcher {
       if (timeoutMs > 0) {
         job.timer = setTimeout(() => {
           this.remove(job);
-          job.reject(new TimeoutError(timeoutMs));
+          job.reject(new TimeoutError());
         }, timeoutMs);
       }
       signal?.addEventListener('abort', onAbort);
@@ -136,7 +136,7 @@ class Batcher {
     this.metrics?.batchSize.observe(rows);
     const started = performance.now();
     const torch = this.torch;
-    const input = torch.tensor(data).view([rows, ...this.inputShape]);
+    const input = torch.tidy(() => torch.tensor(data).view([rows, ...this.inputShape]));
     let pending;
     try {
       pending = Promise.resolve(this.runner.forwardAsync(input));

@@ -187,7 +187,7 @@ function createServer({
       req.on('error', reject);
     });
 
-  async function predict(req, res) {
+  async function predict(req, res, started) {
     const type = req.headers['content-type'];
     if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `expected content-type application/json, got ${type}`);
     const text = await readBody(req);
@@ -204,12 +204,14 @@ function createServer({
     });
     let results;
     try {
-      results = await batcher.submit(data, rows, { timeoutMs, signal: aborted.signal });
+      // The deadline counts from the request's arrival, reading and parsing included.
+      const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
+      results = await batcher.submit(data, rows, { timeoutMs: left, signal: aborted.signal });
     } catch (e) {
       // nginx's 499: nobody is left to answer; counted, not logged.
       if (aborted.signal.aborted) throw new HttpError(499, 'the client closed the connection');
       if (e instanceof QueueFullError) throw new HttpError(503, e.message, { 'retry-after': '1' });
-      if (e instanceof TimeoutError) throw new HttpError(504, e.message);
+      if (e instanceof TimeoutError) throw new HttpError(504, `no answer within ${timeoutMs} ms`);
       throw e;
     }
     const answer = { outputs: results.map((r) => r.outputs) };
@@ -238,7 +240,7 @@ function createServer({
       } else if (route === '/predict') {
         if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed on /predict`, { allow: 'POST' });
         if (draining) throw new HttpError(503, 'the server is shutting down');
-        const answer = await predict(req, res);
+        const answer = await predict(req, res, started);
         status = 200;
         send(req, res, 200, answer);
       } else {
