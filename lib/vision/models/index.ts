@@ -25,6 +25,7 @@ export {
 } from './efficientnet';
 export * from './regnet';
 export * from './convnext';
+export * from './vision_transformer';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';

@@ -1,5 +1,5 @@
 // torchvision/ops/misc.py: the building blocks the models share (Conv2dNormActivation,
-// SqueezeExcitation, Permute).
+// SqueezeExcitation, Permute, MLP).
 import * as nn from '../../nn';
 import { isOptions } from '../../nn/modules_utils';
 import { pySignature } from '../../python_signature';
@@ -123,5 +123,38 @@ export class Permute extends nn.Module {
 
   override forward(x: Tensor): Tensor {
     return x.permute(this.dims);
+  }
+}
+
+const MLP_INIT = pySignature('MLP.__init__', 'self, in_channels, hidden_channels, norm_layer=None, activation_layer=None, inplace=None, bias=True, dropout=0.0');
+
+export interface MLPOptions {
+  normLayer?: LayerFactory | null;
+  activationLayer?: ActivationFactory | null;
+  inplace?: boolean | null;
+  bias?: boolean;
+  dropout?: number;
+}
+
+/** The multi-layer perceptron: Linear (norm) activation Dropout per hidden width, then Linear, Dropout. */
+export class MLP extends nn.Sequential {
+  static override pythonModule = 'torchvision.ops.misc';
+
+  constructor(inChannels: number, hiddenChannels: readonly number[], options: MLPOptions = {}) {
+    const o = MLP_INIT<Required<MLPOptions> & { inChannels: number; hiddenChannels: number[] }>([inChannels, hiddenChannels, options]);
+    const activation = ('activationLayer' in options ? o.activationLayer : nn.ReLU) as LayerFactory<unknown[]>;
+    const params = o.inplace === null ? [] : [{ inplace: o.inplace }];
+    const layers: nn.Module[] = [];
+    let inDim = o.inChannels;
+    for (const hiddenDim of o.hiddenChannels.slice(0, -1)) {
+      layers.push(new nn.Linear(inDim, hiddenDim, { bias: o.bias }));
+      if (o.normLayer !== null) layers.push(makeLayer(o.normLayer, hiddenDim));
+      layers.push(makeLayer(activation, ...params));
+      layers.push(new nn.Dropout(o.dropout, ...(params as [])));
+      inDim = hiddenDim;
+    }
+    layers.push(new nn.Linear(inDim, o.hiddenChannels[o.hiddenChannels.length - 1]!, { bias: o.bias }));
+    layers.push(new nn.Dropout(o.dropout, ...(params as [])));
+    super(...layers);
   }
 }
