@@ -149,6 +149,10 @@ export interface Native {
   jitSave(m: ScriptModuleHandle): Uint8Array;
   jitFreeze(m: ScriptModuleHandle, preservedAttrs: string[], optimizeNumerics: boolean): ScriptModuleHandle;
   jitOptimizeForInference(m: ScriptModuleHandle, otherMethods: string[]): void;
+  /** [name, kind]: 0 an attribute, 1 a parameter, 2 a buffer, 3 a submodule. */
+  jitAttributes(m: ScriptModuleHandle): [string, number][];
+  jitGetAttr(m: ScriptModuleHandle, name: string): unknown;
+  jitSetAttr(m: ScriptModuleHandle, name: string, value: unknown): void;
   /** Drops the handle's module now; using the handle afterwards is an Error. */
   jitDispose(m: ScriptModuleHandle): void;
 }

@@ -831,6 +831,53 @@ static Napi::Value JitOptimizeForInference(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// jitAttributes(handle) -> [name, kind][] of the module's attributes in declaration order;
+// kind: 0 an attribute, 1 a parameter, 2 a buffer, 3 a submodule.
+static Napi::Value JitAttributes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  const c10::ClassTypePtr& type = m.type();
+  auto arr = Napi::Array::New(env);
+  for (size_t i = 0; i < type->numAttributes(); ++i) {
+    const c10::TypePtr& t = type->getAttribute(i);
+    int kind = type->is_parameter(i) ? 1 : type->is_buffer(i) ? 2 : t->castRaw<c10::ClassType>() && t->castRaw<c10::ClassType>()->is_module() ? 3 : 0;
+    auto row = Napi::Array::New(env, 2);
+    row.Set(0u, Napi::String::New(env, type->getAttributeName(i)));
+    row.Set(1u, Napi::Number::New(env, kind));
+    arr.Set(static_cast<uint32_t>(i), row);
+  }
+  return arr;
+}
+
+// jitGetAttr(handle, name) -> the attribute's value, converted by its declared type
+static Napi::Value JitGetAttr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  std::string name = StringArg(env, info[1], "attribute name");
+  c10::TypePtr type = m.type()->findAttribute(name);
+  if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+  return FromIValue(env, m.attr(name), type);
+}
+
+// jitSetAttr(handle, name, value): Python's setattr on a ScriptModule's existing attribute,
+// converted by the attribute's declared type.
+static Napi::Value JitSetAttr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  std::string name = StringArg(env, info[1], "attribute name");
+  c10::TypePtr type = m.type()->findAttribute(name);
+  if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+  c10::IValue value;
+  try {
+    value = ToIValue(env, info[2], type);
+  } catch (const Mismatch&) {
+    throw Napi::TypeError::New(env, "Expected a value of type '" + type->annotation_str() + "' for attribute '" + name +
+                                        "' but instead found type '" + FriendlyTypeName(env, info[2]) + "'.");
+  }
+  m.setattr(name, std::move(value));
+  return env.Undefined();
+}
+
 // jitDispose(handle): drops this handle's reference to the module now (calls in flight keep
 // their own). Safe to call twice.
 static Napi::Value JitDispose(const Napi::CallbackInfo& info) {
@@ -844,6 +891,9 @@ static Napi::Value JitDispose(const Napi::CallbackInfo& info) {
 
 void InitJit(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "jitDispose", JitDispose);
+  TN_EXPORT(exports, "jitAttributes", JitAttributes);
+  TN_EXPORT(exports, "jitGetAttr", JitGetAttr);
+  TN_EXPORT(exports, "jitSetAttr", JitSetAttr);
   TN_EXPORT(exports, "jitInit", JitInit);
   TN_EXPORT(exports, "jitLoad", JitLoad);
   TN_EXPORT(exports, "jitLoadAsync", JitLoadAsync);

@@ -27,7 +27,8 @@ const meta = fixture<{
   multi: {
     code: string; graph: string; parameters: string[]; buffers: string[]; state_dict: string[];
     describe: [string, number, number[], boolean]; stats_count: number; stats_fields: string[];
-    cast_dtype: string; cast_device: string; maybe: [null, number]; twice: Record<string, string[]>; scaled_code: string; errors: Record<string, Err>;
+    cast_dtype: string; cast_device: string; maybe: [null, number]; twice: Record<string, string[]>;
+    attributes: { steps: number; label: string }; bumped: [number, number]; scaled_code: string; errors: Record<string, Err>;
   };
   raiser: Record<string, Err>;
 }>('jit/meta.json');
@@ -173,6 +174,24 @@ describe('a method of many argument types (scripted)', () => {
     expectTensorClose(m.runMethod('scaled', pairT, { factor: 3, biasTerm: 1 }), scaled.get('kw')!);
     expectTensorClose(m.runMethod('scaled', pairT, { bias_term: 5 }), scaled.get('bias_only')!);
     expect(m.methodCode('scaled')).toBe(meta.multi.scaled_code);
+  });
+
+  test('submodules, parameters, buffers and attributes are properties', () => {
+    const own = jit.load(model('multi'));
+    expect(own.lin).toBeInstanceOf(jit.ScriptModule);
+    expect(own.lin).toBe(own.lin);
+    expect(own.lin.weight).toBe([...own.parameters()][0]);
+    expect(own.offset).toBe(new Map(own.namedBuffers()).get('offset'));
+    expect(own.steps).toBe(meta.multi.attributes.steps);
+    expect(own.label).toBe(meta.multi.attributes.label);
+    own.steps = 10;
+    expect([own.runMethod('bump'), own.steps]).toEqual(meta.multi.bumped);
+    expectError(() => (own.steps = 'many'), "Expected a value of type 'int' for attribute 'steps' but instead found type 'str'.", 'TypeError');
+    const bias = torch.zeros(2);
+    own.lin.bias = bias;
+    expect(torch.equal(own.lin.bias, bias)).toBe(true);
+    expect(torch.equal(own.stateDict().get('lin.bias')!, bias)).toBe(true);
+    expect(Object.keys(own)).toEqual(expect.arrayContaining(['lin', 'offset', 'steps', 'label']));
   });
 
   test('names, code and graph', () => {

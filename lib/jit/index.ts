@@ -41,8 +41,20 @@ function pyRepr(v: unknown): string {
 
 type Cache = Map<string, Tensor>;
 
-/** torch.jit.ScriptModule (Python's RecursiveScriptModule): a TorchScript module. */
+enum AttrKind {
+  Attribute = 0,
+  Parameter = 1,
+  Buffer = 2,
+  Module = 3,
+}
+
+/**
+ * torch.jit.ScriptModule (Python's RecursiveScriptModule): a TorchScript module. Its submodules,
+ * parameters, buffers and other attributes are properties under their TorchScript names
+ * (`m.head.weight`, `m.features`); assigning one sets the module's attribute, converted by its type.
+ */
 export class ScriptModule {
+  [attribute: string]: any;
   /** @internal */
   readonly _h: ScriptModuleHandle;
   // One JS Tensor per native tensor of the module tree (shared by the tree), kept: the module owns them.
@@ -54,6 +66,28 @@ export class ScriptModule {
   constructor(handle: ScriptModuleHandle, cache: Cache = new Map()) {
     this._h = handle;
     this._tensors = cache;
+    for (const [name, kind] of native.jitAttributes(handle)) {
+      if (name in this) continue;  // forward, code, training...: the class's own, as in Python
+      Object.defineProperty(this, name, {
+        enumerable: true,
+        get: () => this.attribute(name, kind),
+        set: (v: unknown) => native.jitSetAttr(this._h, name, v),
+      });
+    }
+  }
+
+  private attribute(name: string, kind: AttrKind): unknown {
+    switch (kind) {
+      case AttrKind.Module:
+        for (const [n, m] of this.namedChildren()) if (n === name) return m;
+        return null;
+      case AttrKind.Parameter:
+      case AttrKind.Buffer:
+        for (const [n, t] of this.ownTensors(kind === AttrKind.Buffer)) if (n === name) return t;
+        return native.jitGetAttr(this._h, name);  // None
+      default:
+        return native.jitGetAttr(this._h, name);
+    }
   }
 
   /** Runs `forward`: positional arguments, then optionally one plain object of keyword arguments. */
