@@ -3,7 +3,7 @@
 // and through dynamic batches; malformed requests get 4xx and the server goes on; a full queue
 // gives 503, a deadline 504; /health answers while a slow TorchScript batch runs off the event
 // loop; the CLI (on the built package) drains its in-flight requests on SIGTERM and exits 0.
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
 import * as torch from '../lib';
@@ -137,6 +137,18 @@ test('concurrent requests are batched, and each gets its own answer', async () =
     expectPrediction(r.json, cases.alone, i, 1e-4);
   });
   const m = (await request(port, 'GET', '/metrics')).text;
+  // Prometheus text: each family's HELP and TYPE, then its samples, one `name{labels} value` a line.
+  let family = '';
+  for (const line of m.trimEnd().split('\n')) {
+    const head = /^# (HELP|TYPE) (\w+) (.+)$/.exec(line);
+    if (head !== null) {
+      if (head[1] === 'HELP') family = head[2]!;
+      else expect([head[2], head[3]]).toEqual([family, expect.stringMatching(/^(counter|gauge|histogram)$/)]);
+      continue;
+    }
+    expect(line).toMatch(/^(\w+)(\{(\w+="[^"]*",?)+\})? (\+Inf|-?\d+(\.\d+)?(e[+-]\d+)?)$/);
+    expect(line.startsWith(family)).toBe(true);
+  }
   expect(m).toMatch(/^# HELP serve_requests_total .*\n# TYPE serve_requests_total counter$/m);
   expect(metric(m, 'serve_batch_size_count')).toBe(2);
   expect(metric(m, 'serve_batch_size_bucket{le="2"}')).toBe(0);
@@ -307,6 +319,15 @@ test('/health and /metrics answer while a slow TorchScript batch runs', async ()
   }
   expect(settled).toBe(false);
   expect((await pending).status).toBe(200);
+});
+
+test('the CLI refuses bad options and unreadable models with a message', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'examples', 'serve', 'main.js'), ...args], { cwd: root, encoding: 'utf8' });
+  const bad = cli('--model', classifier, '--input-shape', '3,8,8', '--max-batch', '0');
+  expect([bad.status, bad.stderr]).toEqual([2, 'error: --max-batch must be an integer >= 1, got 0 (--help lists the options)\n']);
+  const missing = cli('--model', path.join(dir, 'missing.pt'), '--input-shape', '3,8,8');
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toMatch(/^error: cannot load .*missing\.pt: /);
 });
 
 test('the CLI on SIGTERM stops accepting, answers its in-flight requests and exits 0', async () => {

@@ -75,7 +75,13 @@ async function main() {
     process.exit(2);
   }
   if (args.threads > 0) torch.setNumThreads(args.threads);
-  const runner = await loadRunner(torch, args.model);
+  let runner;
+  try {
+    runner = await loadRunner(torch, args.model);
+  } catch (e) {
+    console.error(`error: cannot load ${args.model}: ${e.message}`);
+    process.exit(1);
+  }
   const app = createServer({ torch, runner, ...args, log: (m) => console.error(m) });
   const port = await app.listen(args.port, args.host);
   console.log(`serving ${args.model} on http://${args.host}:${port} (max batch ${args.maxBatch}, max delay ${args.maxDelayMs} ms)`);
