@@ -96,7 +96,7 @@ describe('weights enums', () => {
 });
 
 describe('ImageClassification', () => {
-  const io = torch.load(path.join(generated, 'vision_transforms.pth')) as Map<string, torch.Tensor>;
+  const io = torch.load(path.join(generated, 'vision_weights_presets.pth')) as Map<string, torch.Tensor>;
   test.each(['square', 'wide', 'tall', 'small', 'batch'])("%s uint8 image: equal to torchvision's preset", (name) => {
     const weights = name === 'tall' ? models.ResNet50_Weights.IMAGENET1K_V2 : models.AlexNet_Weights.DEFAULT;
     const out = weights.transforms().call(io.get(`${name}_in`)!);
