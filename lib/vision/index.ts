@@ -3,3 +3,4 @@
 export * as models from './models';
 export * as transforms from './transforms';
 export * as ops from './ops';
+export * as io from './io';
