@@ -24,6 +24,7 @@ interface Runner {
 interface App {
   server: http.Server;
   batcher: { queue: unknown[]; inflight: number };
+  readonly active: number;
   listen(port?: number, host?: string): Promise<number>;
   shutdown(): Promise<void>;
 }
@@ -265,6 +266,29 @@ test('a full queue answers 503 at once; the queued requests are answered later',
     expect(r.status).toBe(200);
     expectPrediction(r.json, cases.alone, i);
   });
+});
+
+test('with concurrency 2, two batches run at once', async () => {
+  const g = gated(runner);
+  const [port, app] = await start({ runner: g, maxBatch: 1, maxDelayMs: 0, concurrency: 2 });
+  const pending = cases.inputs.slice(0, 3).map((x) => predict(port, { inputs: x }));
+  await until(() => app.batcher.inflight === 2 && app.batcher.queue.length === 1);
+  g.open();
+  (await Promise.all(pending)).forEach((r, i) => expectPrediction(r.json, cases.alone, i));
+  expect(g.calls).toBe(3);
+});
+
+test('a client that hangs up while sending its body is counted, and the server goes on', async () => {
+  const [port, app] = await start({ maxDelayMs: 0 });
+  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', agent: false, headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+  req.on('error', () => {});
+  req.write('{"inputs": [');
+  await until(() => app.active === 1);
+  req.destroy();
+  await until(() => app.active === 0);
+  const m = (await request(port, 'GET', '/metrics')).text;
+  expect(metric(m, 'serve_requests_total{route="/predict",status="499"}')).toBe(1);
+  expect((await predict(port, { inputs: cases.inputs[0] })).status).toBe(200);
 });
 
 test('a request whose client goes away leaves the queue and never reaches the model', async () => {

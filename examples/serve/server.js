@@ -184,7 +184,10 @@ function createServer({
       };
       req.on('data', onData);
       req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
+      // A body cut short: the client hung up ('aborted' arrives as an error, then 'close').
+      const cut = () => reject(new HttpError(499, 'the client closed the connection'));
+      req.on('close', () => req.complete || cut());
+      req.on('error', (e) => (req.complete ? reject(e) : cut()));
     });
 
   async function predict(req, res, started) {
