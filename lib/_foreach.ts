@@ -1,11 +1,11 @@
-// The `torch._foreach_*` and `torch._fused_*` operators the optimizers' multi-tensor and fused
-// paths call, through the dispatcher. The overload is chosen as Python's binding chooses it: by
+// The `torch._foreach_*` and `torch._fused_*` operators that torch.optim's multi-tensor and fused
+// paths, torch.nn.utils and Module's backward hooks call, through the dispatcher. The overload is chosen as Python's binding chooses it: by
 // the type of the operand after the tensor list (a list of tensors, a Tensor, a list of numbers
 // or a number).
-import { native, type Handle } from '../native';
-import { op } from '../ops';
-import { PyFloat } from '../scalar';
-import { Tensor } from '../tensor';
+import { native } from './native';
+import { op } from './ops';
+import { PyFloat } from './scalar';
+import { Tensor, wrapAll } from './tensor';
 
 export type TensorList = readonly Tensor[];
 type Operand = TensorList | Tensor | readonly number[] | number;
@@ -16,7 +16,6 @@ const h = (x: unknown): unknown => {
   if (Array.isArray(x)) return x.map((t) => (t instanceof Tensor ? t._h : t === null ? null : t));
   return x;
 };
-const wrapList = (r: unknown): Tensor[] => (r as Handle[]).map((x) => new Tensor(x));
 
 function overload(x: Operand): string {
   if (x instanceof Tensor) return 'Tensor';
@@ -34,7 +33,7 @@ function binary(name: string, hasAlpha: boolean) {
     },
     out(self: TensorList, other: Operand, alpha?: number): Tensor[] {
       const o = overload(other);
-      return wrapList(call(`aten::_foreach_${name}.${o}`, hasAlpha && (o === 'List' || o === 'Tensor') ? [self, other, alpha ?? 1] : [self, other]));
+      return wrapAll(call(`aten::_foreach_${name}.${o}`, hasAlpha && (o === 'List' || o === 'Tensor') ? [self, other, alpha ?? 1] : [self, other]));
     },
   };
 }
@@ -44,6 +43,7 @@ const mul = binary('mul', false);
 const div = binary('div', false);
 const maximum = binary('maximum', false);
 const clampMin = binary('clamp_min', false);
+const clampMax = binary('clamp_max', false);
 
 export const foreachAdd_ = add.inplace;
 export const foreachAdd = add.out;
@@ -52,9 +52,9 @@ export const foreachSub = sub.out;
 export const foreachMul_ = mul.inplace;
 export const foreachMul = mul.out;
 export const foreachDiv_ = div.inplace;
-export const foreachDiv = div.out;
 export const foreachMaximum_ = maximum.inplace;
 export const foreachClampMin_ = clampMin.inplace;
+export const foreachClampMax_ = clampMax.inplace;
 
 // addcmul / addcdiv: (self, tensor1, tensor2, value) with value a scalar, scalars or a tensor.
 function pointwise(name: string) {
@@ -64,7 +64,7 @@ function pointwise(name: string) {
       call(`aten::_foreach_${name}_.${o(value)}`, [self, t1, t2, value]);
     },
     out(self: TensorList, t1: TensorList, t2: TensorList, value: Operand = 1): Tensor[] {
-      return wrapList(call(`aten::_foreach_${name}.${o(value)}`, [self, t1, t2, value]));
+      return wrapAll(call(`aten::_foreach_${name}.${o(value)}`, [self, t1, t2, value]));
     },
   };
 }
@@ -73,7 +73,6 @@ const addcdiv = pointwise('addcdiv');
 export const foreachAddcmul_ = addcmul.inplace;
 export const foreachAddcmul = addcmul.out;
 export const foreachAddcdiv_ = addcdiv.inplace;
-export const foreachAddcdiv = addcdiv.out;
 
 /** _foreach_lerp_(self, end, weight): weight a scalar, scalars or a list of tensors. */
 export function foreachLerp_(self: TensorList, end: TensorList, weight: Operand): void {
@@ -86,7 +85,7 @@ function unary(name: string) {
       call(`aten::_foreach_${name}_`, [self]);
     },
     out(self: TensorList): Tensor[] {
-      return wrapList(call(`aten::_foreach_${name}`, [self]));
+      return wrapAll(call(`aten::_foreach_${name}`, [self]));
     },
   };
 }
@@ -114,8 +113,8 @@ export function foreachCopy_(self: TensorList, src: TensorList): void {
 
 /** _foreach_pow: a list to a power (scalar or scalars), or a scalar to the powers in a list. */
 export function foreachPow(self: TensorList | number, exponent: Operand): Tensor[] {
-  if (typeof self === 'number') return wrapList(call('aten::_foreach_pow.ScalarAndTensor', [self, exponent]));
-  return wrapList(call(`aten::_foreach_pow.${overload(exponent)}`, [self, exponent]));
+  if (typeof self === 'number') return wrapAll(call('aten::_foreach_pow.ScalarAndTensor', [self, exponent]));
+  return wrapAll(call(`aten::_foreach_pow.${overload(exponent)}`, [self, exponent]));
 }
 export function foreachPow_(self: TensorList, exponent: Operand): void {
   call(`aten::_foreach_pow_.${overload(exponent)}`, [self, exponent]);
@@ -123,7 +122,7 @@ export function foreachPow_(self: TensorList, exponent: Operand): void {
 
 /** _foreach_norm(self, ord=2). */
 export function foreachNorm(self: TensorList, ord = 2): Tensor[] {
-  return wrapList(call('aten::_foreach_norm.Scalar', [self, ord, null]));
+  return wrapAll(call('aten::_foreach_norm.Scalar', [self, ord, null]));
 }
 
 /** A fused optimizer kernel (`torch._fused_adam_` etc.): tensor lists first, then keyword values in schema order. */

@@ -101,6 +101,7 @@ describe('Optimizer', () => {
     calls: string[];
     load_errors: { name: string; message: string }[];
     capturable_errors: { optimizer: string; foreach: boolean; message: string }[];
+    fused_errors: { optimizer: string; message: string }[];
   }>('optim/hooks.json');
   const misc = torch.load(path.join(DIR, 'misc.pt')) as Dict;
 
@@ -159,6 +160,14 @@ describe('Optimizer', () => {
       const opt = new classes[e.optimizer]!([w], { capturable: true, foreach: e.foreach });
       w.grad = torch.ones(2);
       expectError(() => opt.step(), e.message);
+    }
+  });
+
+  test("fused=True with an integer parameter fails the fused device check with PyTorch's message", () => {
+    for (const e of hooks.fused_errors) {
+      const w = torch.zeros([2], { dtype: torch.int64 });
+      w.grad = torch.zeros([2], { dtype: torch.int64 });
+      expectError(() => new classes[e.optimizer]!([w], { lr: 0.1, fused: true }).step(), e.message);
     }
   });
 

@@ -18,7 +18,8 @@ import { op } from '../ops';
 import { pySignature } from '../python_signature';
 import { isOptions } from './modules_utils';
 import { emptyLike, zeros, zerosLike } from '../generated/torch';
-import { Tensor, wrap, wrapAll } from '../tensor';
+import { Tensor, wrap } from '../tensor';
+import { foreachMul } from '../_foreach';
 import { Buffer, Parameter } from './parameter';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
@@ -1002,7 +1003,7 @@ function runSilenced(what: string, run: () => unknown, result: unknown): unknown
   }
 }
 
-const ops = { foreachMul: op('aten::_foreach_mul.Scalar'), version: op('aten::_version') };
+const ops = { version: op('aten::_version') };
 const tensorVersion = (t: Tensor): number => native.callOp(ops.version, t._h) as number;
 const isNone = (x: unknown): x is null | undefined | void => x === null || x === undefined;
 
@@ -1017,7 +1018,7 @@ const isNone = (x: unknown): x is null | undefined | void => x === null || x ===
  * gradient replaced by null leaves it as zeros.
  */
 function identityNode(tensors: Tensor[], onGrads: (grads: (Tensor | null)[]) => (Tensor | null)[] | undefined): Tensor[] {
-  const outs = wrapAll(native.callOp(ops.foreachMul, tensors.map((t) => t._h), 1));
+  const outs = foreachMul(tensors, 1);
   const last = outs.length - 1;
   const grads: (Tensor | null)[] = [];
   const held: (Tensor | null)[] = [];

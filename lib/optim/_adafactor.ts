@@ -7,7 +7,7 @@ import { preserveFormat } from '../layout';
 import { noGrad } from '../autograd';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
   type Closure, type NumberOrTensor, type ParamsT,

@@ -5,7 +5,7 @@ import { fullLike, zeros, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
   _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,

@@ -5,7 +5,7 @@ import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, setDefault, upgradeStep, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
   _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sDiv, sMul, sNeg, sPow, sSub,

@@ -4,7 +4,7 @@ import { amax, cat, maximum, zeros, zerosLike, viewAsReal } from '../generated/t
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sDiv, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,

@@ -4,7 +4,7 @@ import { maximum, ones, onesLike, zeros, zerosLike, viewAsReal } from '../genera
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
   _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,

@@ -18,7 +18,8 @@ import { pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { markFloat, isMarkedFloat, Tuple } from '../serialization/pickle';
 import { Tensor } from '../tensor';
-import { foreachAdd_ } from './_foreach';
+import { foreachAdd_, foreachZero_ } from '../_foreach';
+import { _getForeachKernelsSupportedDevices, _getFusedKernelsSupportedDevices, _groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** A parameter group: its tensors and every hyperparameter (camelCase keys). */
@@ -104,21 +105,19 @@ export function _toScalar<T>(x: T): T {
   return (x instanceof Tensor && x.dim() !== 0 ? x.squeeze() : x) as T;
 }
 
-// _get_foreach_kernels_supported_devices / _get_fused_kernels_supported_devices.
-const FOREACH_DEVICES = new Set(['cuda', 'xpu', 'mtia', 'privateuseone']);
-const FUSED_DEVICES = new Set(['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'privateuseone']);
-
 /** `_default_to_fused_or_foreach`: foreach on accelerators; on the CPU, the single-tensor path. */
 export function _defaultToFusedOrForeach(params: readonly (Tensor | null)[], differentiable: boolean, useFused = false): [boolean, boolean] {
   if (differentiable) return [false, false];
-  const fused = useFused && params.every((p) => p === null || (FUSED_DEVICES.has(p.device.type) && p.dtype.isFloatingPoint));
-  const foreach = !fused && params.every((p) => p === null || FOREACH_DEVICES.has(p.device.type));
+  const fusedDevices = _getFusedKernelsSupportedDevices();
+  const foreachDevices = _getForeachKernelsSupportedDevices();
+  const fused = useFused && params.every((p) => p === null || (fusedDevices.includes(p.device.type) && p.dtype.isFloatingPoint));
+  const foreach = !fused && params.every((p) => p === null || foreachDevices.includes(p.device.type));
   return [fused, foreach];
 }
 
 /** `_device_dtype_check_for_fused`. */
 export function _deviceDtypeCheckForFused(p: Tensor, cudaUnsupported = false): void {
-  const devices = [...FUSED_DEVICES].filter((d) => !(cudaUnsupported && d === 'cuda'));
+  const devices = _getFusedKernelsSupportedDevices().filter((d) => !(cudaUnsupported && d === 'cuda'));
   if (!(devices.includes(p.device.type) && p.dtype.isFloatingPoint)) {
     throw new Error(
       `\`fused=True\` requires all the params to be floating point Tensors of supported devices: [${devices.map((d) => `'${d}'`).join(', ')}] but ${p.dtype} and ${p.device.type}`,
@@ -141,20 +140,8 @@ export function _viewAsReal(params: Tensor[], ...stateAndGrads: (Tensor | null)[
   });
 }
 
-/** Groups tensor lists by (device, dtype) of the first list, as `_group_tensors_by_device_and_dtype`. */
-export function _groupTensorsByDeviceAndDtype<L extends (Tensor | null)[][]>(tensorlistlist: L): { lists: L; indices: number[] }[] {
-  const groups = new Map<string, { lists: L; indices: number[] }>();
-  tensorlistlist[0]!.forEach((t, i) => {
-    const key = `${t!.device}|${t!.dtype.name}`;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { lists: tensorlistlist.map(() => []) as unknown as L, indices: [] }));
-    tensorlistlist.forEach((l, j) => {
-      if (l.length > 0) g!.lists[j]!.push(l[i] ?? null);
-    });
-    g.indices.push(i);
-  });
-  return [...groups.values()];
-}
+// Optimizer._group_tensors_by_device_and_dtype: what every foreach path splits its lists with.
+export { _groupTensorsByDeviceAndDtype };
 
 /** Sets `target[key]` to a hyperparameter, unwrapping Python floats into marked numbers. */
 function setHyper(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -471,7 +458,7 @@ export abstract class Optimizer {
   zeroGrad(...args: [setToNone?: boolean, options?: { setToNone?: boolean }] | [options: { setToNone?: boolean }]): void {
     const { setToNone } = ZERO_GRAD<{ setToNone: boolean }>(args);
     const foreach = Boolean(this.defaults.foreach || this.defaults.fused);
-    const perDeviceAndDtype = new Map<string, Tensor[]>();
+    const foreachGrads: Tensor[] = [];
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
@@ -481,18 +468,12 @@ export abstract class Optimizer {
         } else {
           if (g.gradFn !== null) g.detach_();
           else g.requiresGrad_(false);
-          if (!foreach || isSparse(g)) {
-            g.zero_();
-          } else {
-            const key = `${g.device}|${g.dtype.name}`;
-            const list = perDeviceAndDtype.get(key) ?? [];
-            list.push(g);
-            perDeviceAndDtype.set(key, list);
-          }
+          if (!foreach || isSparse(g)) g.zero_();
+          else foreachGrads.push(g);
         }
       }
     }
-    for (const grads of perDeviceAndDtype.values()) native.callOp(op('aten::_foreach_zero_'), grads.map((t) => t._h));
+    for (const { lists: [grads] } of _groupTensorsByDeviceAndDtype([foreachGrads])) foreachZero_(grads!);
   }
 
   /**

@@ -3,7 +3,7 @@ import { where, zerosLike, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
   type Closure, type NumberOrTensor, type ParamsT,

@@ -3,7 +3,7 @@ import { zeros, zerosLike, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
   type Closure, type NumberOrTensor, type ParamsT,

@@ -4,7 +4,7 @@ import { fullLike, where, zeros, zerosLike, viewAsReal } from '../generated/torc
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import * as fe from './_foreach';
+import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat,
   type Closure, type ParamsT,

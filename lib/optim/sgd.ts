@@ -2,7 +2,7 @@
 import { emptyLike } from '../generated/torch';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import { foreachAdd, foreachAdd_, foreachMul_, foreachNeg, fused } from './_foreach';
+import { foreachAdd, foreachAdd_, foreachMul_, foreachNeg, fused } from '../_foreach';
 import {
   Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat,
   type Closure, type ParamsT,

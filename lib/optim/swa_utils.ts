@@ -13,9 +13,10 @@ import { pySignature } from '../python_signature';
 import { registerModule } from '../serialization/modules';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
-import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from './_foreach';
+import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from '../_foreach';
 import { LRScheduler, floats, formatParam, groupLr, num, setGroup, warn, type Lr, type SchedulerStateDict } from './lr_scheduler';
-import { _groupTensorsByDeviceAndDtype, sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
+import { _getForeachKernelsSupportedDevices, _groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils';
+import { sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
 
 /** `avg_fn(averaged_param, current_param, num_averaged)`: the new average of one parameter. */
 export type AvgFn = (averagedParam: Tensor, currentParam: Tensor, numAveraged: Tensor | number) => Tensor;
@@ -73,9 +74,6 @@ export function getSwaAvgFn(): AvgFn {
   return (averagedParam, currentParam, numAveraged) =>
     noGrad(() => averagedParam.add(currentParam.sub(averagedParam).div(numAveraged instanceof Tensor ? numAveraged.add(1) : numAveraged + 1)));
 }
-
-// Devices with foreach kernels (torch.utils._foreach_utils._get_foreach_kernels_supported_devices).
-const FOREACH_DEVICES = new Set(['cuda', 'xpu']);
 
 const AVERAGED = pySignature('AveragedModel.__init__', 'self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False');
 
@@ -136,7 +134,7 @@ export class AveragedModel<M extends Module = Module> extends Module {
           const device = averaged[0]!.device;
           const nAveraged = this.n_averaged.to(device);
           if (this.multiAvgFn !== null) this.multiAvgFn(averaged, current, nAveraged);
-          else if (FOREACH_DEVICES.has(device.type)) getSwaMultiAvgFn()(averaged, current, nAveraged);
+          else if (_getForeachKernelsSupportedDevices().includes(device.type)) getSwaMultiAvgFn()(averaged, current, nAveraged);
           else {
             const avgFn = getSwaAvgFn();
             averaged.forEach((p, i) => p.copy_(avgFn(p, current[i]!, nAveraged)));

@@ -5,21 +5,13 @@ import { noGrad } from '../../autograd';
 import { tensor } from '../../creation';
 import { clamp, logicalOr, stack } from '../../generated/torch';
 import { vectorNorm } from '../../generated/linalg';
-import { native } from '../../native';
-import { op } from '../../ops';
-import { Tensor, wrapAll } from '../../tensor';
+import { foreachClampMax_, foreachClampMin_, foreachMul_, foreachNorm } from '../../_foreach';
+import { Tensor } from '../../tensor';
 import { pySignature } from '../../python_signature';
 import { PyFloat } from '../../scalar';
 import { typename } from '../module';
 import { pyFloat } from '../repr';
-import { groupByDeviceAndDtype, useForeach } from './_foreach';
-
-const ops = {
-  foreachNorm: op('aten::_foreach_norm.Scalar'),
-  foreachMul_: op('aten::_foreach_mul_.Tensor'),
-  foreachClampMin_: op('aten::_foreach_clamp_min_.Scalar'),
-  foreachClampMax_: op('aten::_foreach_clamp_max_.Scalar'),
-};
+import { _deviceHasForeachSupport, _groupTensorsByDeviceAndDtype } from '../../utils/_foreach_utils';
 
 const GET_TOTAL_NORM = pySignature('get_total_norm', 'tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None');
 const CLIP_GRADS_WITH_NORM = pySignature('clip_grads_with_norm_', 'parameters, max_norm, total_norm, foreach=None');
@@ -67,12 +59,26 @@ function grads(parameters: readonly Tensor[]): Tensor[] {
   return out;
 }
 
+/** Whether a (device, dtype) group takes the _foreach_* path (`foreach` None: wherever the device has it). */
+function useForeach(group: readonly Tensor[], foreach: boolean | null): boolean {
+  const device = group[0]!.device;
+  if (foreach === false) return false;
+  if (_deviceHasForeachSupport(device)) return true;
+  if (foreach === true) throw new Error(`foreach=True was passed, but can't use the foreach API on ${device.type} tensors`);
+  return false;
+}
+
+/** The groups of `_group_tensors_by_device_and_dtype([tensors])`. */
+function groupsOf(tensors: Tensor[]): Tensor[][] {
+  return _groupTensorsByDeviceAndDtype([tensors]).map(({ lists: [group] }) => group!);
+}
+
 function totalNorm(tensors: Tensor[], normType: number, errorIfNonfinite: boolean, foreach: boolean | null): Tensor {
   if (tensors.length === 0) return tensor(new PyFloat(0));
   const firstDevice = tensors[0]!.device;
   const norms: Tensor[] = [];
-  for (const group of groupByDeviceAndDtype(tensors)) {
-    if (useForeach(group, foreach)) norms.push(...wrapAll(native.callOp(ops.foreachNorm, group.map((t) => t._h), normType, null)));
+  for (const group of groupsOf(tensors)) {
+    if (useForeach(group, foreach)) norms.push(...foreachNorm(group, normType));
     else for (const g of group) norms.push(vectorNorm(g, normType));
   }
   const total = vectorNorm(stack(norms.map((n) => n.to(firstDevice))), normType);
@@ -90,9 +96,9 @@ function clipWithNorm(parameters: Tensor[], maxNorm: number, total: Tensor, fore
   if (gs.length === 0) return;
   // Python's `max_norm / (total_norm + 1e-6)` is Tensor.__rtruediv__: reciprocal() * max_norm.
   const coef = clamp(total.add(1e-6).reciprocal().mul(maxNorm), { max: 1.0 });
-  for (const group of groupByDeviceAndDtype(gs)) {
+  for (const group of groupsOf(gs)) {
     const c = coef.to(group[0]!.device);
-    if (useForeach(group, foreach)) native.callOp(ops.foreachMul_, group.map((g) => g._h), c._h);
+    if (useForeach(group, foreach)) foreachMul_(group, c);
     else for (const g of group) g.mul_(c);
   }
 }
@@ -152,11 +158,10 @@ export function clipGradValue_(...args: unknown[]): void {
   const o = CLIP_GRAD_VALUE<{ parameters: TensorOrTensors; clipValue: unknown; foreach: boolean | null }>(args);
   const clipValue = toFloat(o.clipValue);
   noGrad(() => {
-    for (const group of groupByDeviceAndDtype(grads(tensorList(o.parameters)))) {
+    for (const group of groupsOf(grads(tensorList(o.parameters)))) {
       if (useForeach(group, o.foreach)) {
-        const handles = group.map((g) => g._h);
-        native.callOp(ops.foreachClampMin_, handles, -clipValue);
-        native.callOp(ops.foreachClampMax_, handles, clipValue);
+        foreachClampMin_(group, -clipValue);
+        foreachClampMax_(group, clipValue);
       } else {
         for (const g of group) g.clamp_({ min: -clipValue, max: clipValue });
       }
