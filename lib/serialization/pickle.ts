@@ -45,6 +45,11 @@ export function markFloat(container: Map<unknown, unknown> | unknown[], key: unk
   c[PY_FLOATS]!.add(key);
 }
 
+/** Forgets a markFloat: `container[key]` now holds what its value says (an integral number is an int). */
+export function unmarkFloat(container: object, key: unknown): void {
+  (container as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS]?.delete(key);
+}
+
 export function isMarkedFloat(container: object, key: unknown): boolean {
   const s = (container as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS];
   return s !== undefined && s.has(key);
