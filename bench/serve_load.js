@@ -4,7 +4,8 @@
 // once per configuration (no batching: --max-batch 1; dynamic batching: --max-batch 8
 // --max-delay-ms 2), while one more client keeps asking GET /health. Prints throughput, p50/p99
 // latency of /predict, p99 of /health during the load and the mean batch size (from /metrics).
-//   npm run build:ts && npm run fixtures && node bench/serve_load.js [seconds] [connections] [model]
+//   npm run build:ts && node scripts/pyenv.js --run scripts/fixtures/serve.py test/fixtures/generated
+//   node bench/serve_load.js [seconds] [connections] [model]
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');

@@ -19,7 +19,7 @@ const OPTIONS = {
   'max-delay-ms': { type: 'string', default: '5', help: 'longest wait for a batch to fill' },
   'max-queue': { type: 'string', default: '256', help: 'requests waiting at most; more get 503' },
   'timeout-ms': { type: 'string', default: '10000', help: 'per-request deadline from its arrival, 504 after it (0: none)' },
-  'max-body-bytes': { type: 'string', default: '1048576', help: 'largest request body; larger get 413' },
+  'max-body-bytes': { type: 'string', default: '8388608', help: 'largest request body; larger get 413' },
   topk: { type: 'string', default: '5', help: 'best classes returned for 2-d (logit) outputs (0: none)' },
   concurrency: { type: 'string', default: '1', help: 'batches running in the model at once' },
   threads: { type: 'string', default: '0', help: "libtorch's intra-op threads (0: libtorch's default)" },

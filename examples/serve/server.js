@@ -135,7 +135,7 @@ function createServer({
   maxDelayMs = 5,
   maxQueue = 256,
   timeoutMs = 10000,
-  maxBodyBytes = 1 << 20,
+  maxBodyBytes = 8 << 20,
   topk = 5,
   labels = null,
   concurrency = 1,
