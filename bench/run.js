@@ -1,25 +1,41 @@
 'use strict';
-// Side-by-side benchmark: the same tensor work in torchnode and in Python PyTorch, in one run on
+// Side-by-side benchmark: the same work in torchnode and in Python PyTorch, in one run on
 // the same machine, reported as ratios (torchnode time / PyTorch time; below 1 is faster).
-//   npm run bench
+//   npm run bench                       every suite, 2 rounds
+//   node bench/run.js train 3           the training suite only, 3 rounds
+// Suites: ops (bench/ops.js|py: single ops, best of runs) and train (bench/train.js|py: training
+// steps, medians). The ratio range is the lowest and highest of the rounds' own ratios.
 const { execFileSync } = require('child_process');
 const path = require('path');
 const python = require('../scripts/pyenv.js').ensure();
 
-const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-// Alternate the two sides so that machine noise hits both alike.
-const node = [];
-const py = [];
-for (let round = 0; round < 2; round++) {
-  node.push(run(process.execPath, [path.join(__dirname, 'ops.js')]));
-  py.push(run(python, [path.join(__dirname, 'ops.py')]));
-}
-const best = (runs, key) => Math.min(...runs.map((r) => r[key]).filter((v) => v !== undefined));
+const SUITES = {
+  ops: { files: ['ops.js', 'ops.py'], combine: (v) => Math.min(...v) },
+  train: { files: ['train.js', 'train.py'], combine: (v) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] },
+};
+const args = process.argv.slice(2);
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 2);
+const chosen = args.filter((a) => !/^\d+$/.test(a));
+for (const name of chosen) if (!(name in SUITES)) throw new RangeError(`unknown suite ${name}; suites: ${Object.keys(SUITES).join(', ')}`);
 
-console.log('| work | torchnode | PyTorch | ratio |');
-console.log('|---|---|---|---|');
-for (const key of Object.keys(node[0])) {
-  const pyKey = key.replace(', never disposed', '');
-  const [t, p] = [best(node, key), best(py, pyKey)];
-  console.log(`| ${key} | ${t.toFixed(2)} | ${p.toFixed(2)} | ${(t / p).toFixed(2)} |`);
+const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
+  const { files, combine } = SUITES[name];
+  // Alternate the two sides so that machine noise hits both alike.
+  const node = [];
+  const py = [];
+  for (let round = 0; round < rounds; round++) {
+    node.push(run(process.execPath, [path.join(__dirname, files[0])]));
+    py.push(run(python, [path.join(__dirname, files[1])]));
+  }
+  console.log(`\n${name} (${rounds} rounds)\n`);
+  console.log('| work | torchnode | PyTorch | ratio | ratio range |');
+  console.log('|---|---|---|---|---|');
+  for (const key of Object.keys(node[0])) {
+    // A Node-only variant (the GC path) is compared with the same work in Python.
+    const pyKey = key.replace(', never disposed', '');
+    const perRound = node.map((r, i) => r[key] / py[i][pyKey]);
+    const [t, p] = [combine(node.map((r) => r[key])), combine(py.map((r) => r[pyKey]))];
+    console.log(`| ${key} | ${t.toFixed(2)} | ${p.toFixed(2)} | ${(t / p).toFixed(2)} | ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)} |`);
+  }
 }
