@@ -3,6 +3,7 @@
 // and the asynchronous paths (loading, running a method) on the libuv thread pool.
 #include <ATen/ThreadLocalState.h>
 #include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/csrc/jit/serialization/import.h>
@@ -614,16 +615,33 @@ static Napi::Value JitInit(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// torch::jit::ErrorReport (a compile error while importing the archive's code) computes its
+// message lazily in what(), which is noexcept; with malformed debug files in the archive that
+// computation throws, and the process terminates. So a compile error is read again without the
+// debug files: the same error, whose message is then safe to compute.
+template <typename Load>
+static Module LoadChecked(Load load) {
+  try {
+    return load(true);
+  } catch (const torch::jit::ErrorReport&) {
+    return load(false);
+  }
+}
+
 // jitLoad(path | Uint8Array, mapLocation | null) -> handle
 static Napi::Value JitLoad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
   if (info[0].IsTypedArray()) {
     auto bytes = info[0].As<Napi::Uint8Array>();
-    std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
-    return WrapModuleHandle(env, torch::jit::load(in, device));
+    std::string data(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+    return WrapModuleHandle(env, LoadChecked([&](bool debug) {
+      std::istringstream in(data);
+      return torch::jit::load(in, device, debug);
+    }));
   }
-  return WrapModuleHandle(env, torch::jit::load(StringArg(env, info[0], "path"), device));
+  std::string path = StringArg(env, info[0], "path");
+  return WrapModuleHandle(env, LoadChecked([&](bool debug) { return torch::jit::load(path, device, debug); }));
 }
 
 // jitLoadAsync(path, mapLocation | null) -> Promise<handle>
@@ -633,7 +651,7 @@ static Napi::Value JitLoadAsync(const Napi::CallbackInfo& info) {
   auto path = std::make_shared<std::string>(StringArg(env, info[0], "path"));
   auto loaded = std::make_shared<Module>();
   auto* w = new JitWorker(
-      env, [path, device, loaded]() { *loaded = torch::jit::load(*path, device); },
+      env, [path, device, loaded]() { *loaded = LoadChecked([&](bool debug) { return torch::jit::load(*path, device, debug); }); },
       [loaded](Napi::Env e) { return WrapModuleHandle(e, std::move(*loaded)); });
   Napi::Promise p = w->Promise();
   w->Queue();

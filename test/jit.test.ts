@@ -285,6 +285,27 @@ describe('off the event loop', () => {
     expect(total.item()).toBeCloseTo((res('cnn_script.out') as torch.Tensor).sum().item() as number, 4);
   });
 
+  test('malformed archives are Errors, never a crash', () => {
+    // Seeded byte mutations of a real archive. Among them: code that does not compile with
+    // debug files that do not unpickle, whose error message libtorch builds lazily in a noexcept
+    // what() (native/jit.cc reads such an archive again without its debug files).
+    const bytes = fs.readFileSync(model('cnn_script'));
+    let s = 7;
+    const rnd = (): number => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
+    let failed = 0;
+    for (let i = 0; i < 200; i++) {
+      const b = Buffer.from(bytes);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 8); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      try {
+        jit.load(b);
+      } catch (e) {
+        expect(typeof (e as Error).message).toBe('string');
+        failed++;
+      }
+    }
+    expect(failed).toBeGreaterThan(100);
+  });
+
   test('loadAsync and load from bytes; bad files are Errors', async () => {
     const bytes = fs.readFileSync(model('cnn_trace'));
     const x = res('x') as torch.Tensor;
