@@ -153,6 +153,11 @@ export class Tensor implements Disposable {
   [Symbol.dispose](): void {
     this.dispose();
   }
+  /** @internal torch.utils.swapTensors: exchanges the native tensors and the cached `.grad` wrappers. */
+  static _swapNative(a: Tensor, b: Tensor): void {
+    [(a as { _h: Handle })._h, (b as { _h: Handle })._h] = [b._h, a._h];
+    [a.#grad, b.#grad] = [b.#grad, a.#grad];
+  }
 
   // ---- metadata -------------------------------------------------------------------------
 
