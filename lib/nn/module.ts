@@ -21,6 +21,8 @@ import { emptyLike, zeros, zerosLike } from '../generated/torch';
 import { Tensor, wrap } from '../tensor';
 import { foreachMul } from '../_foreach';
 import { Buffer, Parameter } from './parameter';
+import { getOverwriteModuleParamsOnConversion, getSwapModuleParamsOnConversion } from '../future';
+import { POISONED_BY_SWAP, swapTensors } from '../utils/swap_tensors';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
 
@@ -783,22 +785,57 @@ export abstract class Module {
   }
 
   /**
-   * Applies `fn` to every parameter (in place: the Parameter objects stay the same, so an
-   * optimizer holding them stays valid), their gradients, and every buffer.
+   * Applies `fn` to every parameter, their gradients, and every buffer (PyTorch's `_apply`). A
+   * parameter is changed in place (`.data =`), so the Parameter objects stay the same and an
+   * optimizer holding them stays valid; torch.future's flags choose instead to swap their contents
+   * (swapTensors: the Parameter and its `.grad` stay the same objects) or to assign new Parameters.
    */
   _apply(fn: (t: Tensor) => Tensor, recurse = true): this {
     if (recurse) for (const child of this.children()) child._apply(fn);
-    noGrad(() => {
-      for (const param of this._parameters.values()) {
-        if (param === null) continue;
-        const applied = fn(param);
-        if (applied !== param) param.data = applied;
-        const grad = param.grad;
-        if (grad !== null) {
-          const gradApplied = fn(grad);
-          if (gradApplied !== grad) grad.data = gradApplied;
+    const swap = getSwapModuleParamsOnConversion();
+    const overwrite = getOverwriteModuleParamsOnConversion();
+    for (const [key, param] of this._parameters) {
+      if (param === null) continue;
+      const applied = noGrad(() => fn(param));
+      const grad = param.grad;
+      let out = param;
+      if (swap) {
+        try {
+          if (grad !== null) param.grad = null;
+          const old = new Parameter(applied, param.requiresGrad);
+          swapTensors(param, old);
+          // A graph built before the swap still accumulates into the old tensor: its backward
+          // raises, as PyTorch's poisoned AccumulateGrad node does.
+          if (old.requiresGrad) native.registerHook(old._h, () => { throw new Error(POISONED_BY_SWAP); });
+          old.dispose();
+        } catch (e) {
+          if (grad !== null) param.grad = grad;
+          throw new Error(`_apply(): Couldn't swap ${this._getName()}.${key}`, { cause: e });
         }
+      } else if (!overwrite) {
+        if (applied !== param) param.data = applied;
+      } else {
+        out = new Parameter(applied, param.requiresGrad);
+        this._parameters.set(key, out);
+        mirror(this, key, out);
       }
+      if (grad === null) continue;
+      const gradApplied = noGrad(() => fn(grad));
+      if (swap) {
+        gradApplied.requiresGrad_(grad.requiresGrad);
+        try {
+          swapTensors(grad, gradApplied);
+        } catch (e) {
+          throw new Error(`_apply(): Couldn't swap ${this._getName()}.${key}.grad`, { cause: e });
+        }
+        out.grad = grad;
+      } else if (!overwrite) {
+        if (gradApplied !== grad) grad.data = gradApplied;
+      } else {
+        out.grad = keep(gradApplied.requiresGrad_(grad.requiresGrad));
+      }
+    }
+    noGrad(() => {
       for (const [name, buf] of this._buffers) {
         if (buf === null) continue;
         const applied = keep(fn(buf));
