@@ -47,6 +47,7 @@ export * as serialization from './serialization';
 export * as jit from './jit';
 export * as optim from './optim';
 export * as utils from './utils';
+export * as future from './future'; export * as __future__ from './future';
 export * as vision from './vision';
 export * as amp from './amp';
 export * as func from './func';
