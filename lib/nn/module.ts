@@ -25,6 +25,7 @@ import { getOverwriteModuleParamsOnConversion, getSwapModuleParamsOnConversion }
 import { POISONED_BY_SWAP, swapTensors } from '../utils/swap_tensors';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
+import { Tuple } from '../serialization/pickle';
 
 /** What `stateDict()` returns: PyTorch's OrderedDict with its `_metadata` (version per module prefix). */
 export type StateDict = Map<string, Tensor> & { _metadata?: Map<string, Map<string, unknown>> };
@@ -175,22 +176,22 @@ function runRegistrationHooks<T>(hooks: Map<number, RegistrationHook<T>>, module
   return value;
 }
 
+// Tensor.type()'s names of the dtypes (`torch.FloatTensor`).
+const TENSOR_TYPES: Record<string, string> = {
+  float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16', int64: 'Long', int32: 'Int', int16: 'Short',
+  int8: 'Char', uint8: 'Byte', bool: 'Bool', complex64: 'ComplexFloat', complex128: 'ComplexDouble',
+};
+
 /** torch.typename(): what PyTorch's error messages call a value. */
 export function typename(value: unknown): string {
-  if (value instanceof Tensor) {
-    const names: Record<string, string> = {
-      float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16', int64: 'Long', int32: 'Int',
-      int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool',
-    };
-    const base = names[value.dtype.name] ?? value.dtype.name;
-    return `torch.${value.device.type === 'cuda' ? 'cuda.' : ''}${base}Tensor`;
-  }
+  if (value instanceof Tensor) return `torch.${value.device.type === 'cuda' ? 'cuda.' : ''}${TENSOR_TYPES[value.dtype.name] ?? value.dtype.name}Tensor`;
   if (value === null || value === undefined) return 'NoneType';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'int' : 'float';
   if (typeof value === 'bigint') return 'int';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
-  if (Array.isArray(value)) return 'list';
+  if (value instanceof Map) return 'dict';
+  if (Array.isArray(value)) return value instanceof Tuple ? 'tuple' : 'list';
   return (value as object).constructor?.name ?? typeof value;
 }
 
@@ -1262,7 +1263,8 @@ class BackwardHookState {
   }
 }
 
-function addHook<H>(hooks: Map<number, H>, hook: H, prepend: boolean): RemovableHandle {
+/** Adds `hook` to an ordered hook dict (first with `prepend`); the handle removes it. Ids are RemovableHandle's one counter. */
+export function addHook<H>(hooks: Map<number, H>, hook: H, prepend = false): RemovableHandle {
   const id = nextHookId++;
   if (prepend) {
     const rest = [...hooks];

@@ -11,7 +11,7 @@ import { viewAsReal, zeros } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
 import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
-import { RemovableHandle } from '../nn/module';
+import { addHook, typename, type RemovableHandle } from '../nn/module';
 import { pyFloat as formatFloat } from '../nn/repr';
 import { op } from '../ops';
 import { pySignature } from '../python_signature';
@@ -47,22 +47,6 @@ const ops = {
   retainsGrad: op('aten::retains_grad'),
   sparseDim: op('aten::sparse_dim'),
 };
-
-const TENSOR_TYPES: Record<string, string> = {
-  float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16', int64: 'Long', int32: 'Int', int16: 'Short',
-  int8: 'Char', uint8: 'Byte', bool: 'Bool', complex64: 'ComplexFloat', complex128: 'ComplexDouble',
-};
-// Python's `torch.typename`: what the TypeErrors name.
-function typename(x: unknown): string {
-  if (x instanceof Tensor) return `torch.${TENSOR_TYPES[x.dtype.name] ?? x.dtype.name}Tensor`;
-  if (x === null || x === undefined) return 'NoneType';
-  if (typeof x === 'number') return Number.isSafeInteger(x) ? 'int' : 'float';
-  if (typeof x === 'string') return 'str';
-  if (typeof x === 'boolean') return 'bool';
-  if (x instanceof Map) return 'dict';
-  if (Array.isArray(x)) return x instanceof Tuple ? 'tuple' : 'list';
-  return (x as object).constructor?.name ?? 'object';
-}
 
 /** A hyperparameter as Python's f-string prints it in messages ("Invalid learning rate: -1"). */
 export function pyFormat(x: unknown): string {
@@ -183,20 +167,6 @@ function getItem(x: unknown, key: string): unknown {
   }
   if (x === null || typeof x !== 'object' || !(key in x)) throw new Error(`KeyError: '${key}'`);
   return (x as Record<string, unknown>)[key];
-}
-
-let nextHookId = 0;
-function addHook<H>(hooks: Map<number, H>, hook: H, prepend = false): RemovableHandle {
-  const id = nextHookId++;
-  if (prepend) {
-    const rest = [...hooks];
-    hooks.clear();
-    hooks.set(id, hook);
-    for (const [k, v] of rest) hooks.set(k, v);
-  } else {
-    hooks.set(id, hook);
-  }
-  return new RemovableHandle(() => hooks.delete(id), id);
 }
 
 const globalPreHooks = new Map<number, StepPreHook>();
