@@ -5,7 +5,7 @@ import { cat, viewAsReal } from '../generated/torch';
 import { contiguousFormat } from '../layout';
 import { noGrad, enableGrad } from '../autograd';
 import { pySignature } from '../python_signature';
-import { isMarkedFloat, markFloat, PY_FLOATS } from '../serialization/pickle';
+import { isMarkedFloat, markFloat, unmarkFloat } from '../serialization/pickle';
 import { Tensor } from '../tensor';
 import {
   Optimizer, _toScalar, isSparse, num, pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type NumberOrTensor, type ParamsT,
@@ -144,9 +144,6 @@ function strongWolfe(objFunc: ObjFunc, x: Tensor[], t0: V, d: Tensor, f: number,
   return [bracketF[lowPos]!, bracketG[lowPos]!, bracket[lowPos]!, lsFuncEvals];
 }
 
-/** float(closure()): a loss tensor's item or a number. */
-const toFloat = (x: unknown): number => (x instanceof Tensor ? Number(x.item()) : Number(x));
-
 export class LBFGS extends Optimizer {
   _params: Tensor[];
   private _numelCache: number | null = null;
@@ -203,7 +200,7 @@ export class LBFGS extends Optimizer {
 
   private _directionalEvaluate(closure: () => unknown, x: Tensor[], t: V, d: Tensor): [number, Tensor] {
     this._addGrad(t, d);
-    const loss = toFloat(closure());
+    const loss = num(closure());
     const flatGrad = this._gatherFlatGrad();
     this._setParam(x);
     return [loss, flatGrad];
@@ -226,7 +223,7 @@ export class LBFGS extends Optimizer {
     state.nIter ??= 0;
 
     const origLoss = closure();
-    let loss = toFloat(origLoss);
+    let loss = num(origLoss);
     let currentEvals = 1;
     state.funcEvals += 1;
     let flatGrad = this._gatherFlatGrad();
@@ -300,7 +297,7 @@ export class LBFGS extends Optimizer {
       } else {
         this._addGrad(t, d!);
         if (nIter !== maxIter) {
-          loss = toFloat(closure());
+          loss = num(closure());
           flatGrad = this._gatherFlatGrad();
           optCond = le(flatGrad.abs().max(), toleranceGrad);
           lsFuncEvals = 1;
@@ -328,8 +325,4 @@ export class LBFGS extends Optimizer {
     markFloat(state as never, 'prevLoss');
     return origLoss;
   }
-}
-
-function unmarkFloat(o: object, k: string): void {
-  (o as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS]?.delete(k);
 }

@@ -7,7 +7,7 @@
 // in PyTorch: computed with tensor arithmetic in Python's order, written into the group's tensor.
 import { typename } from '../nn/module';
 import { keep } from '../memory';
-import { isMarkedFloat, markFloat, pyClassOf, setPyClass, PY_FLOATS, Tuple } from '../serialization/pickle';
+import { isMarkedFloat, markFloat, pyClassOf, setPyClass, Tuple, unmarkFloat } from '../serialization/pickle';
 import { camelToSnake, snakeToCamel, isOptions, type Args } from '../nn/modules_utils';
 import { pySignature } from '../python_signature';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
@@ -67,7 +67,7 @@ function setGroupValue(group: ParamGroup, key: string, value: Lr, float: boolean
   }
   group[key] = value instanceof Tensor ? keep(value) : value;
   if (float && typeof value === 'number') markFloat(group as never, key);
-  else (group as { [PY_FLOATS]?: Set<unknown> })[PY_FLOATS]?.delete(key);
+  else unmarkFloat(group, key);
 }
 
 /** @internal `group[key] = values[i]`, with its float mark. */
