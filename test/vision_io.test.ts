@@ -136,3 +136,57 @@ describe('errors are torchvision\'s', () => {
     await expect(fn()).rejects.toThrow(message);
   });
 });
+
+describe('torch.vision.utils against torchvision', () => {
+  const U = torch.vision.utils;
+  const e = (name: string): torch.Tensor => expected.get(`utils/${name}`)!;
+  const [batch, grayBatch, img, gray, boxes, masks] = ['batch', 'gray_batch', 'img', 'gray', 'boxes', 'masks'].map((k) => e(`input/${k}`)) as torch.Tensor[];
+  const close = (actual: torch.Tensor, want: torch.Tensor): void => {
+    expect([actual.dtype.name, [...actual.shape]]).toEqual([want.dtype.name, [...want.shape]]);
+    if (want.dtype.isFloatingPoint) expect(actual.sub(want).abs().max().item()).toBeLessThanOrEqual(1e-6);
+    else expect(torch.equal(actual, want)).toBe(true);
+  };
+  const cases: Record<string, () => torch.Tensor> = {
+    grid: () => U.makeGrid(batch!),
+    grid_nrow: () => U.makeGrid(batch!, { nrow: 2, padding: 1, padValue: 0.5 }),
+    grid_list: () => U.makeGrid(batch!.unbind(0).slice(0, 3), { nrow: 3, padding: 0 }),
+    grid_normalize: () => U.makeGrid(grayBatch!, { normalize: true }),
+    grid_range: () => U.makeGrid(grayBatch!, { normalize: true, valueRange: [-1, 1] }),
+    grid_scale_each: () => U.makeGrid(grayBatch!, { normalize: true, scaleEach: true, padding: 3 }),
+    grid_single: () => U.makeGrid(batch!.get(0)),
+    boxes: () => U.drawBoundingBoxes(img!, boxes!),
+    boxes_fill: () => U.drawBoundingBoxes(img!, boxes!, { colors: ['red', [0, 255, 0], '#0000ff', '#fa0'], fill: true, width: 2 }),
+    boxes_wide_gray: () => U.drawBoundingBoxes(gray!, boxes!.get('0:2'), { colors: 'yellow', width: 4 }),
+    boxes_float: () => U.drawBoundingBoxes(img!.float().div(255), boxes!, { fill: true }),
+    boxes_width0: () => U.drawBoundingBoxes(img!, boxes!, { fill: true, width: 0 }),
+    boxes_width3: () => U.drawBoundingBoxes(img!, torch.tensor([[2, 2, 4, 3], [5, 5, 5, 5], [3, 2, 8, 2], [20, 18, 30, 25]]), { width: 3 }),
+    masks: () => U.drawSegmentationMasks(img!, masks!),
+    masks_alpha_colors: () => U.drawSegmentationMasks(img!, masks!, { alpha: 0.5, colors: ['red', 'blue', [10, 200, 30]] }),
+    masks_one: () => U.drawSegmentationMasks(img!, masks!.get(0), { colors: 'green' }),
+    masks_float: () => U.drawSegmentationMasks(img!.float().div(255), masks!, { alpha: 0.3 }),
+  };
+  test.each(Object.keys(cases))('%s', (name) => close(cases[name]!(), e(name)));
+
+  test('saveImage writes the PNG save_image writes', async () => {
+    const file = path.join(os.tmpdir(), `vision-utils-${process.pid}.png`);
+    try {
+      await U.saveImage(batch!, file, { nrow: 3 });
+      expectEqual(io.decodePng(io.readFile(file)), e('saved_grid'));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['batched image', () => U.drawBoundingBoxes(img!.unsqueeze(0), boxes!), 'Pass individual images, not batches'],
+    ['int32 image', () => U.drawBoundingBoxes(img!.to(torch.int32), boxes!), 'The image dtype must be uint8 or float, got torch.int32'],
+    ['reversed box', () => U.drawBoundingBoxes(img!, torch.tensor([[5, 5, 2, 8]])), 'Boxes need to be in (xmin, ymin, xmax, ymax) format'],
+    ['too few colors', () => U.drawBoundingBoxes(img!, boxes!, { colors: ['red'] }), 'Number of colors must be equal or larger than the number of objects, but got 1 < 4.'],
+    ['unknown color', () => U.drawBoundingBoxes(img!, boxes!, { colors: 'nocolor' }), "unknown color specifier: 'nocolor'"],
+    ['mask dtype', () => U.drawSegmentationMasks(img!, masks!.to(torch.uint8)), 'The masks must be of dtype bool. Got torch.uint8'],
+    ['mask size', () => U.drawSegmentationMasks(img!, masks!.get(':', '0:5')), 'The image and the masks must have the same height and width'],
+    ['gray masks image', () => U.drawSegmentationMasks(gray!, masks!), 'Pass an RGB image. Other Image formats are not supported'],
+  ])('%s', (_what, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});

@@ -4,3 +4,4 @@ export * as models from './models';
 export * as transforms from './transforms';
 export * as ops from './ops';
 export * as io from './io';
+export * as utils from './utils';
