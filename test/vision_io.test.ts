@@ -12,7 +12,7 @@ const GEN = path.join(__dirname, 'fixtures', 'generated');
 const DIR = path.join(GEN, 'vision_io');
 const expected = torch.load(path.join(GEN, 'vision_io.pth')) as Map<string, torch.Tensor>;
 const MODES = ['UNCHANGED', 'GRAY', 'GRAY_ALPHA', 'RGB', 'RGB_ALPHA'] as const;
-const PNGS = ['rgb.png', 'rgba.png', 'gray.png', 'gray_alpha.png', 'palette.png', 'palette_trns.png', 'gray1.png'];
+const PNGS = ['rgb.png', 'rgba.png', 'gray.png', 'gray_alpha.png', 'palette.png', 'palette_trns.png', 'gray1.png', 'interlaced.png'];
 
 function expectEqual(actual: torch.Tensor, want: torch.Tensor): void {
   expect([actual.dtype.name, [...actual.shape]]).toEqual([want.dtype.name, [...want.shape]]);
@@ -30,8 +30,10 @@ describe('PNG decoding is torchvision\'s, bit for bit', () => {
     expectEqual(await io.readImage(path.join(DIR, file), { mode: mode.toLowerCase() as Lowercase<typeof mode> }), want);
   });
 
-  test('16-bit PNG decodes to uint16', () => {
+  test('16-bit PNG decodes to uint16 (interlaced too; RGB drops the alpha)', () => {
     expectEqual(io.decodePng(io.readFile(path.join(DIR, 'gray16.png'))), expected.get('gray16.png/UNCHANGED')!);
+    expectEqual(io.decodePng(io.readFile(path.join(DIR, 'interlaced16.png'))), expected.get('interlaced16.png/UNCHANGED')!);
+    expectEqual(io.decodePng(io.readFile(path.join(DIR, 'interlaced16.png')), { mode: 'RGB' }), expected.get('interlaced16.png/RGB')!);
   });
 
   test('ImageReadMode names and the RGBA alias', () => {
