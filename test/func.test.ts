@@ -2,40 +2,15 @@
 // against real PyTorch (scripts/fixtures/func.py): outputs and gradients with swapped-in
 // parameters and buffers, the module's own tensors put back, tied weights, strict key checks,
 // buffers updated in place, keyword arguments, a parametrized module, PyTorch's errors.
-import * as path from 'path';
 import * as torch from '../lib';
-import { expectClose, fixture } from './helpers';
+import { fixture } from './helpers';
+import { pthFixture, sameError } from './pth_expected';
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
 
-const R = torch.load(path.join(__dirname, 'fixtures', 'generated', 'func.pth')) as Map<string, Tensor>;
+const { expected, same } = pthFixture('func.pth');
 const J = fixture<Record<string, any>>('func.json');
-
-function expected(key: string): Tensor {
-  const t = R.get(key);
-  if (t === undefined) throw new Error(`no expected tensor ${key}`);
-  return t;
-}
-function same(actual: Tensor | null | undefined, key: string, rtol = 1e-5, atol = 1e-6): void {
-  const e = expected(key);
-  expect(actual).toBeInstanceOf(torch.Tensor);
-  const a = actual as Tensor;
-  expect(a.dtype.name).toBe(e.dtype.name);
-  expect([...a.shape]).toEqual([...e.shape]);
-  expectClose(a.detach().reshape(-1).tolist(), e.reshape(-1).tolist(), rtol, atol, key);
-}
-function sameError(fn: () => unknown, [type, message]: [string, string]): void {
-  let thrown: { message: string; name: string } | undefined;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e as { message: string; name: string };
-  }
-  expect(thrown).toBeDefined();
-  expect(thrown!.message).toBe(message);
-  expect(thrown!.name).toBe(type === 'ValueError' ? 'RangeError' : type === 'TypeError' ? 'TypeError' : 'Error');
-}
 
 class Tied extends nn.Module {
   a = new nn.Linear(3, 3);

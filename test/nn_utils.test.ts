@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { expectClose, expectError, fixture } from './helpers';
+import { pthFixture, sameError } from './pth_expected';
 
 const { nn } = torch;
 const utils = nn.utils;
@@ -19,39 +20,9 @@ type Module = torch.nn.Module;
 
 const root = path.join(__dirname, '..');
 const GENERATED = path.join(__dirname, 'fixtures', 'generated');
-const R = torch.load(path.join(GENERATED, 'nn_utils.pth')) as Map<string, Tensor>;
+const R = pthFixture('nn_utils.pth');
+const { expected, same } = R;
 const J = fixture<Record<string, any>>('nn_utils.json');
-
-function expected(key: string): Tensor {
-  const t = R.get(key);
-  if (t === undefined) throw new Error(`no expected tensor ${key}`);
-  return t;
-}
-
-/** `actual` equals PyTorch's tensor `key`: dtype, shape and values (to rtol/atol). */
-function same(actual: Tensor | null, key: string, rtol = 1e-5, atol = 1e-6): void {
-  const e = expected(key);
-  expect(actual).not.toBeNull();
-  const a = actual as Tensor;
-  expect(a.dtype.name).toBe(e.dtype.name);
-  expect([...a.shape]).toEqual([...e.shape]);
-  expectClose(a.detach().reshape(-1).tolist(), e.reshape(-1).tolist(), rtol, atol, key);
-}
-
-/** Expects fn to throw PyTorch's error [type, message] (its class as JS maps it: RuntimeError -> Error, ValueError/IndexError -> RangeError). */
-function sameError(fn: () => unknown, [type, message]: [string, string]): void {
-  const name = type === 'TypeError' ? 'TypeError' : type === 'ValueError' || type === 'IndexError' ? 'RangeError' : 'Error';
-  let thrown: { message: string; name: string } | undefined;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e as { message: string; name: string };
-  }
-  expect(thrown).toBeDefined();
-  expect(thrown!.message).toBe(message);
-  if (type === 'NotImplementedError') expect(thrown!.name).toBe('NotImplementedError');
-  else expect(thrown!.name).toBe(name);
-}
 
 function xFor(seed: number, ...shape: number[]): Tensor {
   torch.manualSeed(seed);
