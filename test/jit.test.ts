@@ -31,6 +31,7 @@ const meta = fixture<{
     attributes: { steps: number; label: string }; bumped: [number, number]; scaled_code: string; errors: Record<string, Err>;
   };
   raiser: Record<string, Err>;
+  freeze_not_script: string;
 }>('jit/meta.json');
 
 const model = (name: string): string => path.join(dir, `${name}.pt`);
@@ -95,12 +96,14 @@ describe.each(['cnn_script', 'cnn_trace'] as const)('%s (CNN with BatchNorm in e
     expect(m.code).toBe(info.code);
     expect(m.graph).toBe(info.graph);
     expect(String(m)).toBe(info.repr);
+    expect(m.methodGraph('forward')).toBe(info.graph);
     expect(m.methodNames()).toContain('forward');
     expect(m.hasMethod('forward')).toBe(true);
     expect(m.hasMethod('nothing')).toBe(false);
   });
 
   test('freeze and optimizeForInference', () => {
+    expectError(() => jit.freeze(new torch.nn.Linear(1, 1) as never), meta.freeze_not_script);
     expectError(() => jit.freeze(jit.load(model(name)).train()), 'Freezing is currently only implemented for modules in eval mode');
     const frozen = jit.freeze(jit.load(model(name)).eval());
     expectTensorClose(frozen.forward(x), res(`${name}.frozen`));
@@ -112,6 +115,16 @@ describe.each(['cnn_script', 'cnn_trace'] as const)('%s (CNN with BatchNorm in e
   test('to(float64) casts floating tensors only; train() uses batch statistics', () => {
     const m64 = jit.load(model(name)).to(torch.float64);
     expectTensorClose(m64.forward(x.double()), res(`${name}.float64`), 1e-10, 1e-12);
+    for (const again of [
+      jit.load(model(name)).to({ dtype: torch.float64 }),
+      jit.load(model(name)).to(x.double()),
+      jit.load(model(name)).to('cpu', torch.float64),
+      jit.load(model(name)).double().cpu(),
+    ]) {
+      expectTensorClose(again.forward(x.double()), res(`${name}.float64`), 1e-10, 1e-12);
+    }
+    expectTensorClose(jit.load(model(name)).double().float().forward(x), res(`${name}.out`), 1e-5, 1e-6);
+    expectError(() => m64.to({ dtyp: torch.float64 }), "to() got an unexpected keyword argument 'dtyp'", 'TypeError');
     expect(Object.fromEntries([...m64.namedBuffers()].map(([n, b]) => [n, String(b.dtype)]))).toEqual(info.float64_buffer_dtypes);
     expectError(() => m64.to(torch.int64), 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64');
     const train = jit.load(model(name)).train();
@@ -210,6 +223,12 @@ describe('a method of many argument types (scripted)', () => {
     expectError(() => m.runMethod('scaled', pairT, { nope: 1 }), e.kwarg!.message);
     expectError(() => m.forward([...xs, 3], d, null, 1, 1, 't', [pairT, 1]), withoutCastDetails(e.list_elem!.message));
     expectError(() => m.runMethod('nothing_here'), e.attr!.message);
+    expectError(() => m.runMethod('stats', [1, torch.pyFloat(2.5), 's']), withoutCastDetails(e.repr_list!.message));
+    expectError(() => m.runMethod('stats', new Map<string, boolean | null>([['a', true], ['b', null]])), withoutCastDetails(e.repr_dict!.message));
+    // A trailing plain object is keyword arguments unless its parameter takes a dict.
+    expectError(() => m.runMethod('stats', { a: true, b: null }), 'stats() expected at most 2 argument(s) but received 3 argument(s).');
+    expectError(() => m.runMethod('stats', torch.float32), withoutCastDetails(e.repr_dtype!.message));
+    expectError(() => m.runMethod('stats', new torch.Device('cpu')), withoutCastDetails(e.repr_device!.message));
     expectError(() => m.runMethod('stats', 1.5), "Expected a value of type 'Tensor' for argument 'x' but instead found type 'float'.");
     expectError(() => m.runMethod('describe', ['a'], new Map([['k', 1]]), false), "Expected a value of type 'Dict[int, float]' for argument 'weights' but instead found type 'dict'.");
     expectError(() => m.forward(xs, d, opt, 3, 0.5, 'main', [pairT]), "for argument 'pair' but instead found type 'list'");
@@ -313,6 +332,7 @@ describe('off the event loop', () => {
     expectTensorClose((await jit.loadAsync(model('cnn_trace'), { mapLocation: 'cpu' })).forward(x), res('cnn_trace.out'));
     expectError(() => jit.load(path.join(dir, 'missing.pt')), 'does not exist', 'RangeError');
     expectError(() => jit.load(dir), 'is a directory', 'RangeError');
+    expectError(() => jit.load(model('cnn_trace'), { mapLocation: 3 as never }), 'map_location should be either None, string or torch.device', 'RangeError');
     expectError(() => jit.load(bytes.subarray(0, 200)));
     const garbage = path.join(os.tmpdir(), `jit-garbage-${process.pid}.pt`);
     fs.writeFileSync(garbage, 'not a zip archive');
@@ -366,6 +386,7 @@ test('jit.save here, torch.jit.load in Python: the same outputs and parameters',
     m.train(false);
     const target = path.join(tmp, 'multi_node.pt');
     jit.save(m, target);
+    m.save(target);  // over the first: atomic replacement
     expect(fs.readdirSync(tmp)).toEqual(['multi_node.pt']);
     const inputs = res('multi.inputs') as Map<string, any>;
     const pairT = inputs.get('pair_t') as torch.Tensor;
