@@ -107,9 +107,20 @@ for (let seed = 0; seed < 3; seed++) {
   CASES[`RandomRotation_${seed}`] = call(new v2.RandomRotation(30));
   CASES[`RandomRotation_bilinear_${seed}`] = call(new v2.RandomRotation([-50, 20], { interpolation: IM.BILINEAR, expand: true, fill: 7 }));
   CASES[`GaussianBlur_${seed}`] = call(new v2.GaussianBlur(5));
+  CASES[`RandomAffine_${seed}`] = call(new v2.RandomAffine(25, { translate: [0.2, 0.1], scale: [0.8, 1.2], shear: 10 }));
+  CASES[`RandomAffine_shear4_${seed}`] = call(new v2.RandomAffine([-5, 15], { shear: [-5, 5, 0, 10], interpolation: IM.BILINEAR, fill: [0.2, 0.4, 0.6], center: [3, 4] }));
   CASES[`Compose_${seed}`] = call(
     new v2.Compose([new v2.RandomResizedCrop(12), new v2.RandomHorizontalFlip(), new v2.ToDtype(torch.float32, { scale: true }), new v2.Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])]),
   );
+}
+for (let seed = 0; seed < 4; seed++) {
+  CASES[`RandomGrayscale_${seed}`] = call(new v2.RandomGrayscale(0.5));
+  CASES[`RandomInvert_${seed}`] = call(new v2.RandomInvert());
+  CASES[`RandomEqualize_${seed}`] = call(new v2.RandomEqualize());
+  CASES[`RandomAutocontrast_${seed}`] = call(new v2.RandomAutocontrast(0.6));
+  CASES[`RandomPosterize_${seed}`] = call(new v2.RandomPosterize(3));
+  CASES[`RandomSolarize_${seed}`] = call(new v2.RandomSolarize(100));
+  CASES[`RandomAdjustSharpness_${seed}`] = call(new v2.RandomAdjustSharpness(2.5, 0.4));
 }
 for (let seed = 0; seed < 40; seed++) {
   CASES[`RandAugment_${seed}`] = call(new v2.RandAugment());
@@ -169,6 +180,12 @@ describe('transforms.v2 against torchvision', () => {
       'ToImage()': new v2.ToImage(),
       'ToPureTensor()': new v2.ToPureTensor(),
       Compose: new v2.Compose([new v2.Resize(8), new v2.CenterCrop(4)]),
+      RandomAffine: new v2.RandomAffine(25, { translate: [0.2, 0.1], scale: [0.8, 1.2], shear: 10 }),
+      'RandomGrayscale()': new v2.RandomGrayscale(),
+      'RandomPosterize(3)': new v2.RandomPosterize(3),
+      'RandomSolarize(100)': new v2.RandomSolarize(100),
+      'RandomAdjustSharpness(2.5, p=0.4)': new v2.RandomAdjustSharpness(2.5, 0.4),
+      'RandomEqualize()': new v2.RandomEqualize(),
     };
     expect(Object.fromEntries(Object.entries(mine).map(([k, m]) => [k, m.toString()]))).toEqual(meta.reprs);
   });

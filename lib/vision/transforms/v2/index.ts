@@ -402,13 +402,13 @@ export class Pad extends Transform {
   }
 }
 
-function setupAngle(x: SizeArg, name: string): [number, number] {
+function setupAngle(x: SizeArg, name: string, sizes: readonly number[] = [2]): number[] {
   if (typeof x === 'number') {
     if (x < 0) throw new Error(`If ${name} is a single number, it must be positive.`);
     return [-x, x];
   }
-  if (x.length !== 2) throw new TypeError(`${name} should be a sequence of length 2.`);
-  return [x[0]!, x[1]!];
+  if (!sizes.includes(x.length)) throw new Error(`${name} should be a sequence of length ${sizes.join(' or ')}.`);
+  return [...x];
 }
 
 const RANDOM_ROTATION = pySignature('RandomRotation.__init__', "self, degrees, interpolation='nearest', expand=False, center=None, fill=0");
@@ -429,7 +429,7 @@ export class RandomRotation extends Transform {
   constructor(degrees: SizeArg, ...rest: [RandomRotationOptions?] | unknown[]) {
     super();
     const o = RANDOM_ROTATION<{ degrees: SizeArg } & Required<RandomRotationOptions>>([degrees, ...rest]);
-    this.degrees = setupAngle(o.degrees, 'degrees');
+    this.degrees = setupAngle(o.degrees, 'degrees') as [number, number];
     this.interpolation = o.interpolation;
     this.expand = o.expand;
     checkFillArg(o.fill);
@@ -454,7 +454,162 @@ export class RandomRotation extends Transform {
   }
 }
 
+const RANDOM_AFFINE = pySignature(
+  'RandomAffine.__init__',
+  "self, degrees, translate=None, scale=None, shear=None, interpolation='nearest', fill=0, center=None",
+);
+
+export interface RandomAffineOptions {
+  translate?: readonly [number, number] | null;
+  scale?: readonly [number, number] | null;
+  shear?: number | readonly number[] | null;
+  interpolation?: Interpolation;
+  fill?: Fill;
+  center?: readonly number[] | null;
+}
+
+export class RandomAffine extends Transform {
+  declare degrees: [number, number];
+  declare translate: [number, number] | null;
+  declare scale: [number, number] | null;
+  declare shear: number[] | null;
+  declare interpolation: Interpolation;
+  declare fill: Fill;
+  declare center: number[] | null;
+  constructor(degrees: SizeArg, ...rest: [RandomAffineOptions?] | unknown[]) {
+    super();
+    const o = RANDOM_AFFINE<{ degrees: SizeArg } & Required<RandomAffineOptions>>([degrees, ...rest]);
+    this.degrees = setupAngle(o.degrees, 'degrees') as [number, number];
+    if (o.translate !== null) {
+      if (o.translate.length !== 2) throw new TypeError('translate should be a sequence of length 2.');
+      for (const t of o.translate) if (!(t >= 0.0 && t <= 1.0)) throw new Error('translation values should be between 0 and 1');
+    }
+    this.translate = o.translate === null ? null : [o.translate[0], o.translate[1]];
+    if (o.scale !== null) {
+      if (o.scale.length !== 2) throw new TypeError('scale should be a sequence of length 2.');
+      for (const v of o.scale) if (v <= 0) throw new Error('scale values should be positive');
+    }
+    this.scale = o.scale === null ? null : [o.scale[0], o.scale[1]];
+    this.shear = o.shear === null ? null : setupAngle(o.shear, 'shear', [2, 4]);
+    this.interpolation = o.interpolation;
+    checkFillArg(o.fill);
+    this.fill = o.fill;
+    if (o.center !== null && o.center.length !== 2) throw new TypeError('center should be a sequence of length 2.');
+    this.center = o.center === null ? null : [...o.center];
+  }
+  override makeParams(image: Tensor): Record<string, unknown> {
+    const [height, width] = F.getSize(image) as [number, number];
+    const uniform = (a: number, b: number): number => T.empty(1).uniform_(a, b).item() as number;
+    const angle = uniform(this.degrees[0], this.degrees[1]);
+    let translate = [0, 0];
+    if (this.translate !== null) {
+      const maxDx = this.translate[0] * width;
+      const maxDy = this.translate[1] * height;
+      translate = [F.pyRound(uniform(-maxDx, maxDx)), F.pyRound(uniform(-maxDy, maxDy))];
+    }
+    const scale = this.scale === null ? 1.0 : uniform(this.scale[0], this.scale[1]);
+    let shear = [0.0, 0.0];
+    if (this.shear !== null) {
+      const sx = uniform(this.shear[0]!, this.shear[1]!);
+      shear = [sx, this.shear.length === 4 ? uniform(this.shear[2]!, this.shear[3]!) : 0.0];
+    }
+    return { angle, translate, scale, shear };
+  }
+  transform(image: Tensor, p: Record<string, unknown>): Tensor {
+    return F.affine(image, p.angle as number, p.translate as number[], p.scale as number, p.shear as number[], this.interpolation, this.fill, this.center);
+  }
+  protected override reprItems(): [string, string | null][] {
+    return [
+      ['degrees', list(this.degrees, true)],
+      ['translate', this.translate === null ? null : tuple(this.translate, true)],
+      ['scale', this.scale === null ? null : tuple(this.scale, true)],
+      ['shear', this.shear === null ? null : list(this.shear, true)],
+      ['interpolation', interp(this.interpolation)],
+      ['fill', fillStr(this.fill)],
+      ['center', this.center === null ? null : list(this.center)],
+    ];
+  }
+}
+
 // ---- color ----
+
+export class RandomGrayscale extends RandomApplyTransform {
+  constructor(p = 0.1) {
+    super(p);
+  }
+  transform(image: Tensor): Tensor {
+    return F.rgbToGrayscale(image, F.getDimensions(image)[0]);
+  }
+}
+
+export class RandomInvert extends RandomApplyTransform {
+  constructor(p = 0.5) {
+    super(p);
+  }
+  transform(image: Tensor): Tensor {
+    return F.invert(image);
+  }
+}
+
+export class RandomEqualize extends RandomApplyTransform {
+  constructor(p = 0.5) {
+    super(p);
+  }
+  transform(image: Tensor): Tensor {
+    return F.equalize(image);
+  }
+}
+
+export class RandomAutocontrast extends RandomApplyTransform {
+  constructor(p = 0.5) {
+    super(p);
+  }
+  transform(image: Tensor): Tensor {
+    return F.autocontrast(image);
+  }
+}
+
+export class RandomPosterize extends RandomApplyTransform {
+  declare bits: number;
+  constructor(bits: number, p = 0.5) {
+    super(p);
+    this.bits = bits;
+  }
+  transform(image: Tensor): Tensor {
+    return F.posterize(image, this.bits);
+  }
+  protected override reprItems(): [string, string | null][] {
+    return [...super.reprItems(), ['bits', num(this.bits)]];
+  }
+}
+
+export class RandomSolarize extends RandomApplyTransform {
+  declare threshold: number;
+  constructor(threshold: number, p = 0.5) {
+    super(p);
+    this.threshold = threshold;
+  }
+  transform(image: Tensor): Tensor {
+    return F.solarize(image, this.threshold);
+  }
+  protected override reprItems(): [string, string | null][] {
+    return [...super.reprItems(), ['threshold', num(this.threshold)]];
+  }
+}
+
+export class RandomAdjustSharpness extends RandomApplyTransform {
+  declare sharpnessFactor: number;
+  constructor(sharpnessFactor: number, p = 0.5) {
+    super(p);
+    this.sharpnessFactor = sharpnessFactor;
+  }
+  transform(image: Tensor): Tensor {
+    return F.adjustSharpness(image, this.sharpnessFactor);
+  }
+  protected override reprItems(): [string, string | null][] {
+    return [...super.reprItems(), ['sharpness_factor', num(this.sharpnessFactor)]];
+  }
+}
 
 export class Grayscale extends Transform {
   declare numOutputChannels: number;
@@ -599,12 +754,9 @@ export class GaussianBlur extends Transform {
     const o = GAUSSIAN_BLUR<{ kernelSize: SizeArg; sigma: number | readonly number[] }>([kernelSize, ...rest]);
     this.kernelSize = setupSize(o.kernelSize, 'Kernel size should be a tuple/list of two integers');
     for (const ks of this.kernelSize) if (ks <= 0 || ks % 2 === 0) throw new Error('Kernel size value should be an odd and positive number.');
-    if (typeof o.sigma === 'number') {
-      if (o.sigma <= 0) throw new Error('If sigma is a single number, it must be positive.');
-      this.sigma = [o.sigma, o.sigma];
-    } else if (o.sigma.length === 1 || o.sigma.length === 2) {
-      this.sigma = [o.sigma[0]!, o.sigma[o.sigma.length - 1]!];
-    } else throw new Error('sigma should be a single number or a list/tuple with length 2.');
+    if (typeof o.sigma === 'number') this.sigma = [o.sigma, o.sigma];
+    else if (o.sigma.length === 1 || o.sigma.length === 2) this.sigma = [o.sigma[0]!, o.sigma[o.sigma.length - 1]!];
+    else throw new Error(`If sigma is a sequence its length should be 1 or 2. Got ${o.sigma.length}`);
     if (!(this.sigma[0] > 0.0 && this.sigma[0] <= this.sigma[1])) throw new Error(`sigma values should be positive and of the form (min, max). Got [${this.sigma.map(fl).join(', ')}]`);
   }
   override makeParams(): Record<string, unknown> {
