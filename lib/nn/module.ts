@@ -25,7 +25,7 @@ import { getOverwriteModuleParamsOnConversion, getSwapModuleParamsOnConversion }
 import { POISONED_BY_SWAP, swapTensors } from '../utils/swap_tensors';
 import { PyFloat } from '../scalar';
 import { pyFloat } from './repr';
-import { Tuple } from '../serialization/pickle';
+import { pyTypeName } from '../arg_parser';
 
 /** What `stateDict()` returns: PyTorch's OrderedDict with its `_metadata` (version per module prefix). */
 export type StateDict = Map<string, Tensor> & { _metadata?: Map<string, Map<string, unknown>> };
@@ -185,14 +185,7 @@ const TENSOR_TYPES: Record<string, string> = {
 /** torch.typename(): what PyTorch's error messages call a value. */
 export function typename(value: unknown): string {
   if (value instanceof Tensor) return `torch.${value.device.type === 'cuda' ? 'cuda.' : ''}${TENSOR_TYPES[value.dtype.name] ?? value.dtype.name}Tensor`;
-  if (value === null || value === undefined) return 'NoneType';
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'int' : 'float';
-  if (typeof value === 'bigint') return 'int';
-  if (typeof value === 'string') return 'str';
-  if (typeof value === 'boolean') return 'bool';
-  if (value instanceof Map) return 'dict';
-  if (Array.isArray(value)) return value instanceof Tuple ? 'tuple' : 'list';
-  return (value as object).constructor?.name ?? typeof value;
+  return pyTypeName(value);
 }
 
 /** Python's `repr` indentation of a child's multi-line repr. */
