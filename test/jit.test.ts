@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
 import { Worker } from 'worker_threads';
 import * as torch from '../lib';
 import { expectError, fixture } from './helpers';
@@ -82,6 +83,8 @@ describe.each(['cnn_script', 'cnn_trace'] as const)('%s (CNN with BatchNorm in e
     expect([...m.parameters()].every((p) => p.requiresGrad)).toBe(true);
     expect([...m.parameters()][0]).toBe([...m.parameters()][0]);
     expect([...m.children()].length).toBe(info.children.length);
+    expect([...m.buffers()].length).toBe(info.buffers.length);
+    expect(inspect(m)).toBe(info.repr);
   });
 
   test('stateDict tensors share storage with the module', () => {
@@ -124,6 +127,8 @@ describe.each(['cnn_script', 'cnn_trace'] as const)('%s (CNN with BatchNorm in e
       expectTensorClose(again.forward(x.double()), res(`${name}.float64`), 1e-10, 1e-12);
     }
     expectTensorClose(jit.load(model(name)).double().float().forward(x), res(`${name}.out`), 1e-5, 1e-6);
+    expect(jit.load(model(name)).half().head.weight.dtype).toBe(torch.float16);
+    expectError(() => m64.to(3 as never), 'to() received an invalid combination of arguments', 'TypeError');
     expectError(() => m64.to({ dtyp: torch.float64 }), "to() got an unexpected keyword argument 'dtyp'", 'TypeError');
     expect(Object.fromEntries([...m64.namedBuffers()].map(([n, b]) => [n, String(b.dtype)]))).toEqual(info.float64_buffer_dtypes);
     expectError(() => m64.to(torch.int64), 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64');
@@ -334,6 +339,7 @@ describe('off the event loop', () => {
     expectError(() => jit.load(dir), 'is a directory', 'RangeError');
     expectError(() => jit.load(model('cnn_trace'), { mapLocation: 3 as never }), 'map_location should be either None, string or torch.device', 'RangeError');
     expectError(() => jit.load(bytes.subarray(0, 200)));
+    expectError(() => jit.load(42 as never), 'f must be a path or a Uint8Array', 'TypeError');
     const garbage = path.join(os.tmpdir(), `jit-garbage-${process.pid}.pt`);
     fs.writeFileSync(garbage, 'not a zip archive');
     try {
