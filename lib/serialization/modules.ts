@@ -14,7 +14,8 @@
 import * as F from '../nn/functional';
 import * as nn from '../nn';
 import { defineInternal, Module } from '../nn/module';
-import { Parameter } from '../nn/parameter';
+import { Parameter, UninitializedBuffer, UninitializedParameter } from '../nn/parameter';
+import { pickleLazyHooks, unpickleLazyAttr } from '../nn/lazy';
 import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
 import { Tensor } from '../tensor';
 import { PyFloat } from '../scalar';
@@ -172,6 +173,7 @@ export function reduceModule(m: Module): Reduced {
     state.set(key, attrValue(key, Array.isArray(value) && lists.has(key) ? asList([...value]) : value, owner));
     if (typeof value === 'number' && floats.has(key)) markFloat(state, key);
   }
+  pickleLazyHooks(m, state);
   return { func: classGlobal(m), args: new Tuple(), newobj: true, state };
 }
 
@@ -224,7 +226,7 @@ function buildModule(m: Module, stateArg: unknown): void {
   }
   const specials = specialsOf(m);
   for (const [key, value] of state) {
-    if (BASE_KEYS.has(key) || specials.some((s) => s.load(m, key, value))) continue;
+    if (BASE_KEYS.has(key) || unpickleLazyAttr(m, key) || specials.some((s) => s.load(m, key, value))) continue;
     const name = VERBATIM.has(key) ? key : snakeToCamel(key);
     if (forbidden(m, name)) bad(`the file sets attribute '${safeName(key)}' of ${owner}, which its class defines`);
     m._setAttribute(name, typeof value === 'number' && isMarkedFloat(state, key) ? new PyFloat(value) : plain(value));
@@ -270,6 +272,44 @@ for (const cls of [Module, ...Object.values(nn)]) {
   if (typeof cls !== 'function' || !(cls === Module || cls.prototype instanceof Module)) continue;
   if (Object.prototype.hasOwnProperty.call(cls, 'pythonModule')) registerModule(`${(cls as typeof Module).pythonModule}.${cls.name}`, cls as ModuleClass);
 }
+
+// ---- lazy modules not called yet (lib/nn/lazy.ts) ----------------------------------------------
+
+// Their placeholders pickle as `UninitializedParameter(requires_grad)`, `UninitializedBuffer(requires_grad)`.
+for (const cls of [UninitializedParameter, UninitializedBuffer]) {
+  registerGlobal(`torch.nn.parameter.${cls.name}`, {
+    call: (a) => {
+      if (a.length > 1 || (a.length === 1 && typeof a[0] !== 'boolean')) bad(`${cls.name} takes one bool, requires_grad`);
+      return new cls(a.length === 0 ? cls === UninitializedParameter : (a[0] as boolean));
+    },
+  });
+}
+// Their hooks are bound methods (`getattr(module, name)`), one wrapped in a _WrappedHook, with their
+// RemovableHandles. None of them runs: the module registers its own hooks again (unpickleLazyAttr).
+const LAZY_HOOKS = new Set(['_infer_parameters', '_lazy_load_hook']);
+const inert = (what: string): GlobalImpl => {
+  const made = new WeakSet<object>();
+  const impl: GlobalImpl = {
+    newobj: (args) => {
+      if (args.length !== 0) bad(`${what}.__new__ takes no arguments`);
+      const obj = {};
+      made.add(obj);
+      return madeBy(obj, impl);
+    },
+    build: (inst) => made.has(inst as object),
+  };
+  return impl;
+};
+registerGlobal('torch.nn.modules.module._WrappedHook', inert('_WrappedHook'));
+registerGlobal('torch.utils.hooks.RemovableHandle', inert('RemovableHandle'));
+registerGlobal('builtins.getattr', {
+  call: (a) => {
+    if (a.length !== 2 || !(a[0] instanceof Module) || typeof a[1] !== 'string' || !LAZY_HOOKS.has(a[1])) {
+      bad("getattr is only loaded for a lazy module's hooks (_infer_parameters, _lazy_load_hook)");
+    }
+    return {};
+  },
+});
 
 /** The end of the error for a global that is not allowed: how to allow a module class. */
 export function registerHint(globalName: string): string {
