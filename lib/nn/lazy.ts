@@ -18,6 +18,7 @@ import { Linear, type LinearOptions } from './linear';
 import { Module, RemovableHandle, type StateDict } from './module';
 import { UninitializedBuffer, UninitializedParameter, isLazy } from './parameter';
 import { _pair, _single, _triple, type Args, type IntOrTuple } from './modules_utils';
+import { PY_REDUCE, PyGlobal, Tuple, setPyClass, type Reduced } from '../serialization/pickle';
 
 
 /**
@@ -30,12 +31,21 @@ export function LazyModuleMixin<TBase extends ModuleClass>(Base: TBase): Mixed<T
     static clsToBecome: ModuleClass | null = null;
     /** @internal The forward pre-hook that initialises the module (PyTorch's `_initialize_hook`). */
     declare _initializeHook: RemovableHandle;
+    /** @internal The load_state_dict pre-hook that materialises placeholders (PyTorch's `_load_hook`). */
+    declare _loadHook: RemovableHandle;
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args);
-      const handle = this.registerForwardPreHook((module, input) => (module as LazyModule)._inferParameters(module, input));
-      Object.defineProperty(this._target, '_initializeHook', { value: handle, writable: true, enumerable: false, configurable: true });
+      this._registerLazyHooks();
+    }
+
+    /** @internal Registers `_load_hook` and `_initialize_hook`, in PyTorch's order. */
+    _registerLazyHooks(): void {
+      const load = this.registerLoadStateDictPreHook((module, stateDict, prefix) => (module as LazyModule)._lazyLoadHook(stateDict, prefix));
+      Object.defineProperty(this._target, '_loadHook', { value: load, writable: true, enumerable: false, configurable: true });
+      const init = this.registerForwardPreHook((module, input) => (module as LazyModule)._inferParameters(module, input));
+      Object.defineProperty(this._target, '_initializeHook', { value: init, writable: true, enumerable: false, configurable: true });
     }
 
     /** Infers the shapes of the uninitialized parameters from the first input and initialises them. */
@@ -53,15 +63,25 @@ export function LazyModuleMixin<TBase extends ModuleClass>(Base: TBase): Mixed<T
       lazy.initializeParameters(...input);
       if (lazy.hasUninitializedParams()) throw new Error(`module ${this._getName()} has not been fully initialized`);
       lazy._initializeHook.remove();
+      lazy._loadHook.remove();
       delete (module._target as unknown as Record<string, unknown>)._initializeHook;
+      delete (module._target as unknown as Record<string, unknown>)._loadHook;
       const become = (module.constructor as unknown as { clsToBecome?: ModuleClass | null }).clsToBecome;
       if (become) Object.setPrototypeOf(module._target, become.prototype);
     }
 
     /**
-     * PyTorch's `_lazy_load_hook` (a load_state_dict pre-hook there): an uninitialized parameter
-     * or buffer given an initialized one is materialised to its shape before the copy.
+     * @internal PyTorch's `_lazy_load_hook`: an uninitialized parameter or buffer given an
+     * initialized one is materialised to its shape before the copy.
      */
+    _lazyLoadHook(stateDict: Map<string, unknown>, prefix: string): void {
+      for (const [name, param] of [...this._parameters, ...this._buffers]) {
+        const input = stateDict.get(prefix + name);
+        if (param !== null && isLazy(param) && input instanceof Tensor && !isLazy(input)) noGrad(() => param.materialize(input.shape));
+      }
+    }
+
+    /** An uninitialized placeholder given an uninitialized one: PyTorch copies empty into empty, here nothing is copied. */
     override _loadFromStateDict(...args: LoadFromStateDictArgs): void {
       const [stateDict, prefix] = args;
       const missingKeys = args[4];
@@ -69,12 +89,7 @@ export function LazyModuleMixin<TBase extends ModuleClass>(Base: TBase): Mixed<T
       const local = new Map(stateDict);
       for (const [name, param] of [...this._parameters, ...this._buffers]) {
         const key = prefix + name;
-        if (param === null || !local.has(key) || !isLazy(param)) continue;
-        const input = local.get(key);
-        if (input instanceof Tensor && !isLazy(input)) {
-          noGrad(() => param.materialize(input.shape));
-        } else if (isLazy(input)) {
-          // PyTorch copies the empty placeholder into the empty placeholder: nothing to do.
+        if (param !== null && isLazy(param) && isLazy(local.get(key))) {
           local.delete(key);
           skipped.add(key);
         }
@@ -101,10 +116,70 @@ export function LazyModuleMixin<TBase extends ModuleClass>(Base: TBase): Mixed<T
   return LazyModule as unknown as Mixed<TBase, LazyModuleMembers>;
 }
 
+// ---- whole-model files (torch.save(model) / torch.load) --------------------------------------------
+
+/** Whether `m` is a lazy module not called yet (it still holds its initialising hooks). */
+function uncalledLazy(m: Module): m is Module & LazyModuleMembers {
+  return Object.prototype.hasOwnProperty.call(m._target, '_initializeHook');
+}
+const pyObject = (reduce: () => Reduced): object => ({ [PY_REDUCE]: reduce });
+const orderedDict = (entries: [unknown, unknown][]): Map<unknown, unknown> => {
+  const d = new Map(entries);
+  setPyClass(d, 'collections.OrderedDict');
+  return d;
+};
+const NEWOBJ = { args: new Tuple(), newobj: true };
+
+/**
+ * @internal What Python's pickle of a lazy module not called yet holds besides Module's dict: the
+ * bound methods registered as hooks (`getattr(module, '_infer_parameters')` as a forward pre-hook
+ * with kwargs, `_WrappedHook(module._lazy_load_hook)` as a load_state_dict pre-hook) and their
+ * RemovableHandles `_load_hook` and `_initialize_hook`. Other hooks are JavaScript functions and are
+ * not saved, as for every module.
+ */
+export function pickleLazyHooks(m: Module, state: Map<unknown, unknown>): void {
+  if (!uncalledLazy(m)) return;
+  const method = (name: string) => pyObject(() => ({ func: new PyGlobal('builtins', 'getattr'), args: new Tuple<unknown>(m, name) }));
+  const handle = (hooks: Map<unknown, unknown>, id: number, extra: Map<unknown, unknown>[]) =>
+    pyObject(() => ({ func: new PyGlobal('torch.utils.hooks', 'RemovableHandle'), ...NEWOBJ, state: new Tuple<unknown>(hooks, id, new Tuple(...extra)) }));
+  const loadId = m._loadHook.id;
+  const initId = m._initializeHook.id;
+  const wrapped = pyObject(() => ({
+    func: new PyGlobal('torch.nn.modules.module', '_WrappedHook'),
+    ...NEWOBJ,
+    state: new Map<unknown, unknown>([['hook', method('_lazy_load_hook')], ['with_module', false]]),
+  }));
+  const forwardPre = orderedDict([[initId, method('_infer_parameters')]]);
+  const withKwargs = orderedDict([[initId, true]]);
+  const loadPre = orderedDict([[loadId, wrapped]]);
+  state.set('_forward_pre_hooks', forwardPre);
+  state.set('_forward_pre_hooks_with_kwargs', withKwargs);
+  state.set('_load_state_dict_pre_hooks', loadPre);
+  state.set('_load_hook', handle(loadPre, loadId, []));
+  state.set('_initialize_hook', handle(forwardPre, initId, [withKwargs]));
+}
+
+/**
+ * @internal torch.load of a lazy module's `_load_hook` / `_initialize_hook` (the module was made
+ * without its constructor): registers its own hooks again, so it materialises at its first call.
+ * Returns whether `key` was one of them.
+ */
+export function unpickleLazyAttr(m: Module, key: string): boolean {
+  if (key !== '_load_hook' && key !== '_initialize_hook') return false;
+  const lazy = m as Module & Partial<LazyModuleMembers>;
+  if (typeof lazy._registerLazyHooks !== 'function') return false;
+  if (key === '_initialize_hook' && !uncalledLazy(m)) lazy._registerLazyHooks();
+  return true;
+}
+
 /** What LazyModuleMixin adds to a module. */
 export interface LazyModuleMembers {
   /** @internal */
   _initializeHook: RemovableHandle;
+  /** @internal */
+  _loadHook: RemovableHandle;
+  /** @internal */
+  _registerLazyHooks(): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   initializeParameters(...input: any[]): void;
   hasUninitializedParams(): boolean;

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor';
 import type { DeviceLike } from '../device';
 import type { DType } from '../dtype';
 import { pySignature } from '../python_signature';
+import { PY_REDUCE, PyGlobal, Tuple, type Reduced } from '../serialization/pickle';
 
 const ops = {
   alias: op('aten::detach'),
@@ -124,6 +125,17 @@ export class UninitializedBuffer extends Tensor {
   override toString(): string {
     return '<UninitializedBuffer>';
   }
+}
+
+// Python's UninitializedTensorMixin.__reduce_ex__: the class called with requires_grad (the device
+// and dtype are not saved).
+for (const cls of [UninitializedParameter, UninitializedBuffer]) {
+  Object.defineProperty(cls.prototype, PY_REDUCE, {
+    value: function (this: Tensor): Reduced {
+      return { func: new PyGlobal('torch.nn.parameter', cls.name), args: new Tuple(this.requiresGrad) };
+    },
+    configurable: true,
+  });
 }
 
 /** torch.nn.parameter.is_lazy: whether `param` is an UninitializedParameter or UninitializedBuffer. */
