@@ -114,6 +114,9 @@ for (let seed = 0; seed < 3; seed++) {
   );
 }
 for (let seed = 0; seed < 4; seed++) {
+  CASES[`RandomApply_${seed}`] = call(new v2.RandomApply([new v2.ColorJitter(0.5), new v2.RandomRotation(20)], { p: 0.6 }));
+  CASES[`RandomChoice_${seed}`] = call(new v2.RandomChoice([new v2.RandomHorizontalFlip(1.0), new v2.GaussianBlur(3), new v2.RandomCrop(9)], { p: [1, 2, 3] }));
+  CASES[`RandomOrder_${seed}`] = call(new v2.RandomOrder([new v2.RandomCrop(15), new v2.ColorJitter({ hue: 0.2 }), new v2.RandomVerticalFlip()]));
   CASES[`RandomGrayscale_${seed}`] = call(new v2.RandomGrayscale(0.5));
   CASES[`RandomInvert_${seed}`] = call(new v2.RandomInvert());
   CASES[`RandomEqualize_${seed}`] = call(new v2.RandomEqualize());
@@ -186,6 +189,9 @@ describe('transforms.v2 against torchvision', () => {
       'RandomSolarize(100)': new v2.RandomSolarize(100),
       'RandomAdjustSharpness(2.5, p=0.4)': new v2.RandomAdjustSharpness(2.5, 0.4),
       'RandomEqualize()': new v2.RandomEqualize(),
+      RandomApply: new v2.RandomApply([new v2.ColorJitter(0.5), new v2.RandomRotation(20)], 0.6),
+      RandomChoice: new v2.RandomChoice([new v2.RandomHorizontalFlip(1.0), new v2.GaussianBlur(3)], [1, 3]),
+      RandomOrder: new v2.RandomOrder([new v2.RandomCrop(15), new v2.RandomVerticalFlip()]),
     };
     expect(Object.fromEntries(Object.entries(mine).map(([k, m]) => [k, m.toString()]))).toEqual(meta.reprs);
   });

@@ -6,6 +6,9 @@ export * as v2 from './v2';
 export {
   Transform,
   Compose,
+  RandomApply,
+  RandomChoice,
+  RandomOrder,
   Resize,
   CenterCrop,
   RandomResizedCrop,

@@ -121,29 +121,100 @@ function checkFillArg(fill: unknown): void {
 
 // ---- containers ----
 
-const COMPOSE = pySignature('Compose.__init__', 'self, transforms');
+type Callable = Module | ((x: unknown) => unknown);
+type Step = ((x: unknown) => unknown) & { toString(): string };
 
-export class Compose extends Transform {
-  declare transforms: ((x: unknown) => unknown)[];
-  constructor(transforms: readonly (Module | ((x: unknown) => unknown))[]) {
-    super();
-    const o = COMPOSE<{ transforms: unknown }>([transforms]);
-    if (!Array.isArray(o.transforms)) throw new TypeError('Argument transforms should be a sequence of callables');
-    if (o.transforms.length === 0) throw new Error('Pass at least one transform');
-    this.transforms = (o.transforms as (Module | ((x: unknown) => unknown))[]).map((t) =>
-      t instanceof Module ? Object.assign((x: unknown) => t.call(x), { toString: () => t.toString() }) : t,
-    );
-  }
+function steps(transforms: unknown, what = 'a sequence of callables'): Step[] {
+  if (!Array.isArray(transforms)) throw new TypeError(`Argument transforms should be ${what}`);
+  if (transforms.length === 0) throw new Error('Pass at least one transform');
+  return (transforms as Callable[]).map((t) => (t instanceof Module ? Object.assign((x: unknown) => t.call(x), { toString: () => t.toString() }) : t));
+}
+
+const indented = (ts: readonly Step[]): string => ts.map((t) => `    ${String(t)}`).join('\n');
+
+/** Containers call their transforms one after the other on the whole sample. */
+abstract class Container extends Transform {
+  declare transforms: Step[];
   transform(image: Tensor): Tensor {
     return this.forward(image) as Tensor;
   }
-  override forward(...inputs: unknown[]): unknown {
-    let sample = inputs.length > 1 ? inputs : inputs[0];
-    for (const t of this.transforms) sample = t(sample);
+  protected run(sample: unknown, order: readonly number[]): unknown {
+    for (const i of order) sample = this.transforms[i]!(sample);
     return sample;
   }
+}
+
+const COMPOSE = pySignature('Compose.__init__', 'self, transforms');
+
+export class Compose extends Container {
+  constructor(transforms: readonly Callable[]) {
+    super();
+    this.transforms = steps(COMPOSE<{ transforms: unknown }>([transforms]).transforms);
+  }
+  override forward(...inputs: unknown[]): unknown {
+    return this.run(inputs.length > 1 ? inputs : inputs[0], this.transforms.map((_, i) => i));
+  }
   override extraRepr(): string {
-    return this.transforms.map((t) => `    ${String(t)}`).join('\n');
+    return indented(this.transforms);
+  }
+}
+
+const RANDOM_APPLY = pySignature('RandomApply.__init__', 'self, transforms, p=0.5');
+
+/** Applies its transforms, in order, with probability p (one torch.rand(1) per call). */
+export class RandomApply extends Container {
+  declare p: number;
+  constructor(transforms: readonly Callable[], ...rest: [number?] | [{ p?: number }] | unknown[]) {
+    super();
+    const o = RANDOM_APPLY<{ transforms: unknown; p: number }>([transforms, ...rest]);
+    this.transforms = steps(o.transforms, 'a sequence of callables or a `nn.ModuleList`');
+    if (!(o.p >= 0.0 && o.p <= 1.0)) throw new Error('`p` should be a floating point value in the interval [0.0, 1.0].');
+    this.p = o.p;
+  }
+  override forward(...inputs: unknown[]): unknown {
+    const sample = inputs.length > 1 ? inputs : inputs[0];
+    if ((T.rand(1).item() as number) >= this.p) return sample;
+    return this.run(sample, this.transforms.map((_, i) => i));
+  }
+  override extraRepr(): string {
+    return indented(this.transforms);
+  }
+}
+
+const RANDOM_CHOICE = pySignature('RandomChoice.__init__', 'self, transforms, p=None');
+
+/** Applies one of its transforms, drawn with torch.multinomial from the probabilities p. */
+export class RandomChoice extends Container {
+  declare p: number[];
+  constructor(transforms: readonly Callable[], ...rest: [number[]?] | [{ p?: number[] | null }] | unknown[]) {
+    super();
+    const o = RANDOM_CHOICE<{ transforms: unknown; p: number[] | null }>([transforms, ...rest]);
+    this.transforms = steps(o.transforms);
+    const p = o.p ?? this.transforms.map(() => 1);
+    if (p.length !== this.transforms.length) throw new Error(`Length of p doesn't match the number of transforms: ${p.length} != ${this.transforms.length}`);
+    const total = p.reduce((a, b) => a + b, 0);
+    this.p = p.map((x) => x / total);
+  }
+  override forward(...inputs: unknown[]): unknown {
+    const idx = T.multinomial(makeTensor(this.p), 1).item() as number;
+    return this.run(inputs.length > 1 ? inputs : inputs[0], [idx]);
+  }
+  override extraRepr(): string {
+    return `transforms=[${this.transforms.map(String).join(', ')}], p=${list(this.p, true)}`;
+  }
+}
+
+/** Applies its transforms in the order of a torch.randperm. */
+export class RandomOrder extends Container {
+  constructor(transforms: readonly Callable[]) {
+    super();
+    this.transforms = steps(transforms);
+  }
+  override forward(...inputs: unknown[]): unknown {
+    return this.run(inputs.length > 1 ? inputs : inputs[0], T.randperm(this.transforms.length).tolist() as number[]);
+  }
+  override extraRepr(): string {
+    return `transforms=[${this.transforms.map(String).join(', ')}]`;
   }
 }
 
