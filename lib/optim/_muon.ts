@@ -24,7 +24,7 @@ export interface MuonOptions {
 }
 
 /** `_zeropower_via_newtonschulz`: the orthogonalized update, computed in bfloat16. */
-export function _zeropowerViaNewtonschulz(grad: Tensor, nsCoefficients: readonly number[], nsSteps: number, eps: number): Tensor {
+function _zeropowerViaNewtonschulz(grad: Tensor, nsCoefficients: readonly number[], nsSteps: number, eps: number): Tensor {
   if (nsSteps >= 100) throw new RangeError('Number of steps must be less than 100 for computational efficiency');
   if (grad.shape.length !== 2) throw new RangeError('Input tensor gradient must be a 2D matrix');
   if (nsCoefficients.length !== 3) throw new RangeError('Coefficients must be a tuple of exactly 3 values');
@@ -42,7 +42,7 @@ export function _zeropowerViaNewtonschulz(grad: Tensor, nsCoefficients: readonly
 }
 
 /** `_adjust_lr`: the learning rate scaled for the parameter's shape. */
-export function _adjustLr(lr: NumberOrTensor, adjustLrFn: string | null, shape: readonly number[]): NumberOrTensor {
+function _adjustLr(lr: NumberOrTensor, adjustLrFn: string | null, shape: readonly number[]): NumberOrTensor {
   const [A, B] = shape as [number, number];
   let ratio: number;
   if (adjustLrFn === null || adjustLrFn === 'original') ratio = Math.sqrt(Math.max(1, A / B));

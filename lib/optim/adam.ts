@@ -33,7 +33,7 @@ export interface AdamOptions {
 }
 
 /** Python's isinstance(x, float) for a JS value. */
-export const isPyFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isSafeInteger(x));
+const isPyFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isSafeInteger(x));
 
 export class Adam extends Optimizer {
   constructor(params: ParamsT, options?: AdamOptions);

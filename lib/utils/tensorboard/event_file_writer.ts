@@ -30,7 +30,7 @@ export function maskedCrc32c(data: Uint8Array): number {
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
 }
 
-export function tfRecord(data: Buffer): Buffer {
+function tfRecord(data: Buffer): Buffer {
   const header = Buffer.alloc(8);
   header.writeBigUInt64LE(BigInt(data.length));
   const out = Buffer.alloc(8 + 4 + data.length + 4);

@@ -87,7 +87,7 @@ function pySlice<T>(a: readonly T[], start: number, end: number): T[] {
   return a.slice(norm(start), Math.max(norm(start), norm(end)));
 }
 
-export function makeHistogram(values: Float64Array, bins: Bins, maxBins: number | null = null): HistogramFields {
+function makeHistogram(values: Float64Array, bins: Bins, maxBins: number | null = null): HistogramFields {
   if (values.length === 0) throw new RangeError('The input has no element.');
   let { counts, edges: limits } = npHistogram(values, bins);
   const numBins = counts.length;
@@ -133,7 +133,7 @@ export function makeGrid(I: Tensor, ncols = 8): Tensor {
 }
 
 /** _utils.convert_to_HWC. */
-export function convertToHWC(t: Tensor, inputFormat: string): Tensor {
+function convertToHWC(t: Tensor, inputFormat: string): Tensor {
   if (new Set(inputFormat).size !== inputFormat.length) {
     throw new Error(`You can not use the same dimension shorthand twice.             input_format: ${inputFormat}`);
   }
@@ -380,7 +380,7 @@ export function customScalars(layout: Map<string, Map<string, ChartSpec>>): Buff
 }
 
 /** Python's json.dumps(value, sort_keys=True): its separators, sorted keys, ASCII escapes. */
-export function pyJsonDumps(value: unknown): string {
+function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
