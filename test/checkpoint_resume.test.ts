@@ -114,11 +114,41 @@ function expectSameState(actual: State, want: State, where: string): void {
   }
 }
 
+/** An optimizer's or scheduler's state_dict: the same keys and values, tensors and floats within 1e-5. */
+function expectSameTree(actual: unknown, want: unknown, where: string): void {
+  const entries = (v: unknown): [string, unknown][] | null => {
+    if (v instanceof Map) return [...v].map(([k, x]) => [String(k), x]);
+    if (v !== null && typeof v === 'object' && !(v instanceof torch.Tensor) && !Array.isArray(v) && !(v instanceof torch.PyFloat)) return Object.entries(v);
+    return null;
+  };
+  const plain = (v: unknown): unknown => (v instanceof torch.PyFloat ? v.value : v);
+  if (want instanceof torch.Tensor) {
+    expect(actual instanceof torch.Tensor ? `${where}: ${String(actual.dtype)} [${actual.shape.join(', ')}]` : actual).toBe(`${where}: ${String(want.dtype)} [${want.shape.join(', ')}]`);
+    expectClose((actual as torch.Tensor).flatten().tolist(), want.flatten().tolist(), 1e-5, 1e-5, where);
+    return;
+  }
+  if (Array.isArray(want)) {
+    expect(Array.isArray(actual) ? `${where}: ${(actual as unknown[]).length} items` : actual).toBe(`${where}: ${want.length} items`);
+    want.forEach((w, i) => expectSameTree((actual as unknown[])[i], w, `${where}[${i}]`));
+    return;
+  }
+  const w = entries(want);
+  if (w !== null) {
+    const a = new Map(entries(actual) ?? []);
+    expect(`${where}: ${[...a.keys()].sort().join(', ')}`).toBe(`${where}: ${w.map(([k]) => k).sort().join(', ')}`);
+    for (const [k, x] of w) expectSameTree(a.get(k), x, `${where}.${k}`);
+    return;
+  }
+  const [a, x] = [plain(actual), plain(want)];
+  if (typeof x === 'number' && typeof a === 'number') expectClose(a, x, 1e-5, 1e-12, where);
+  else expect({ where, value: a }).toEqual({ where, value: x });
+}
+
 const losses = (t: unknown): number[] => (t as torch.Tensor).tolist() as number[];
 const variants = Object.keys(VARIANTS) as Variant[];
 
 describe.each(variants)("Python's checkpoint, resumed in Node: %s", (variant) => {
-  test("the next epochs' losses, the final model and the scale are Python's", () => {
+  test("the next epochs' losses, the final model, optimizer and scheduler states and the scale are Python's", () => {
     const want = expected(variant);
     const c = torch.load(path.join(DIR, `${variant}.pth`)) as Dict;
     expect(c.get('epoch')).toBe(N_EPOCHS);
@@ -129,6 +159,8 @@ describe.each(variants)("Python's checkpoint, resumed in Node: %s", (variant) =>
     expectClose(ours, losses(want.get('losses')), 1e-5, 1e-5, 'losses');
     expectSameState(r.model.stateDict() as State, want.get('final') as State, 'final');
     expect(r.scaler.getScale()).toBe(want.get('scale'));
+    expectSameTree(r.opt.stateDict(), want.get('final_optimizer'), 'optimizer');
+    expectSameTree(r.sched.stateDict(), want.get('final_scheduler'), 'scheduler');
   });
 });
 
@@ -136,7 +168,7 @@ describe("Node's checkpoint, resumed in Python", () => {
   // Node trains from Python's initial model and RNG seed, saves its checkpoint and goes on; one
   // Python run then resumes every variant's checkpoint (torch.load with weights_only=True).
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'checkpoint-resume-'));
-  const runs = new Map<Variant, { before: number[]; atCheckpoint: State; after: number[]; final: State; scale: number }>();
+  const runs = new Map<Variant, { before: number[]; atCheckpoint: State; after: number[]; final: State; optimizer: unknown; scheduler: unknown; scale: number }>();
   let python: Map<Variant, Dict>;
   beforeAll(() => {
     for (const variant of variants) {
@@ -149,7 +181,7 @@ describe("Node's checkpoint, resumed in Python", () => {
       // state_dict tensors share the parameters' storage, which the next epochs update in place
       const atCheckpoint = new Map([...(c.get('model') as State)].map(([k, t]) => [k, t.clone()]));
       const after = train(variant, r, K_EPOCHS);
-      runs.set(variant, { before, atCheckpoint, after, final: r.model.stateDict() as State, scale: r.scaler.getScale() });
+      runs.set(variant, { before, atCheckpoint, after, final: r.model.stateDict() as State, optimizer: r.opt.stateDict(), scheduler: r.sched.stateDict(), scale: r.scaler.getScale() });
     }
     execFileSync(path.join(root, '.venv', 'bin', 'python'), [path.join(root, 'scripts', 'fixtures', 'checkpoint_resume.py'), '--resume', tmp], {
       cwd: root,
@@ -167,12 +199,14 @@ describe("Node's checkpoint, resumed in Python", () => {
     expectSameState(run.atCheckpoint, pyCheckpoint.get('model') as State, 'checkpoint');
   });
 
-  test.each(variants)("%s: Python's resumed losses, final model and scale are Node's own continuation", (variant) => {
+  test.each(variants)("%s: Python's resumed losses, final model, optimizer, scheduler and scale are Node's own continuation", (variant) => {
     const run = runs.get(variant)!;
     const py = python.get(variant)!;
     expect(py.get('epoch')).toBe(N_EPOCHS);
     expectClose(losses(py.get('losses')), run.after, 1e-5, 1e-5, 'losses');
     expectSameState(py.get('final') as State, run.final, 'final');
     expect(py.get('scale')).toBe(run.scale);
+    expectSameTree(run.optimizer, py.get('final_optimizer'), 'optimizer');
+    expectSameTree(run.scheduler, py.get('final_scheduler'), 'scheduler');
   });
 });
