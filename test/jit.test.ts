@@ -29,7 +29,7 @@ const meta = fixture<{
     code: string; graph: string; parameters: string[]; buffers: string[]; state_dict: string[];
     describe: [string, number, number[], boolean]; stats_count: number; stats_fields: string[];
     cast_dtype: string; cast_device: string; maybe: [null, number]; twice: Record<string, string[]>;
-    attributes: { steps: number; label: string }; bumped: [number, number]; scaled_code: string; errors: Record<string, Err>;
+    attributes: { steps: number; label: string }; bumped: [number, number]; warnings: [string, string][]; scaled_code: string; errors: Record<string, Err>;
   };
   raiser: Record<string, Err>;
   freeze_not_script: string;
@@ -237,6 +237,24 @@ describe('a method of many argument types (scripted)', () => {
     expectError(() => m.runMethod('stats', 1.5), "Expected a value of type 'Tensor' for argument 'x' but instead found type 'float'.");
     expectError(() => m.runMethod('describe', ['a'], new Map([['k', 1]]), false), "Expected a value of type 'Dict[int, float]' for argument 'weights' but instead found type 'dict'.");
     expectError(() => m.forward(xs, d, opt, 3, 0.5, 'main', [pairT]), "for argument 'pair' but instead found type 'list'");
+  });
+
+  test('warnings.warn in a script is a UserWarning through process.emitWarning, sync and async', () => {
+    // The addon warns through the real process object, which jest's sandbox does not expose: a
+    // child process runs the built package (dist/cjs, `npm run build:ts`).
+    const dist = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+    if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build:ts\` (npm test does)`);
+    const child = `
+      const torch = require(${JSON.stringify(dist)});
+      const seen = [];
+      process.removeAllListeners('warning');
+      process.on('warning', (w) => seen.push([w.message, w.name]));
+      const m = torch.jit.load(${JSON.stringify(model('multi'))});
+      m.runMethod('warn_sync', torch.ones(3));
+      m.runMethodAsync('warn_async', torch.ones(3)).then(() => setImmediate(() => console.log(JSON.stringify(seen))));
+    `;
+    const out = execFileSync(process.execPath, ['-e', child], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(JSON.parse(out)).toEqual(meta.multi.warnings);
   });
 
   test('grad mode reaches the script, sync and async', async () => {
