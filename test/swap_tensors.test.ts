@@ -23,6 +23,8 @@ const fx = fixture<{
   swap: Conversion;
   overwrite: Conversion;
   bn: { same_buffer: boolean; dtype: string; nbt: string };
+  buffer: { t_is_buffer: boolean; t_persistent: boolean; b_is_buffer: boolean; b_has_persistent: boolean; b: number[] };
+  lazy: { cls: string; same: boolean; dtype: string; shape: number[]; forward: Failure };
 }>('swap_tensors.json');
 
 function expectDescribed(t: torch.Tensor, e: Described, rtol = 1e-6): void {
@@ -62,6 +64,17 @@ describe('torch.utils.swapTensors', () => {
     const gone = torch.ones(1);
     gone.dispose();
     expect(() => torch.utils.swapTensors(gone, same)).toThrow('Cannot swap t1 because it has been disposed');
+  });
+
+  test("a Buffer's persistent flag moves with the swap", () => {
+    const b = new torch.nn.Buffer(torch.ones(2), { persistent: false });
+    const t = torch.zeros(2);
+    torch.utils.swapTensors(b, t);
+    expect(t instanceof torch.nn.Buffer).toBe(fx.buffer.t_is_buffer);
+    expect((t as torch.nn.Buffer).persistent).toBe(fx.buffer.t_persistent);
+    expect(b instanceof torch.nn.Buffer).toBe(fx.buffer.b_is_buffer);
+    expect('persistent' in b).toBe(fx.buffer.b_has_persistent);
+    expect(b.tolist()).toEqual(fx.buffer.b);
   });
 
   test('a temporary swapped into a kept tensor inside tidy frees the old data, not the new', () => {
@@ -113,6 +126,30 @@ describe('torch.future and Module._apply', () => {
     expect(bn.running_mean === rm).toBe(fx.bn.same_buffer);
     expect(bn.running_mean!.dtype.toString()).toBe(`torch.${fx.bn.dtype}`);
     expect(bn.num_batches_tracked!.dtype.toString()).toBe(`torch.${fx.bn.nbt}`);
+  });
+
+  test('an uncalled lazy module converted with the swap flag gets plain empty Parameters, as in PyTorch', () => {
+    torch.future.setSwapModuleParamsOnConversion(true);
+    const lazy = new torch.nn.LazyLinear(3);
+    const w = lazy.weight;
+    lazy.double();
+    expect(lazy.weight.constructor.name).toBe(fx.lazy.cls);
+    expect(lazy.weight === w).toBe(fx.lazy.same);
+    expect(lazy.weight.dtype.toString()).toBe(`torch.${fx.lazy.dtype}`);
+    expect([...lazy.weight.shape]).toEqual(fx.lazy.shape);
+    expect(() => lazy.call(torch.ones([2, 4], { dtype: torch.float64 }))).toThrow(fx.lazy.forward!.message);
+  });
+
+  test('converting inside tidy keeps the swapped parameters', () => {
+    torch.future.setSwapModuleParamsOnConversion(true);
+    const m = new torch.nn.Linear(2, 2);
+    const before = m.weight.tolist() as number[][];
+    torch.tidy(() => {
+      m.double();
+    });
+    expect(m.weight.isDisposed).toBe(false);
+    expect(m.weight.dtype).toBe(torch.float64);
+    expectClose(m.weight.tolist(), before);
   });
 
   test('a failed swap names the parameter and restores its grad', () => {
