@@ -142,7 +142,7 @@ describe('errors are torchvision\'s', () => {
 describe('torch.vision.utils against torchvision', () => {
   const U = torch.vision.utils;
   const e = (name: string): torch.Tensor => expected.get(`utils/${name}`)!;
-  const [batch, grayBatch, img, gray, boxes, masks] = ['batch', 'gray_batch', 'img', 'gray', 'boxes', 'masks'].map((k) => e(`input/${k}`)) as torch.Tensor[];
+  const [batch, grayBatch, img, gray, boxes, masks, flow, flows] = ['batch', 'gray_batch', 'img', 'gray', 'boxes', 'masks', 'flow', 'flows'].map((k) => e(`input/${k}`)) as torch.Tensor[];
   const close = (actual: torch.Tensor, want: torch.Tensor): void => {
     expect([actual.dtype.name, [...actual.shape]]).toEqual([want.dtype.name, [...want.shape]]);
     if (want.dtype.isFloatingPoint) expect(actual.sub(want).abs().max().item()).toBeLessThanOrEqual(1e-6);
@@ -166,6 +166,8 @@ describe('torch.vision.utils against torchvision', () => {
     masks_alpha_colors: () => U.drawSegmentationMasks(img!, masks!, { alpha: 0.5, colors: ['red', 'blue', [10, 200, 30]] }),
     masks_one: () => U.drawSegmentationMasks(img!, masks!.get(0), { colors: 'green' }),
     masks_float: () => U.drawSegmentationMasks(img!.float().div(255), masks!, { alpha: 0.3 }),
+    flow: () => U.flowToImage(flow!),
+    flows: () => U.flowToImage(flows!),
   };
   test.each(Object.keys(cases))('%s', (name) => close(cases[name]!(), e(name)));
 
@@ -188,6 +190,8 @@ describe('torch.vision.utils against torchvision', () => {
     ['mask dtype', () => U.drawSegmentationMasks(img!, masks!.to(torch.uint8)), 'The masks must be of dtype bool. Got torch.uint8'],
     ['mask size', () => U.drawSegmentationMasks(img!, masks!.get(':', '0:5')), 'The image and the masks must have the same height and width'],
     ['gray masks image', () => U.drawSegmentationMasks(gray!, masks!), 'Pass an RGB image. Other Image formats are not supported'],
+    ['flow dtype', () => U.flowToImage(flow!.double()), 'Flow should be of dtype torch.float, got torch.float64.'],
+    ['flow shape', () => U.flowToImage(flow!.get('0:1')), 'Input flow should have shape (2, H, W) or (N, 2, H, W), got torch.Size([1, 9, 11]).'],
   ])('%s', (_what, fn, message) => {
     expect(fn).toThrow(message);
   });

@@ -245,3 +245,61 @@ export function drawSegmentationMasks(image: Tensor, masks: Tensor, ...rest: [Dr
   drawn.set([':', overlapping], 0);
   return image.mul(pyFloat(1 - o.alpha)).add(drawn.mul(pyFloat(o.alpha))).to(originalDtype);
 }
+
+// _make_colorwheel: the Middlebury optical-flow color wheel (55 colors).
+function makeColorwheel(): Tensor {
+  const [RY, YG, GC, CB, BM, MR] = [15, 6, 4, 11, 13, 6];
+  const wheel = T.zeros([RY + YG + GC + CB + BM + MR, 3]);
+  const ramp = (n: number): Tensor => T.floor(T.arange(0, n).mul(255).div(n));
+  const down = (n: number): Tensor => T.rsub(ramp(n), 255);
+  let col = 0;
+  const seg = (n: number): string => `${col}:${col + n}`;
+  wheel.set([seg(RY), 0], 255);
+  wheel.set([seg(RY), 1], ramp(RY));
+  col += RY;
+  wheel.set([seg(YG), 0], down(YG));
+  wheel.set([seg(YG), 1], 255);
+  col += YG;
+  wheel.set([seg(GC), 1], 255);
+  wheel.set([seg(GC), 2], ramp(GC));
+  col += GC;
+  wheel.set([seg(CB), 1], down(CB));
+  wheel.set([seg(CB), 2], 255);
+  col += CB;
+  wheel.set([seg(BM), 2], 255);
+  wheel.set([seg(BM), 0], ramp(BM));
+  col += BM;
+  wheel.set([seg(MR), 2], down(MR));
+  wheel.set([seg(MR), 0], 255);
+  return wheel;
+}
+
+/** torchvision.utils.flow_to_image: an optical flow `(2, H, W)` or `(N, 2, H, W)` as uint8 RGB. */
+export function flowToImage(flow: Tensor): Tensor {
+  if (flow.dtype.name !== 'float32') throw new Error(`Flow should be of dtype torch.float, got torch.${flow.dtype.name}.`);
+  const origShape = [...flow.shape];
+  if (flow.ndim === 3) flow = flow.get(null);
+  if (flow.ndim !== 4 || flow.shape[1] !== 2) throw new Error(`Input flow should have shape (2, H, W) or (N, 2, H, W), got torch.Size([${origShape.join(', ')}]).`);
+  const maxNorm = T.sum(flow.pow(2), 1).sqrt().max();
+  const normalized = flow.div(maxNorm.add(pyFloat(1.1920928955078125e-7)));
+  const [n, , h, w] = [...normalized.shape] as [number, number, number, number];
+  const image = T.zeros([n, 3, h, w], { dtype: uint8 });
+  const wheel = makeColorwheel();
+  const numCols = wheel.shape[0]!;
+  const norm = T.sum(normalized.pow(2), 1).sqrt();
+  const a = T.atan2(normalized.get(':', 1).neg(), normalized.get(':', 0).neg()).div(pyFloat(Math.PI));
+  const fk = a.add(1).div(2).mul(numCols - 1);
+  const k0 = T.floor(fk).to(int64);
+  const k1 = k0.add(1);
+  k1.set(k1.eq(numCols), 0);
+  const f = fk.sub(k0);
+  for (let c = 0; c < 3; c++) {
+    const tmp = wheel.get(':', c);
+    const col0 = tmp.get(k0).div(pyFloat(255.0));
+    const col1 = tmp.get(k1).div(pyFloat(255.0));
+    let col = T.rsub(f, 1).mul(col0).add(f.mul(col1));
+    col = T.rsub(norm.mul(T.rsub(col, 1)), 1);
+    image.set([':', c, ':', ':'], T.floor(col.mul(255)));
+  }
+  return origShape.length === 3 ? image.get(0) : image;
+}
