@@ -24,10 +24,10 @@ export type SchedulerStateDict = Map<string, unknown>;
 export const num = (x: unknown): number => (x instanceof PyFloat ? x.value : (x as number));
 const isFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isInteger(x));
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-/** Python's repr of a number given to a check (`5.0` for a float, `5` for an int). */
-const pyNumRepr = (x: unknown): string => (x instanceof PyFloat && Number.isInteger(x.value) ? `${x.value}.0` : String(x instanceof PyFloat ? x.value : x));
-/** @internal A UserWarning, as PyTorch's warnings.warn gives it. */
-export const warn = (message: string): void => void process.emitWarning(message, 'UserWarning');
+/** @internal Python's repr of a number given to a check (`5.0` for a float, `5` for an int). */
+export const pyNumRepr = (x: unknown): string => (x instanceof PyFloat && Number.isInteger(x.value) ? `${x.value}.0` : String(x instanceof PyFloat ? x.value : x));
+/** A UserWarning, as PyTorch's warnings.warn gives it. */
+const warn = (message: string): void => void process.emitWarning(message, 'UserWarning');
 
 /** A Python list of numbers: the values, with their integral Python floats marked. */
 function pyList(values: readonly unknown[]): number[] {

@@ -11,10 +11,10 @@ import type { Args } from '../nn/modules_utils';
 import { deepcopy } from '../nn/transformer';
 import { pySignature } from '../python_signature';
 import { registerModule } from '../serialization/modules';
-import { PyFloat, type FloatLike, type IntLike } from '../scalar';
+import type { FloatLike, IntLike } from '../scalar';
 import { Tensor } from '../tensor';
 import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from '../_foreach';
-import { LRScheduler, floats, formatParam, groupLr, num, setGroup, warn, type Lr, type SchedulerStateDict } from './lr_scheduler';
+import { LRScheduler, floats, formatParam, groupLr, num, pyNumRepr, setGroup, type Lr, type SchedulerStateDict } from './lr_scheduler';
 import { _getForeachKernelsSupportedDevices, _groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils';
 import { sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
 
@@ -209,7 +209,7 @@ export class SWALR extends LRScheduler {
     }
     this._setAnnealFunc(o.annealStrategy);
     if (typeof o.annealEpochs !== 'number' || !Number.isInteger(o.annealEpochs) || o.annealEpochs < 0) {
-      throw new RangeError(`anneal_epochs must be equal or greater than 0, got ${String(o.annealEpochs instanceof PyFloat ? `${o.annealEpochs.value}${Number.isInteger(o.annealEpochs.value) ? '.0' : ''}` : o.annealEpochs)}`);
+      throw new RangeError(`anneal_epochs must be equal or greater than 0, got ${pyNumRepr(o.annealEpochs)}`);
     }
     this.annealEpochs = o.annealEpochs;
     this._init(o.optimizer, o.lastEpoch);
@@ -221,7 +221,7 @@ export class SWALR extends LRScheduler {
   }
 
   override getLr(): Lr[] {
-    if (!this._getLrCalledWithinStep) warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.');
+    this._warnGetLr();
     let step = this._stepCount - 1;
     if (this.annealEpochs === 0) step = Math.max(1, step);
     const span = Math.max(1, this.annealEpochs);
