@@ -70,9 +70,14 @@ describe("Node's torch.save of an uncalled lazy model", () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-lazy-'));
     nodeFile = path.join(tmp, 'node_lazy.pt');
     const resaved = path.join(tmp, 'resaved.pt');
+    const loadedState = path.join(tmp, 'loaded_state.pt');
     torch.save(model(), nodeFile);
     torch.save(torch.load(pythonFile), resaved);
-    checked = JSON.parse(execFileSync(python, [script, '--check', nodeFile, resaved], { encoding: 'utf8', cwd: root })) as typeof checked;
+    // Given a state dict but not called: initialized parameters, still lazy modules with their hooks.
+    const m = model();
+    m.loadStateDict(new Map(Object.entries(fx.forward.state).map(([k, v]) => [k, torch.tensor(v as number[])])));
+    torch.save(m, loadedState);
+    checked = JSON.parse(execFileSync(python, [script, '--check', nodeFile, resaved, loadedState], { encoding: 'utf8', cwd: root })) as typeof checked;
   }, 60000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -86,6 +91,16 @@ describe("Node's torch.save of an uncalled lazy model", () => {
     expect(checked[0]!.forward.hooks_left).toBe(0);
     expectClose(checked[0]!.forward.output, fx.forward.output, 1e-6);
     expectClose(checked[1]!.forward.output, fx.forward.output, 1e-6);
+  });
+
+  test('a lazy model given a state dict but not called loads in Python with its hooks and runs', () => {
+    const [r] = checked.slice(2);
+    expect(r!.describe.map((d) => d.cls)).toEqual(fx.describe.map((d) => d.cls));
+    expect(r!.describe.map((d) => d.keys)).toEqual(fx.describe.map((d) => d.keys));
+    expect(r!.describe.map((d) => d.initialize_hook)).toEqual(fx.describe.map((d) => d.initialize_hook));
+    for (const d of r!.describe) for (const [, [cls]] of Object.entries(d.params as Record<string, [string]>)) expect(cls).toBe('Parameter');
+    expect(r!.forward.classes).toEqual(fx.forward.classes);
+    expectClose(r!.forward.output, fx.forward.output, 1e-6);
   });
 
   test('loads back here as a lazy model', () => {
