@@ -4,14 +4,21 @@
 //   npm run bench                       every suite, 2 rounds
 //   node bench/run.js train 3           the training suite only, 3 rounds
 // Suites: ops (bench/ops.js|py: single ops, best of runs) and train (bench/train.js|py: training
-// steps, medians). The ratio range is the lowest and highest of the rounds' own ratios.
+// steps, medians). A ratio is the median of the rounds' own ratios (each round runs the Node side
+// and then the Python side, so the two see about the same machine load); its range is their
+// lowest and highest.
 const { execFileSync } = require('child_process');
 const path = require('path');
 const python = require('../scripts/pyenv.js').ensure();
 
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 const SUITES = {
   ops: { files: ['ops.js', 'ops.py'], combine: (v) => Math.min(...v) },
-  train: { files: ['train.js', 'train.py'], combine: (v) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] },
+  train: { files: ['train.js', 'train.py'], combine: median },
 };
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 2);
@@ -36,6 +43,6 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
     const pyKey = key.replace(', never disposed', '');
     const perRound = node.map((r, i) => r[key] / py[i][pyKey]);
     const [t, p] = [combine(node.map((r) => r[key])), combine(py.map((r) => r[pyKey]))];
-    console.log(`| ${key} | ${t.toFixed(2)} | ${p.toFixed(2)} | ${(t / p).toFixed(2)} | ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)} |`);
+    console.log(`| ${key} | ${t.toFixed(2)} | ${p.toFixed(2)} | ${median(perRound).toFixed(2)} | ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)} |`);
   }
 }
