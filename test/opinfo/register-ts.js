@@ -1,20 +1,6 @@
 'use strict';
 // Lets a plain `node` child process require the TypeScript sources (lib/, test/opinfo/) the way
-// jest's ts-jest does: transpile only, CommonJS. Used by test/opinfo.test.ts, which replays the
-// OpInfo cases in child processes so that a crash in the addon costs one op, not the suite.
-const fs = require('fs');
-const ts = require('typescript');
-
-const options = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  esModuleInterop: true,
-  sourceMap: false,
-  inlineSourceMap: true,
-};
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: options, fileName: filename });
-  module._compile(outputText, filename);
-};
+// jest's ts-jest does. Used by test/replay.ts, which replays OpInfo/ModuleInfo cases in child
+// processes so that a crash in the addon costs one entry, not the suite. The loader is the one
+// DataLoader workers use from the sources (transpile only, with a cache shared by every child).
+require('../../lib/utils/data/_ts_hook.js');
