@@ -89,6 +89,9 @@ describe('torch.nn.utils.rnn matches PyTorch', () => {
     expectError(() => R.packSequence(seqs()), u.errors.unsorted.message);
     const p = R.packSequence(seqs(), { enforceSorted: false });
     expectError(() => R.padPackedSequence(p, { totalLength: 3 }), u.errors.total_length.message, 'RangeError');
+    expectError(() => new nn.LSTM(3, 4, { bias: 1 as never }), u.errors.bias_type.message, 'TypeError');
+    expectError(() => new nn.GRU(torch.pyFloat(3) as never, 4), u.errors.input_size_type.message, 'TypeError');
+    expectError(() => new nn.RNN(3, '4' as never), u.errors.hidden_size_type.message, 'TypeError');
   });
 });
 

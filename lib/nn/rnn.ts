@@ -12,6 +12,7 @@ import { Parameter } from './parameter';
 import type { FactoryOptions } from './linear';
 import { pyFloat } from './repr';
 import { PyFloat } from '../scalar';
+import { pyTypeName } from '../arg_parser';
 import { pySignature } from '../python_signature';
 import { type Args } from './modules_utils';
 import { PackedSequence } from './utils/rnn';
@@ -61,7 +62,6 @@ const GRU_CELL = pySignature('GRUCell.__init__', 'self, input_size, hidden_size,
 type RNNArg = number | boolean | string | RNNOptions | undefined;
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-const pyType = (x: unknown): string => (typeof x === 'boolean' ? 'bool' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float') : typeof x === 'string' ? 'str' : x === null ? 'NoneType' : typeof x);
 const tuple = (xs: readonly number[]): string => `(${xs.join(', ')})`;
 
 /** The shared base of RNN, LSTM and GRU: flat weights `weight_ih_l{k}{_reverse}`, ... in cuDNN's order. */
@@ -113,11 +113,11 @@ export class RNNBase extends Module {
         'UserWarning',
       );
     }
-    if (typeof bias !== 'boolean') throw new TypeError(`bias should be of type bool, got: ${pyType(bias)}`);
-    if (typeof batchFirst !== 'boolean') throw new TypeError(`batch_first should be of type bool, got: ${pyType(batchFirst)}`);
-    if (!isInt(inputSize)) throw new TypeError(`input_size should be of type int, got: ${pyType(inputSize)}`);
+    if (typeof bias !== 'boolean') throw new TypeError(`bias should be of type bool, got: ${pyTypeName(bias)}`);
+    if (typeof batchFirst !== 'boolean') throw new TypeError(`batch_first should be of type bool, got: ${pyTypeName(batchFirst)}`);
+    if (!isInt(inputSize)) throw new TypeError(`input_size should be of type int, got: ${pyTypeName(inputSize)}`);
     if (inputSize <= 0) throw new Error('input_size must be greater than zero');
-    if (!isInt(hiddenSize)) throw new TypeError(`hidden_size should be of type int, got: ${pyType(hiddenSize)}`);
+    if (!isInt(hiddenSize)) throw new TypeError(`hidden_size should be of type int, got: ${pyTypeName(hiddenSize)}`);
     if (hiddenSize <= 0) throw new Error('hidden_size must be greater than zero');
     if (numLayers <= 0) throw new Error('num_layers must be greater than zero');
     if (projSize < 0) throw new Error('proj_size should be a positive integer or zero to disable projections');
