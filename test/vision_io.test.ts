@@ -86,6 +86,10 @@ describe('encoding', () => {
     // Pillow's libjpeg at quality 95 (4:2:0, as here) is off by 7.39 on average on this noisy image.
     expect(await error(q95)).toBeLessThan(8);
     expect(await error(q10)).toBeGreaterThan(await error(q95));
+    const gray = source.get('1:2');
+    const grayBack = await io.decodeJpeg(await io.encodeJpeg(gray, { quality: 95 }));
+    expect([...grayBack.shape]).toEqual([...gray.shape]);
+    expect(grayBack.to(torch.float32).sub(gray.to(torch.float32)).abs().mean().item()).toBeLessThan(3);
   });
 
   test('writePng / writeJpeg / writeFile files are what Pillow reads', async () => {

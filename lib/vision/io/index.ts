@@ -128,9 +128,9 @@ export async function encodeJpeg(input: Tensor, options: { quality?: number } = 
   const quality = options.quality ?? 75;
   if (quality < 1 || quality > 100) throw new Error('Image quality should be a positive number between 1 and 100');
   const img = imageSamples(input);
-  const jpeg = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 } })
-    .jpeg({ quality })
-    .toBuffer();
+  const raw = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 } });
+  // libvips would write a one-channel image as three channels; torchvision writes a grayscale JPEG.
+  const jpeg = await (img.channels === 1 ? raw.toColourspace('b-w') : raw).jpeg({ quality }).toBuffer();
   return makeTensor(new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
 }
 
