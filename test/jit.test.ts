@@ -29,7 +29,7 @@ const meta = fixture<{
     code: string; graph: string; parameters: string[]; buffers: string[]; state_dict: string[];
     describe: [string, number, number[], boolean]; stats_count: number; stats_fields: string[];
     cast_dtype: string; cast_device: string; maybe: [null, number]; twice: Record<string, string[]>;
-    attributes: { steps: number; label: string }; bumped: [number, number]; warnings: [string, string][]; scaled_code: string; errors: Record<string, Err>;
+    attributes: { steps: number; label: string }; bumped: [number, number]; warnings: [string, string][]; sub_type: string; scaled_code: string; errors: Record<string, Err>;
   };
   raiser: Record<string, Err>;
   freeze_not_script: string;
@@ -210,6 +210,12 @@ describe('a method of many argument types (scripted)', () => {
     expect(torch.equal(own.lin.bias, bias)).toBe(true);
     expect(torch.equal(own.stateDict().get('lin.bias')!, bias)).toBe(true);
     expect(Object.keys(own)).toEqual(expect.arrayContaining(['lin', 'offset', 'steps', 'label']));
+    // A method may return a submodule: a ScriptModule over the same module object.
+    const sub = m.runMethod('sub') as torch.jit.ScriptModule;
+    expect(sub).toBeInstanceOf(jit.ScriptModule);
+    expect(sub.originalName).toBe(meta.multi.sub_type);
+    expectTensorClose(sub.forward(pairT), res('multi.sub'));
+    expect(torch.native.jitSame(sub._h, m.lin._h)).toBe(true);
   });
 
   test('names, code and graph', () => {
