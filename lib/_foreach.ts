@@ -1,28 +1,23 @@
-// The `torch._foreach_*` and `torch._fused_*` operators that torch.optim's multi-tensor and fused
-// paths, torch.nn.utils and Module's backward hooks call, through the dispatcher. The overload is chosen as Python's binding chooses it: by
-// the type of the operand after the tensor list (a list of tensors, a Tensor, a list of numbers
-// or a number).
+// The `torch._foreach_*` and `torch._fused_*` operators, through the dispatcher: torch.optim's
+// multi-tensor and fused paths, torch.nn.utils and Module's backward hooks call them. The overload
+// is chosen as Python's binding chooses it: by the type of the operand after the tensor list (a
+// list of tensors, a Tensor, a list of numbers or a number).
 import { native } from './native';
 import { op } from './ops';
-import { PyFloat } from './scalar';
 import { Tensor, wrapAll } from './tensor';
 
 export type TensorList = readonly Tensor[];
 type Operand = TensorList | Tensor | readonly number[] | number;
 
-const h = (x: unknown): unknown => {
-  if (x instanceof Tensor) return x._h;
-  if (x instanceof PyFloat) return x;
-  if (Array.isArray(x)) return x.map((t) => (t instanceof Tensor ? t._h : t === null ? null : t));
-  return x;
-};
+// An argument as the addon takes it: tensors (alone or in lists) as their handles.
+const nativeArg = (x: unknown): unknown => (x instanceof Tensor ? x._h : Array.isArray(x) ? x.map((t) => (t instanceof Tensor ? t._h : t)) : x);
 
 function overload(x: Operand): string {
   if (x instanceof Tensor) return 'Tensor';
   if (Array.isArray(x)) return x.length > 0 && typeof x[0] === 'number' ? 'ScalarList' : 'List';
   return 'Scalar';
 }
-const call = (name: string, args: unknown[]): unknown => native.callOp(op(name), ...args.map(h));
+const call = (name: string, args: unknown[]): unknown => native.callOp(op(name), ...args.map(nativeArg));
 
 // Binary ops: name(self, other[, alpha]) with other a list, a tensor, scalars or a scalar.
 function binary(name: string, hasAlpha: boolean) {
