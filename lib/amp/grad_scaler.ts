@@ -8,7 +8,7 @@ import { full } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
 import { op } from '../ops';
-import type { Optimizer } from '../optim/optimizer';
+import { num, type Optimizer } from '../optim/optimizer';
 import { pySignature } from '../python_signature';
 import { PyFloat, pyFloat } from '../scalar';
 import { markFloat } from '../serialization/pickle';
@@ -46,8 +46,6 @@ export interface GradScalerOptions {
 }
 const GRAD_SCALER = pySignature<Required<GradScalerOptions>>(
   'GradScaler.__init__', 'self, device="cuda", init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000, enabled=True');
-
-const num = (v: unknown): number => (v instanceof PyFloat ? v.value : (v as number));
 
 // One copy per device of a tensor that lives on one (_MultiDeviceReplicator), made on first use.
 class MultiDeviceReplicator {
