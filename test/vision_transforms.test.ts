@@ -129,6 +129,12 @@ for (let seed = 0; seed < 40; seed++) {
   CASES[`RandAugment_${seed}`] = call(new v2.RandAugment());
   CASES[`TrivialAugmentWide_${seed}`] = call(new v2.TrivialAugmentWide());
 }
+for (let seed = 0; seed < 12; seed++) {
+  for (const policy of [v2.AutoAugmentPolicy.IMAGENET, v2.AutoAugmentPolicy.CIFAR10, v2.AutoAugmentPolicy.SVHN]) {
+    CASES[`AutoAugment_${policy.name}_${seed}`] = call(new v2.AutoAugment(policy));
+  }
+  CASES[`AutoAugment_custom_${seed}`] = call(new v2.AutoAugment(v2.AutoAugmentPolicy.SVHN, { interpolation: IM.BILINEAR, fill: [5, 6, 7] }));
+}
 for (let seed = 0; seed < 6; seed++) {
   CASES[`RandAugment_custom_${seed}`] = call(new v2.RandAugment({ numOps: 3, magnitude: 15, interpolation: IM.BILINEAR, fill: [1, 2, 3] }));
   CASES[`TrivialAugmentWide_f32_${seed}`] = call(new v2.TrivialAugmentWide({ numMagnitudeBins: 11 }));
@@ -192,6 +198,8 @@ describe('transforms.v2 against torchvision', () => {
       RandomApply: new v2.RandomApply([new v2.ColorJitter(0.5), new v2.RandomRotation(20)], 0.6),
       RandomChoice: new v2.RandomChoice([new v2.RandomHorizontalFlip(1.0), new v2.GaussianBlur(3)], [1, 3]),
       RandomOrder: new v2.RandomOrder([new v2.RandomCrop(15), new v2.RandomVerticalFlip()]),
+      'AutoAugment()': new v2.AutoAugment(),
+      'AutoAugment(CIFAR10, fill=3)': new v2.AutoAugment(v2.AutoAugmentPolicy.CIFAR10, { fill: 3 }),
     };
     expect(Object.fromEntries(Object.entries(mine).map(([k, m]) => [k, m.toString()]))).toEqual(meta.reprs);
   });

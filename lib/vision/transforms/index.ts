@@ -32,6 +32,8 @@ export {
   RandomAdjustSharpness,
   GaussianBlur,
   Grayscale,
+  AutoAugment,
+  AutoAugmentPolicy,
   RandAugment,
   TrivialAugmentWide,
 } from './v2';

@@ -924,6 +924,8 @@ abstract class AutoAugmentBase extends Transform {
         return F.autocontrast(image);
       case 'Equalize':
         return F.equalize(image);
+      case 'Invert':
+        return F.invert(image);
       default:
         throw new Error(`No transform available for ${id}`);
     }
@@ -938,6 +940,162 @@ abstract class AutoAugmentBase extends Transform {
 }
 
 const posterizeBins = (div: number) => (bins: number) => T.rsub(T.arange(bins).div((bins - 1) / div), 8).round().int();
+
+const AUTO_AUGMENT_SPACE: Record<string, [MagnitudeFn, boolean]> = {
+  ShearX: [lin(0.3), true],
+  ShearY: [lin(0.3), true],
+  TranslateX: [(bins, _h, w) => T.linspace(0.0, (150.0 / 331.0) * w, bins), true],
+  TranslateY: [(bins, h) => T.linspace(0.0, (150.0 / 331.0) * h, bins), true],
+  Rotate: [lin(30.0), true],
+  Brightness: [lin(0.9), true],
+  Color: [lin(0.9), true],
+  Contrast: [lin(0.9), true],
+  Sharpness: [lin(0.9), true],
+  Posterize: [posterizeBins(4), false],
+  Solarize: [(bins) => T.linspace(1.0, 0.0, bins), false],
+  AutoContrast: [null, false],
+  Equalize: [null, false],
+  Invert: [null, false],
+};
+
+/** torchvision.transforms.AutoAugmentPolicy */
+export class AutoAugmentPolicy {
+  static readonly IMAGENET = new AutoAugmentPolicy('IMAGENET', 'imagenet');
+  static readonly CIFAR10 = new AutoAugmentPolicy('CIFAR10', 'cifar10');
+  static readonly SVHN = new AutoAugmentPolicy('SVHN', 'svhn');
+  private constructor(
+    readonly name: 'IMAGENET' | 'CIFAR10' | 'SVHN',
+    readonly value: string,
+  ) {}
+  toString(): string {
+    return `AutoAugmentPolicy.${this.name}`;
+  }
+}
+
+type SubPolicy = [[string, number, number | null], [string, number, number | null]];
+
+// The sub-policies of "AutoAugment: Learning Augmentation Strategies from Data", as torchvision lists them.
+const POLICIES: Record<'IMAGENET' | 'CIFAR10' | 'SVHN', SubPolicy[]> = {
+  IMAGENET: [
+    [['Posterize', 0.4, 8], ['Rotate', 0.6, 9]],
+    [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
+    [['Equalize', 0.8, null], ['Equalize', 0.6, null]],
+    [['Posterize', 0.6, 7], ['Posterize', 0.6, 6]],
+    [['Equalize', 0.4, null], ['Solarize', 0.2, 4]],
+    [['Equalize', 0.4, null], ['Rotate', 0.8, 8]],
+    [['Solarize', 0.6, 3], ['Equalize', 0.6, null]],
+    [['Posterize', 0.8, 5], ['Equalize', 1.0, null]],
+    [['Rotate', 0.2, 3], ['Solarize', 0.6, 8]],
+    [['Equalize', 0.6, null], ['Posterize', 0.4, 6]],
+    [['Rotate', 0.8, 8], ['Color', 0.4, 0]],
+    [['Rotate', 0.4, 9], ['Equalize', 0.6, null]],
+    [['Equalize', 0.0, null], ['Equalize', 0.8, null]],
+    [['Invert', 0.6, null], ['Equalize', 1.0, null]],
+    [['Color', 0.6, 4], ['Contrast', 1.0, 8]],
+    [['Rotate', 0.8, 8], ['Color', 1.0, 2]],
+    [['Color', 0.8, 8], ['Solarize', 0.8, 7]],
+    [['Sharpness', 0.4, 7], ['Invert', 0.6, null]],
+    [['ShearX', 0.6, 5], ['Equalize', 1.0, null]],
+    [['Color', 0.4, 0], ['Equalize', 0.6, null]],
+    [['Equalize', 0.4, null], ['Solarize', 0.2, 4]],
+    [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
+    [['Invert', 0.6, null], ['Equalize', 1.0, null]],
+    [['Color', 0.6, 4], ['Contrast', 1.0, 8]],
+    [['Equalize', 0.8, null], ['Equalize', 0.6, null]],
+  ],
+  CIFAR10: [
+    [['Invert', 0.1, null], ['Contrast', 0.2, 6]],
+    [['Rotate', 0.7, 2], ['TranslateX', 0.3, 9]],
+    [['Sharpness', 0.8, 1], ['Sharpness', 0.9, 3]],
+    [['ShearY', 0.5, 8], ['TranslateY', 0.7, 9]],
+    [['AutoContrast', 0.5, null], ['Equalize', 0.9, null]],
+    [['ShearY', 0.2, 7], ['Posterize', 0.3, 7]],
+    [['Color', 0.4, 3], ['Brightness', 0.6, 7]],
+    [['Sharpness', 0.3, 9], ['Brightness', 0.7, 9]],
+    [['Equalize', 0.6, null], ['Equalize', 0.5, null]],
+    [['Contrast', 0.6, 7], ['Sharpness', 0.6, 5]],
+    [['Color', 0.7, 7], ['TranslateX', 0.5, 8]],
+    [['Equalize', 0.3, null], ['AutoContrast', 0.4, null]],
+    [['TranslateY', 0.4, 3], ['Sharpness', 0.2, 6]],
+    [['Brightness', 0.9, 6], ['Color', 0.2, 8]],
+    [['Solarize', 0.5, 2], ['Invert', 0.0, null]],
+    [['Equalize', 0.2, null], ['AutoContrast', 0.6, null]],
+    [['Equalize', 0.2, null], ['Equalize', 0.6, null]],
+    [['Color', 0.9, 9], ['Equalize', 0.6, null]],
+    [['AutoContrast', 0.8, null], ['Solarize', 0.2, 8]],
+    [['Brightness', 0.1, 3], ['Color', 0.7, 0]],
+    [['Solarize', 0.4, 5], ['AutoContrast', 0.9, null]],
+    [['TranslateY', 0.9, 9], ['TranslateY', 0.7, 9]],
+    [['AutoContrast', 0.9, null], ['Solarize', 0.8, 3]],
+    [['Equalize', 0.8, null], ['Invert', 0.1, null]],
+    [['TranslateY', 0.7, 9], ['AutoContrast', 0.9, null]],
+  ],
+  SVHN: [
+    [['ShearX', 0.9, 4], ['Invert', 0.2, null]],
+    [['ShearY', 0.9, 8], ['Invert', 0.7, null]],
+    [['Equalize', 0.6, null], ['Solarize', 0.6, 6]],
+    [['Invert', 0.9, null], ['Equalize', 0.6, null]],
+    [['Equalize', 0.6, null], ['Rotate', 0.9, 3]],
+    [['ShearX', 0.9, 4], ['AutoContrast', 0.8, null]],
+    [['ShearY', 0.9, 8], ['Invert', 0.4, null]],
+    [['ShearY', 0.9, 5], ['Solarize', 0.2, 6]],
+    [['Invert', 0.9, null], ['AutoContrast', 0.8, null]],
+    [['Equalize', 0.6, null], ['Rotate', 0.9, 3]],
+    [['ShearX', 0.9, 4], ['Solarize', 0.3, 3]],
+    [['ShearY', 0.8, 8], ['Invert', 0.7, null]],
+    [['Equalize', 0.9, null], ['TranslateY', 0.6, 6]],
+    [['Invert', 0.9, null], ['Equalize', 0.6, null]],
+    [['Contrast', 0.3, 3], ['Rotate', 0.8, 4]],
+    [['Invert', 0.8, null], ['TranslateY', 0.0, 2]],
+    [['ShearY', 0.7, 6], ['Solarize', 0.4, 8]],
+    [['Invert', 0.6, null], ['Rotate', 0.8, 4]],
+    [['ShearY', 0.3, 7], ['TranslateX', 0.9, 3]],
+    [['ShearX', 0.1, 6], ['Invert', 0.6, null]],
+    [['Solarize', 0.7, 2], ['TranslateY', 0.6, 7]],
+    [['ShearY', 0.8, 4], ['Invert', 0.8, null]],
+    [['ShearX', 0.7, 9], ['TranslateY', 0.8, 3]],
+    [['ShearY', 0.8, 5], ['AutoContrast', 0.7, null]],
+    [['ShearX', 0.7, 2], ['Invert', 0.1, null]],
+  ],
+};
+
+const AUTO_AUGMENT = pySignature('AutoAugment.__init__', "self, policy=None, interpolation='nearest', fill=None");
+
+export interface AutoAugmentOptions {
+  policy?: AutoAugmentPolicy;
+  interpolation?: Interpolation;
+  fill?: Fill;
+}
+
+export class AutoAugment extends AutoAugmentBase {
+  declare policy: AutoAugmentPolicy;
+  constructor(...args: [AutoAugmentPolicy?, AutoAugmentOptions?] | [AutoAugmentOptions?] | unknown[]) {
+    const o = AUTO_AUGMENT<Required<AutoAugmentOptions>>(args);
+    super(o.interpolation, o.fill);
+    const policy = o.policy ?? AutoAugmentPolicy.IMAGENET;
+    if (!(policy instanceof AutoAugmentPolicy)) throw new Error(`The provided policy ${String(policy)} is not recognized.`);
+    this.policy = policy;
+  }
+  protected augment(image: Tensor): Tensor {
+    const [height, width] = F.getSize(image) as [number, number];
+    const policies = POLICIES[this.policy.name];
+    const policy = policies[T.randint(policies.length, []).item() as number]!;
+    for (const [id, probability, magnitudeIdx] of policy) {
+      if (!((T.rand([]).item() as number) <= probability)) continue;
+      const [fn, signed] = AUTO_AUGMENT_SPACE[id]!;
+      let magnitude = 0.0;
+      if (fn !== null) {
+        magnitude = fn(10, height, width).get(magnitudeIdx!).item() as number;
+        if (signed && (T.rand([]).item() as number) <= 0.5) magnitude *= -1;
+      }
+      image = this.applyOp(image, id, magnitude);
+    }
+    return image;
+  }
+  protected override reprItems(): [string, string | null][] {
+    return [...super.reprItems(), ['policy', this.policy.toString()]];
+  }
+}
 
 const RAND_AUGMENT_SPACE: AugmentationSpace = [
   ['Identity', null, false],
