@@ -8,7 +8,7 @@ import { full } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
 import { op } from '../ops';
-import { num, type Optimizer } from '../optim/optimizer';
+import { getItem, num, type Optimizer } from '../optim/optimizer';
 import { pySignature } from '../python_signature';
 import { PyFloat, pyFloat } from '../scalar';
 import { markFloat } from '../serialization/pickle';
@@ -365,11 +365,7 @@ export class GradScaler {
   /** Loads what stateDict() returned, or the dict of a Python scaler's state_dict() read by torch.load. */
   loadStateDict(stateDict: GradScalerStateDict | Map<string, unknown> | Record<string, unknown>): void {
     if (!this._enabled) return;
-    const get = (k: string): unknown => {
-      const v = stateDict instanceof Map ? stateDict.get(k) : (stateDict as Record<string, unknown>)[k];
-      if (v === undefined) throw new Error(`KeyError: '${k}'`);
-      return v;
-    };
+    const get = (k: string): unknown => getItem(stateDict, k);
     const size = stateDict instanceof Map ? stateDict.size : Object.keys(stateDict).length;
     if (size === 0) throw new Error('The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.');
     this._initScale = num(get('scale'));

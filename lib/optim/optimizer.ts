@@ -160,7 +160,8 @@ function entriesOf(x: unknown, what: string): [unknown, unknown][] {
   if (x !== null && typeof x === 'object' && !Array.isArray(x)) return Object.entries(x);
   throw new TypeError(`${what} must be a dict, but got ${typename(x)}`);
 }
-function getItem(x: unknown, key: string): unknown {
+/** Python's `d[key]` on a dict given as a Map or an object (KeyError when it is missing). */
+export function getItem(x: unknown, key: string): unknown {
   if (x instanceof Map) {
     if (!x.has(key)) throw new Error(`KeyError: '${key}'`);
     return x.get(key);
