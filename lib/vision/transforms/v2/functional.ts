@@ -6,6 +6,8 @@ import { tensor as makeTensor } from '../../../creation';
 import { float32, float64, int32, int64, uint8, type DType } from '../../../dtype';
 import * as T from '../../../generated/torch';
 import * as F from '../../../nn/functional';
+import { type Args, snakeToCamel } from '../../../nn/modules_utils';
+import { pySignature } from '../../../python_signature';
 import { pyFloat } from '../../../scalar';
 import type { Tensor } from '../../../tensor';
 import { InterpolationMode } from '../_presets';
@@ -111,7 +113,8 @@ export function toPureTensor(inpt: Tensor): Tensor {
   return inpt;
 }
 
-export function toDtype(image: Tensor, dtype: DType = float32, scale = false): Tensor {
+function toDtypeImpl(image: Tensor, dtypeOrNull: DType | null = float32, scale = false): Tensor {
+  const dtype = dtypeOrNull ?? float32;
   if (image.dtype === dtype) return image;
   if (!scale) return image.to(dtype);
   const floatInput = isFloat(image);
@@ -135,8 +138,8 @@ export function toDtype(image: Tensor, dtype: DType = float32, scale = false): T
   return image.to(dtype).bitwiseLeftShift_(shift);
 }
 
-export function convertImageDtype(image: Tensor, dtype: DType = float32): Tensor {
-  return toDtype(image, dtype, true);
+function convertImageDtypeImpl(image: Tensor, dtype: DType | null = float32): Tensor {
+  return toDtype(image, dtype ?? float32, true);
 }
 
 // ---- geometry ----
@@ -205,7 +208,7 @@ function doNativeUint8BilinearOnCpu(): boolean {
   return (nativeUint8Bilinear = capability);
 }
 
-export function resize(
+function resizeImpl(
   image: Tensor,
   size: number | readonly number[] | null,
   interpolation: InterpolationMode | string | number = InterpolationMode.BILINEAR,
@@ -293,7 +296,7 @@ function padWithScalarFill(image: Tensor, torchPadding: number[], fill: number, 
   return x.reshape([...shape.slice(0, -3), c, x.shape[2]!, x.shape[3]!]);
 }
 
-export function pad(image: Tensor, padding: number | readonly number[], fill: Fill = null, paddingMode = 'constant'): Tensor {
+function padImpl(image: Tensor, padding: number | readonly number[], fill: Fill = null, paddingMode = 'constant'): Tensor {
   const torchPadding = parsePadPadding(padding);
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
     throw new Error(`\`padding_mode\` should be either \`'constant'\`, \`'edge'\`, \`'reflect'\` or \`'symmetric'\`, but got \`'${paddingMode}'\`.`);
@@ -312,7 +315,7 @@ export function pad(image: Tensor, padding: number | readonly number[], fill: Fi
   return out;
 }
 
-export function crop(image: Tensor, top: number, left: number, height: number, width: number): Tensor {
+function cropImpl(image: Tensor, top: number, left: number, height: number, width: number): Tensor {
   const [, h, w] = dims(image);
   const right = left + width;
   const bottom = top + height;
@@ -329,7 +332,7 @@ export function crop(image: Tensor, top: number, left: number, height: number, w
   return image.get('...', `${top}:${bottom}`, `${left}:${right}`);
 }
 
-export function centerCrop(image: Tensor, outputSize: number | readonly number[]): Tensor {
+function centerCropImpl(image: Tensor, outputSize: number | readonly number[]): Tensor {
   const [cropH, cropW] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize.length === 1 ? [outputSize[0]!, outputSize[0]!] : [outputSize[0]!, outputSize[1]!];
   const shape = image.shape;
   if (image.numel() === 0) return image.reshape([...shape.slice(0, -2), cropH, cropW]);
@@ -350,7 +353,7 @@ export function centerCrop(image: Tensor, outputSize: number | readonly number[]
   return image.get('...', `${top}:${top + cropH}`, `${left}:${left + cropW}`);
 }
 
-export function resizedCrop(
+function resizedCropImpl(
   image: Tensor,
   top: number,
   left: number,
@@ -462,7 +465,7 @@ const pyMod360 = (a: number): number => {
   return m !== 0 && m < 0 ? m + 360 : m;
 };
 
-export function rotate(
+function rotateImpl(
   image: Tensor,
   angle: number,
   interpolation: InterpolationMode | string | number = InterpolationMode.NEAREST,
@@ -490,7 +493,7 @@ export function rotate(
   return applyGridTransform(image, affineGrid(theta, iw, ih, ow, oh), mode.value, fill);
 }
 
-export function affine(
+function affineImpl(
   image: Tensor,
   angle: number,
   translate: readonly number[],
@@ -517,7 +520,7 @@ export function affine(
 
 // ---- misc ----
 
-export function normalize(image: Tensor, mean: readonly number[], std: readonly number[], inplace = false): Tensor {
+function normalizeImpl(image: Tensor, mean: readonly number[], std: readonly number[], inplace = false): Tensor {
   if (!isFloat(image)) throw new TypeError(`Input tensor should be a float tensor. Got torch.${image.dtype.name}.`);
   if (image.ndim < 3) throw new Error(`Expected tensor to be a tensor image of size (..., C, H, W). Got torch.Size([${image.shape.join(', ')}]).`);
   if (std.some((s) => s === 0)) throw new Error('std evaluated to zero, leading to division by zero.');
@@ -532,7 +535,7 @@ function gaussianKernel1d(kernelSize: number, sigma: number, dtype: DType): Tens
   return T.softmax(x.div(pyFloat(sigma)).pow(2).neg(), { dim: 0 });
 }
 
-export function gaussianBlur(image: Tensor, kernelSize: number | readonly number[], sigma: number | readonly number[] | null = null): Tensor {
+function gaussianBlurImpl(image: Tensor, kernelSize: number | readonly number[], sigma: number | readonly number[] | null = null): Tensor {
   const ks = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [...kernelSize];
   if (ks.length !== 2) throw new Error(`If kernel_size is a sequence its length should be 2. Got ${ks.length}`);
   for (const k of ks) if (k % 2 === 0 || k < 0) throw new Error(`kernel_size should have odd and positive integers. Got [${ks.join(', ')}]`);
@@ -588,12 +591,11 @@ function grayscale(image: Tensor, numOutputChannels: number, preserveDtype: bool
   return l;
 }
 
-export function rgbToGrayscale(image: Tensor, numOutputChannels = 1): Tensor {
+function rgbToGrayscaleImpl(image: Tensor, numOutputChannels = 1): Tensor {
   if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new Error(`num_output_channels must be 1 or 3, got ${numOutputChannels}.`);
   return grayscale(image, numOutputChannels, true);
 }
 
-export const toGrayscale = rgbToGrayscale;
 
 export function grayscaleToRgb(image: Tensor): Tensor {
   if (image.shape[image.ndim - 3]! >= 3) return image;
@@ -606,14 +608,14 @@ function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
   return fp ? out : out.to(image1.dtype);
 }
 
-export function adjustBrightness(image: Tensor, brightnessFactor: number): Tensor {
+function adjustBrightnessImpl(image: Tensor, brightnessFactor: number): Tensor {
   if (brightnessFactor < 0) throw new Error(`brightness_factor (${brightnessFactor}) is not non-negative.`);
   checkChannels(image);
   const out = image.mul(pyFloat(brightnessFactor)).clamp_(0, maxValue(image.dtype));
   return isFloat(image) ? out : out.to(image.dtype);
 }
 
-export function adjustSaturation(image: Tensor, saturationFactor: number): Tensor {
+function adjustSaturationImpl(image: Tensor, saturationFactor: number): Tensor {
   if (saturationFactor < 0) throw new Error(`saturation_factor (${saturationFactor}) is not non-negative.`);
   if (checkChannels(image) === 1) return image;
   let gray = grayscale(image, 1, false);
@@ -621,7 +623,7 @@ export function adjustSaturation(image: Tensor, saturationFactor: number): Tenso
   return blend(image, gray, saturationFactor);
 }
 
-export function adjustContrast(image: Tensor, contrastFactor: number): Tensor {
+function adjustContrastImpl(image: Tensor, contrastFactor: number): Tensor {
   if (contrastFactor < 0) throw new Error(`contrast_factor (${contrastFactor}) is not non-negative.`);
   const c = checkChannels(image);
   const fp = isFloat(image);
@@ -635,7 +637,7 @@ export function adjustContrast(image: Tensor, contrastFactor: number): Tensor {
   return blend(image, T.mean(gray, [-3, -2, -1], { keepdim: true }), contrastFactor);
 }
 
-export function adjustSharpness(image: Tensor, sharpnessFactor: number): Tensor {
+function adjustSharpnessImpl(image: Tensor, sharpnessFactor: number): Tensor {
   const [c, h, w] = dims(image);
   if (c !== 1 && c !== 3) throw new TypeError(`Input image tensor can have 1 or 3 channels, but found ${c}`);
   if (sharpnessFactor < 0) throw new Error(`sharpness_factor (${sharpnessFactor}) is not non-negative.`);
@@ -709,7 +711,7 @@ function hsvToRgb(img: Tensor): Tensor {
   return vpqt.gather(-3, select);
 }
 
-export function adjustHue(image: Tensor, hueFactor: number): Tensor {
+function adjustHueImpl(image: Tensor, hueFactor: number): Tensor {
   if (!(hueFactor >= -0.5 && hueFactor <= 0.5)) throw new Error(`hue_factor (${hueFactor}) is not in [-0.5, 0.5].`);
   if (checkChannels(image) === 1 || image.numel() === 0) return image;
   const origDtype = image.dtype;
@@ -719,7 +721,7 @@ export function adjustHue(image: Tensor, hueFactor: number): Tensor {
   return toDtype(hsvToRgb(T.stack([h, s, v], { dim: -3 })), origDtype, true);
 }
 
-export function adjustGamma(image: Tensor, gamma: number, gain = 1.0): Tensor {
+function adjustGammaImpl(image: Tensor, gamma: number, gain = 1.0): Tensor {
   if (gamma < 0) throw new Error('Gamma should be a non-negative real number');
   let out = image;
   if (!isFloat(image)) out = toDtype(image, float32, true);
@@ -729,7 +731,7 @@ export function adjustGamma(image: Tensor, gamma: number, gain = 1.0): Tensor {
   return toDtype(out, image.dtype, true);
 }
 
-export function posterize(image: Tensor, bits: number): Tensor {
+function posterizeImpl(image: Tensor, bits: number): Tensor {
   if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new TypeError(`bits must be a positive integer in the range [0, 8], got ${bits} instead.`);
   if (isFloat(image)) {
     const levels = 1 << bits;
@@ -746,7 +748,7 @@ export function invert(image: Tensor): Tensor {
   return image.bitwiseXor(2 ** numValueBits(image.dtype) - 1);
 }
 
-export function solarize(image: Tensor, threshold: number): Tensor {
+function solarizeImpl(image: Tensor, threshold: number): Tensor {
   if (threshold > maxValue(image.dtype)) throw new TypeError(`Threshold should be less or equal the maximum value of the dtype, but got ${threshold}`);
   return T.where(image.ge(pyFloat(threshold)), invert(image), image);
 }
@@ -793,3 +795,35 @@ export function permuteChannels(image: Tensor, permutation: readonly number[]): 
   const [c, h, w] = dims(image);
   return image.reshape(-1, c, h, w).get(':', [...permutation]).reshape(shape);
 }
+
+// The public kernels bind their arguments as Python does: positionally, or by name in a trailing options object.
+function kw<R extends unknown[], P extends unknown[], O>(name: string, sig: string, impl: (...a: never[]) => Tensor): (...args: Args<R, P, O>) => Tensor {
+  const bind = pySignature<Record<string, unknown>>(name, sig);
+  const keys = sig.split(', ').map((p) => snakeToCamel(p.split('=')[0]!));
+  return (...args) => {
+    const o = bind(args);
+    return (impl as (...a: unknown[]) => Tensor)(...keys.map((k) => o[k]));
+  };
+}
+
+export const toDtype = kw<[image: Tensor], [dtype: DType | null, scale: boolean], { dtype?: DType | null; scale?: boolean }>('to_dtype', "inpt, dtype=None, scale=False", toDtypeImpl);
+export const resize = kw<[image: Tensor, size: number | readonly number[] | null], [interpolation: InterpolationMode | string | number, maxSize: number | null, antialias: boolean | null], { interpolation?: InterpolationMode | string | number; maxSize?: number | null; antialias?: boolean | null }>('resize', "inpt, size, interpolation='bilinear', max_size=None, antialias=True", resizeImpl);
+export const pad = kw<[image: Tensor, padding: number | readonly number[]], [fill: Fill, paddingMode: string], { fill?: Fill; paddingMode?: string }>('pad', "inpt, padding, fill=None, padding_mode='constant'", padImpl);
+export const crop = kw<[image: Tensor, top: number, left: number, height: number, width: number], [], Record<string, never>>('crop', "inpt, top, left, height, width", cropImpl);
+export const centerCrop = kw<[image: Tensor, outputSize: number | readonly number[]], [], Record<string, never>>('center_crop', "inpt, output_size", centerCropImpl);
+export const resizedCrop = kw<[image: Tensor, top: number, left: number, height: number, width: number, size: number | readonly number[]], [interpolation: InterpolationMode | string | number, antialias: boolean | null], { interpolation?: InterpolationMode | string | number; antialias?: boolean | null }>('resized_crop', "inpt, top, left, height, width, size, interpolation='bilinear', antialias=True", resizedCropImpl);
+export const rotate = kw<[image: Tensor, angle: number], [interpolation: InterpolationMode | string | number, expand: boolean, center: readonly number[] | null, fill: Fill], { interpolation?: InterpolationMode | string | number; expand?: boolean; center?: readonly number[] | null; fill?: Fill }>('rotate', "inpt, angle, interpolation='nearest', expand=False, center=None, fill=None", rotateImpl);
+export const affine = kw<[image: Tensor, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[]], [interpolation: InterpolationMode | string | number, fill: Fill, center: readonly number[] | null], { interpolation?: InterpolationMode | string | number; fill?: Fill; center?: readonly number[] | null }>('affine', "inpt, angle, translate, scale, shear, interpolation='nearest', fill=None, center=None", affineImpl);
+export const normalize = kw<[image: Tensor, mean: readonly number[], std: readonly number[]], [inplace: boolean], { inplace?: boolean }>('normalize', "inpt, mean, std, inplace=False", normalizeImpl);
+export const gaussianBlur = kw<[image: Tensor, kernelSize: number | readonly number[]], [sigma: number | readonly number[] | null], { sigma?: number | readonly number[] | null }>('gaussian_blur', "inpt, kernel_size, sigma=None", gaussianBlurImpl);
+export const rgbToGrayscale = kw<[image: Tensor], [numOutputChannels: number], { numOutputChannels?: number }>('rgb_to_grayscale', "inpt, num_output_channels=1", rgbToGrayscaleImpl);
+export const adjustBrightness = kw<[image: Tensor, brightnessFactor: number], [], Record<string, never>>('adjust_brightness', "inpt, brightness_factor", adjustBrightnessImpl);
+export const adjustSaturation = kw<[image: Tensor, saturationFactor: number], [], Record<string, never>>('adjust_saturation', "inpt, saturation_factor", adjustSaturationImpl);
+export const adjustContrast = kw<[image: Tensor, contrastFactor: number], [], Record<string, never>>('adjust_contrast', "inpt, contrast_factor", adjustContrastImpl);
+export const adjustSharpness = kw<[image: Tensor, sharpnessFactor: number], [], Record<string, never>>('adjust_sharpness', "inpt, sharpness_factor", adjustSharpnessImpl);
+export const adjustHue = kw<[image: Tensor, hueFactor: number], [], Record<string, never>>('adjust_hue', "inpt, hue_factor", adjustHueImpl);
+export const adjustGamma = kw<[image: Tensor, gamma: number], [gain: number], { gain?: number }>('adjust_gamma', "inpt, gamma, gain=1", adjustGammaImpl);
+export const posterize = kw<[image: Tensor, bits: number], [], Record<string, never>>('posterize', "inpt, bits", posterizeImpl);
+export const solarize = kw<[image: Tensor, threshold: number], [], Record<string, never>>('solarize', "inpt, threshold", solarizeImpl);
+export const convertImageDtype = kw<[image: Tensor], [dtype: DType | null], { dtype?: DType | null }>('convert_image_dtype', "image, dtype=None", convertImageDtypeImpl);
+export const toGrayscale = rgbToGrayscale;

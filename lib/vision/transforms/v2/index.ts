@@ -609,7 +609,7 @@ export class RandomGrayscale extends RandomApplyTransform {
     super(p);
   }
   transform(image: Tensor): Tensor {
-    return F.rgbToGrayscale(image, F.getDimensions(image)[0]);
+    return F.rgbToGrayscale(image, F.getDimensions(image)[0]!);
   }
 }
 
