@@ -88,14 +88,14 @@ const CASES: Record<string, Fn> = {
   Resize_max_size: call(new v2.Resize(12, { maxSize: 14, antialias: false })),
   CenterCrop: call(new v2.CenterCrop(9)),
   Pad: call(new v2.Pad([1, 2], { fill: 3, paddingMode: 'constant' })),
-  Normalize: call(new v2.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3])),
+  Normalize: call(new v2.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3], { inplace: false })),
   ToDtype: call(new v2.ToDtype(torch.float32, { scale: true })),
   Grayscale: call(new v2.Grayscale(3)),
   ToImage_ToPureTensor: call(new v2.Compose([new v2.ToImage(), new v2.ToPureTensor()])),
 };
 for (let seed = 0; seed < 4; seed++) {
   CASES[`RandomHorizontalFlip_${seed}`] = call(new v2.RandomHorizontalFlip());
-  CASES[`RandomVerticalFlip_${seed}`] = call(new v2.RandomVerticalFlip(0.7));
+  CASES[`RandomVerticalFlip_${seed}`] = call(new v2.RandomVerticalFlip({ p: 0.7 }));
 }
 for (let seed = 0; seed < 3; seed++) {
   CASES[`RandomResizedCrop_${seed}`] = call(new v2.RandomResizedCrop(16));
@@ -123,7 +123,7 @@ for (let seed = 0; seed < 4; seed++) {
   CASES[`RandomAutocontrast_${seed}`] = call(new v2.RandomAutocontrast(0.6));
   CASES[`RandomPosterize_${seed}`] = call(new v2.RandomPosterize(3));
   CASES[`RandomSolarize_${seed}`] = call(new v2.RandomSolarize(100));
-  CASES[`RandomAdjustSharpness_${seed}`] = call(new v2.RandomAdjustSharpness(2.5, 0.4));
+  CASES[`RandomAdjustSharpness_${seed}`] = call(new v2.RandomAdjustSharpness(2.5, { p: 0.4 }));
 }
 for (let seed = 0; seed < 40; seed++) {
   CASES[`RandAugment_${seed}`] = call(new v2.RandAugment());

@@ -220,18 +220,22 @@ export class RandomOrder extends Container {
 
 // ---- geometry ----
 
+const RANDOMHORIZONTALFLIP = pySignature('RandomHorizontalFlip.__init__', 'self, p=0.5');
+
 export class RandomHorizontalFlip extends RandomApplyTransform {
-  constructor(p = 0.5) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMHORIZONTALFLIP<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.horizontalFlip(image);
   }
 }
 
+const RANDOMVERTICALFLIP = pySignature('RandomVerticalFlip.__init__', 'self, p=0.5');
+
 export class RandomVerticalFlip extends RandomApplyTransform {
-  constructor(p = 0.5) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMVERTICALFLIP<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.verticalFlip(image);
@@ -277,11 +281,13 @@ export class Resize extends Transform {
   }
 }
 
+const CENTER_CROP = pySignature('CenterCrop.__init__', 'self, size');
+
 export class CenterCrop extends Transform {
   declare size: [number, number];
-  constructor(size: SizeArg) {
+  constructor(...args: [SizeArg] | [{ size: SizeArg }] | unknown[]) {
     super();
-    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+    this.size = setupSize(CENTER_CROP<{ size: SizeArg }>(args).size, 'Please provide only two dimensions (h, w) for size.');
   }
   transform(image: Tensor): Tensor {
     return F.centerCrop(image, this.size);
@@ -604,47 +610,58 @@ export class RandomAffine extends Transform {
 
 // ---- color ----
 
+const RANDOMGRAYSCALE = pySignature('RandomGrayscale.__init__', 'self, p=0.1');
+
 export class RandomGrayscale extends RandomApplyTransform {
-  constructor(p = 0.1) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMGRAYSCALE<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.rgbToGrayscale(image, F.getDimensions(image)[0]!);
   }
 }
 
+const RANDOMINVERT = pySignature('RandomInvert.__init__', 'self, p=0.5');
+
 export class RandomInvert extends RandomApplyTransform {
-  constructor(p = 0.5) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMINVERT<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.invert(image);
   }
 }
 
+const RANDOMEQUALIZE = pySignature('RandomEqualize.__init__', 'self, p=0.5');
+
 export class RandomEqualize extends RandomApplyTransform {
-  constructor(p = 0.5) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMEQUALIZE<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.equalize(image);
   }
 }
 
+const RANDOMAUTOCONTRAST = pySignature('RandomAutocontrast.__init__', 'self, p=0.5');
+
 export class RandomAutocontrast extends RandomApplyTransform {
-  constructor(p = 0.5) {
-    super(p);
+  constructor(...args: [number?] | [{ p?: number }] | unknown[]) {
+    super(RANDOMAUTOCONTRAST<{ p: number }>(args).p);
   }
   transform(image: Tensor): Tensor {
     return F.autocontrast(image);
   }
 }
 
+const RANDOMPOSTERIZE = pySignature('RandomPosterize.__init__', 'self, bits, p=0.5');
+
 export class RandomPosterize extends RandomApplyTransform {
   declare bits: number;
-  constructor(bits: number, p = 0.5) {
-    super(p);
-    this.bits = bits;
+  constructor(bits: number, ...rest: [number?] | [{ p?: number }] | unknown[]) {
+    const o = RANDOMPOSTERIZE<{ bits: number; p: number }>([bits, ...rest]);
+    super(o.p);
+    this.bits = o.bits;
   }
   transform(image: Tensor): Tensor {
     return F.posterize(image, this.bits);
@@ -654,11 +671,14 @@ export class RandomPosterize extends RandomApplyTransform {
   }
 }
 
+const RANDOMSOLARIZE = pySignature('RandomSolarize.__init__', 'self, threshold, p=0.5');
+
 export class RandomSolarize extends RandomApplyTransform {
   declare threshold: number;
-  constructor(threshold: number, p = 0.5) {
-    super(p);
-    this.threshold = threshold;
+  constructor(threshold: number, ...rest: [number?] | [{ p?: number }] | unknown[]) {
+    const o = RANDOMSOLARIZE<{ threshold: number; p: number }>([threshold, ...rest]);
+    super(o.p);
+    this.threshold = o.threshold;
   }
   transform(image: Tensor): Tensor {
     return F.solarize(image, this.threshold);
@@ -668,11 +688,14 @@ export class RandomSolarize extends RandomApplyTransform {
   }
 }
 
+const RANDOMADJUSTSHARPNESS = pySignature('RandomAdjustSharpness.__init__', 'self, sharpness_factor, p=0.5');
+
 export class RandomAdjustSharpness extends RandomApplyTransform {
   declare sharpnessFactor: number;
-  constructor(sharpnessFactor: number, p = 0.5) {
-    super(p);
-    this.sharpnessFactor = sharpnessFactor;
+  constructor(sharpnessFactor: number, ...rest: [number?] | [{ p?: number }] | unknown[]) {
+    const o = RANDOMADJUSTSHARPNESS<{ sharpnessFactor: number; p: number }>([sharpnessFactor, ...rest]);
+    super(o.p);
+    this.sharpnessFactor = o.sharpnessFactor;
   }
   transform(image: Tensor): Tensor {
     return F.adjustSharpness(image, this.sharpnessFactor);
@@ -682,11 +705,13 @@ export class RandomAdjustSharpness extends RandomApplyTransform {
   }
 }
 
+const GRAYSCALE = pySignature('Grayscale.__init__', 'self, num_output_channels=1');
+
 export class Grayscale extends Transform {
   declare numOutputChannels: number;
-  constructor(numOutputChannels = 1) {
+  constructor(...args: [number?] | [{ numOutputChannels?: number }] | unknown[]) {
     super();
-    this.numOutputChannels = numOutputChannels;
+    this.numOutputChannels = GRAYSCALE<{ numOutputChannels: number }>(args).numOutputChannels;
   }
   transform(image: Tensor): Tensor {
     return F.rgbToGrayscale(image, this.numOutputChannels);
@@ -766,15 +791,18 @@ function checkJitter(value: Range, name: string, center = 1.0, bound: [number, n
 
 // ---- misc ----
 
+const NORMALIZE = pySignature('Normalize.__init__', 'self, mean, std, inplace=False');
+
 export class Normalize extends Transform {
   declare mean: number[];
   declare std: number[];
   declare inplace: boolean;
-  constructor(mean: readonly number[], std: readonly number[], inplace = false) {
+  constructor(mean: readonly number[], std: readonly number[], ...rest: [boolean?] | [{ inplace?: boolean }] | unknown[]) {
     super();
-    this.mean = [...mean];
-    this.std = [...std];
-    this.inplace = inplace;
+    const o = NORMALIZE<{ mean: number[]; std: number[]; inplace: boolean }>([mean, std, ...rest]);
+    this.mean = [...o.mean];
+    this.std = [...o.std];
+    this.inplace = o.inplace;
   }
   transform(image: Tensor): Tensor {
     return F.normalize(image, this.mean, this.std, this.inplace);
@@ -788,13 +816,16 @@ export class Normalize extends Transform {
   }
 }
 
+const TO_DTYPE = pySignature('ToDtype.__init__', 'self, dtype, scale=False');
+
 export class ToDtype extends Transform {
   declare dtype: DType;
   declare scale: boolean;
-  constructor(dtype: DType, scale: boolean | { scale?: boolean } = false) {
+  constructor(dtype: DType, ...rest: [boolean?] | [{ scale?: boolean }] | unknown[]) {
     super();
-    this.dtype = dtype;
-    this.scale = typeof scale === 'boolean' ? scale : (scale.scale ?? false);
+    const o = TO_DTYPE<{ dtype: DType; scale: boolean }>([dtype, ...rest]);
+    this.dtype = o.dtype;
+    this.scale = o.scale;
   }
   transform(image: Tensor): Tensor {
     return F.toDtype(image, this.dtype, this.scale);
@@ -804,11 +835,13 @@ export class ToDtype extends Transform {
   }
 }
 
+const CONVERT_IMAGE_DTYPE = pySignature('ConvertImageDtype.__init__', 'self, dtype=None');
+
 export class ConvertImageDtype extends Transform {
   declare dtype: DType;
-  constructor(dtype: DType = float32) {
+  constructor(...args: [DType?] | [{ dtype?: DType }] | unknown[]) {
     super();
-    this.dtype = dtype;
+    this.dtype = CONVERT_IMAGE_DTYPE<{ dtype: DType | null }>(args).dtype ?? float32;
   }
   transform(image: Tensor): Tensor {
     return F.toDtype(image, this.dtype, true);
