@@ -36,6 +36,10 @@ describe('PNG decoding is torchvision\'s, bit for bit', () => {
     expectEqual(io.decodePng(io.readFile(path.join(DIR, 'interlaced16.png')), { mode: 'RGB' }), expected.get('interlaced16.png/RGB')!);
   });
 
+  test('the mode may be given positionally', () => {
+    expectEqual(io.decodePng(io.readFile(path.join(DIR, 'rgba.png')), 'GRAY'), expected.get('rgba.png/GRAY')!);
+  });
+
   test('ImageReadMode names and the RGBA alias', () => {
     const rgba = io.decodePng(io.readFile(path.join(DIR, 'rgb.png')), { mode: io.ImageReadMode.RGBA });
     expectEqual(rgba, expected.get('rgb.png/RGB_ALPHA')!);
@@ -127,6 +131,7 @@ describe('errors are torchvision\'s', () => {
     ['5 channels', () => io.encodePng(torch.zeros(5, 4, 4, { dtype: torch.uint8 })), 'The number of channels should be 1 or 3, got: 5'],
     ['compression', () => io.encodePng(torch.zeros(3, 4, 4, { dtype: torch.uint8 }), { compressionLevel: 10 }), 'Compression level should be between 0 and 9'],
     ['mode', () => io.decodePng(png, { mode: 'CMYK' as never }), "'CMYK' is not a valid ImageReadMode"],
+    ['unknown keyword', () => io.encodePng(torch.zeros(3, 4, 4, { dtype: torch.uint8 }), { quality: 3 } as never), "encode_png() got an unexpected keyword argument 'quality'"],
   ])('%s', (_what, fn, message) => {
     expect(fn).toThrow(message);
   });
@@ -137,6 +142,7 @@ describe('errors are torchvision\'s', () => {
     ['unknown format', () => io.decodeImage(torch.arange(20).to(torch.uint8)), 'Unsupported image file. Only jpeg and png are currently supported.'],
     ['quality', () => io.encodeJpeg(torch.zeros(3, 4, 4, { dtype: torch.uint8 }), { quality: 0 }), 'Image quality should be a positive number between 1 and 100'],
     ['jpeg channels', () => io.encodeJpeg(torch.zeros(2, 4, 4, { dtype: torch.uint8 })), 'The number of channels should be 1 or 3, got: 2'],
+    ['decode_image keyword', () => io.decodeImage(png, { apply_exif: true } as never), "decode_image() got an unexpected keyword argument 'apply_exif'"],
     ['corrupt jpeg', async () => io.decodeJpeg(((await io.encodeJpeg(torch.zeros(3, 8, 8, { dtype: torch.uint8 }))).get('0:100'))), ''],
   ])('%s', async (_what, fn, message) => {
     await expect(fn()).rejects.toThrow(message);

@@ -76,9 +76,12 @@ export function makeGrid(tensor: Tensor | readonly Tensor[], ...rest: [MakeGridO
  * rounds). The format comes from `format` or the extension: PNG, or JPEG (quality 75, which needs
  * sharp), hence a Promise.
  */
-export async function saveImage(tensor: Tensor | readonly Tensor[], fp: string, options: MakeGridOptions & { format?: string } = {}): Promise<void> {
-  const { format, ...gridOptions } = options;
-  const grid = makeGrid(tensor, gridOptions);
+const SAVE_IMAGE = pySignature('save_image', 'tensor, fp, format=None, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False, pad_value=0.0');
+
+export async function saveImage(tensor: Tensor | readonly Tensor[], fp: string, ...rest: [(MakeGridOptions & { format?: string | null })?] | unknown[]): Promise<void> {
+  const o = SAVE_IMAGE<{ format: string | null } & Required<MakeGridOptions>>([tensor, fp, ...rest]);
+  const grid = makeGrid(tensor, { nrow: o.nrow, padding: o.padding, normalize: o.normalize, valueRange: o.valueRange, scaleEach: o.scaleEach, padValue: o.padValue });
+  const format = o.format;
   const img = grid.mul(255).add_(0.5).clamp_(0, 255).to(uint8);
   const fmt = (format ?? fp.split('.').pop() ?? '').toLowerCase();
   if (fmt === 'png') writeFile(fp, encodePng(img));

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import sharp from 'sharp';
 import { tensor as makeTensor } from '../../creation';
+import { pySignature } from '../../python_signature';
 import { uint8 } from '../../dtype';
 import type { Tensor } from '../../tensor';
 import { decodePngBytes, encodePngBytes, type RawImage, type ReadMode } from './png';
@@ -74,29 +75,36 @@ export function writeFile(filename: string, data: Tensor): void {
 }
 
 /** torchvision.io.decode_png (sync): uint8 `(C, H, W)`, uint16 for 16-bit files. */
-export function decodePng(input: Tensor | Uint8Array, options: DecodeOptions = {}): Tensor {
-  return toTensor(decodePngBytes(encodedBytes(input), readMode(options.mode)));
+const DECODE_PNG = pySignature('decode_png', "input, mode='UNCHANGED'");
+export function decodePng(input: Tensor | Uint8Array, ...rest: [DecodeOptions?] | unknown[]): Tensor {
+  const o = DECODE_PNG<{ input: Tensor | Uint8Array; mode: string }>([input, ...rest]);
+  return toTensor(decodePngBytes(encodedBytes(o.input), readMode(o.mode)));
 }
 
 /** torchvision.io.encode_png (sync): the PNG's bytes as a 1-D uint8 tensor. */
-export function encodePng(input: Tensor, options: { compressionLevel?: number } = {}): Tensor {
-  const level = options.compressionLevel ?? 6;
+const ENCODE_PNG = pySignature('encode_png', 'input, compression_level=6');
+export function encodePng(input: Tensor, ...rest: [{ compressionLevel?: number }?] | unknown[]): Tensor {
+  const { compressionLevel: level } = ENCODE_PNG<{ compressionLevel: number }>([input, ...rest]);
   if (!(Number.isInteger(level) && level >= 0 && level <= 9)) throw new Error('Compression level should be between 0 and 9');
   const png = encodePngBytes(imageSamples(input), level);
   return makeTensor(new Uint8Array(png.buffer, png.byteOffset, png.byteLength));
 }
 
 /** torchvision.io.write_png (sync). */
-export function writePng(input: Tensor, filename: string, options: { compressionLevel?: number } = {}): void {
-  writeFile(filename, encodePng(input, options));
+const WRITE_PNG = pySignature('write_png', 'input, filename, compression_level=6');
+export function writePng(input: Tensor, filename: string, ...rest: [{ compressionLevel?: number }?] | unknown[]): void {
+  const o = WRITE_PNG<{ filename: string; compressionLevel: number }>([input, filename, ...rest]);
+  writeFile(o.filename, encodePng(input, { compressionLevel: o.compressionLevel }));
 }
 
 const hex = (b: number | undefined): string => `0x${(b ?? 0).toString(16).padStart(2, '0')}`;
 
 /** torchvision.io.decode_jpeg, through sharp (so a Promise): uint8 `(C, H, W)`. */
-export async function decodeJpeg(input: Tensor | Uint8Array, options: DecodeOptions = {}): Promise<Tensor> {
+const DECODE_JPEG = pySignature('decode_jpeg', "input, mode='UNCHANGED'");
+export async function decodeJpeg(input: Tensor | Uint8Array, ...rest: [DecodeOptions?] | unknown[]): Promise<Tensor> {
+  const o = DECODE_JPEG<{ mode: string }>([input, ...rest]);
   const bytes = encodedBytes(input);
-  const mode = readMode(options.mode);
+  const mode = readMode(o.mode);
   if (mode === 'GRAY_ALPHA' || mode === 'RGB_ALPHA') throw new Error('The provided mode is not supported for JPEG files');
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error(`Not a JPEG file: starts with ${hex(bytes[0])} ${hex(bytes[1])}`);
   let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
@@ -124,8 +132,9 @@ export async function decodeJpeg(input: Tensor | Uint8Array, options: DecodeOpti
 }
 
 /** torchvision.io.encode_jpeg, through sharp (so a Promise): the JPEG's bytes as a 1-D uint8 tensor. */
-export async function encodeJpeg(input: Tensor, options: { quality?: number } = {}): Promise<Tensor> {
-  const quality = options.quality ?? 75;
+const ENCODE_JPEG = pySignature('encode_jpeg', 'input, quality=75');
+export async function encodeJpeg(input: Tensor, ...rest: [{ quality?: number }?] | unknown[]): Promise<Tensor> {
+  const { quality } = ENCODE_JPEG<{ quality: number }>([input, ...rest]);
   if (quality < 1 || quality > 100) throw new Error('Image quality should be a positive number between 1 and 100');
   const img = imageSamples(input);
   const raw = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 } });
@@ -135,19 +144,25 @@ export async function encodeJpeg(input: Tensor, options: { quality?: number } = 
 }
 
 /** torchvision.io.write_jpeg (a Promise). */
-export async function writeJpeg(input: Tensor, filename: string, options: { quality?: number } = {}): Promise<void> {
-  writeFile(filename, await encodeJpeg(input, options));
+const WRITE_JPEG = pySignature('write_jpeg', 'input, filename, quality=75');
+export async function writeJpeg(input: Tensor, filename: string, ...rest: [{ quality?: number }?] | unknown[]): Promise<void> {
+  const o = WRITE_JPEG<{ filename: string; quality: number }>([input, filename, ...rest]);
+  writeFile(o.filename, await encodeJpeg(input, { quality: o.quality }));
 }
 
 /** torchvision.io.decode_image: PNG or JPEG by its signature (a Promise, as a JPEG needs sharp). */
-export async function decodeImage(input: Tensor | Uint8Array, options: DecodeOptions = {}): Promise<Tensor> {
+const DECODE_IMAGE = pySignature('decode_image', "input, mode='UNCHANGED'");
+export async function decodeImage(input: Tensor | Uint8Array, ...rest: [DecodeOptions?] | unknown[]): Promise<Tensor> {
+  const { mode } = DECODE_IMAGE<{ mode: DecodeOptions['mode'] }>([input, ...rest]);
   const bytes = encodedBytes(input);
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return decodeJpeg(bytes, options);
-  if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return decodePng(bytes, options);
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return decodeJpeg(bytes, { mode });
+  if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return decodePng(bytes, { mode });
   throw new Error('Unsupported image file. Only jpeg and png are currently supported.');
 }
 
 /** torchvision.io.read_image (a Promise). */
-export async function readImage(path: string, options: DecodeOptions = {}): Promise<Tensor> {
-  return decodeImage(readFile(path), options);
+const READ_IMAGE = pySignature('read_image', "path, mode='UNCHANGED'");
+export async function readImage(path: string, ...rest: [DecodeOptions?] | unknown[]): Promise<Tensor> {
+  const o = READ_IMAGE<{ path: string; mode: DecodeOptions['mode'] }>([path, ...rest]);
+  return decodeImage(readFile(o.path), { mode: o.mode });
 }
