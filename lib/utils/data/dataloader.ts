@@ -260,10 +260,15 @@ interface WorkerHandle {
   on(event: 'message' | 'error' | 'exit', fn: (arg: any) => void): void; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+// A worker only builds batches: its garbage is small wrappers of tensors handed to the main
+// thread, so a small young generation is enough, and V8 does not grow each worker's new space
+// (tens of MB per worker over a long run) as it would by default.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 function startThread(config: WorkerConfig): WorkerHandle {
   const w = ENTRY.endsWith('.ts')
-    ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, hook: TS_HOOK } })
-    : new Worker(ENTRY, { workerData: config });
+    ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...config, entry: ENTRY, hook: TS_HOOK }, resourceLimits: WORKER_LIMITS })
+    : new Worker(ENTRY, { workerData: config, resourceLimits: WORKER_LIMITS });
   return {
     name: `thread ${w.threadId}`,
     post: (msg) => w.postMessage(msg),
