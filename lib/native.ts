@@ -86,6 +86,10 @@ export interface Native {
   /** A uint8 CPU tensor over file bytes [position, position + length), mapped copy-on-write. */
   mapRegion(fd: number, position: number, length: number): Handle;
   fromStorage(h: Handle, dtype: number, storageOffset: number, sizes: readonly number[], strides: readonly number[]): Handle;
+  /** Moves a CPU storage into POSIX shared memory in place (no-op when shared or not on the CPU). */
+  shareMemory(h: Handle): void;
+  /** Whether h's storage is in shared memory (a MapAllocator's; CUDA storages always are). */
+  isShared(h: Handle): boolean;
   /** Moves the storage bytes `from` reports to V8 over to `to` (see native/tensor.cc). */
   transferCharge(from: Handle, to: Handle): void;
   /**

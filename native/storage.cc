@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ATen/MapAllocator.h>
+#include <ATen/StorageUtils.h>
+
 #include "torchnode.h"
 
 namespace torchnode {
@@ -230,6 +233,37 @@ static Napi::Value FromStorage(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(t));
 }
 
+// shareMemory(h): torch.UntypedStorage.share_memory_() on the CPU with the file_descriptor
+// strategy (StorageSharing.cpp's _share_fd_cpu_): the bytes move to a new POSIX shared-memory
+// block (MapAllocator, SHAREDMEM | EXCLUSIVE | KEEPFD | UNLINK) and the storage takes its data
+// pointer in place, so every view and handle sees it and the storage keeps its size (and so the
+// bytes charged to handles). Already shared, or not on the CPU: nothing to do. PyTorch leaves the
+// storage resizable with a null allocator, and growing it crashes; here it is made non-resizable,
+// so resizing fails with ATen's own error instead.
+static Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor& t = Unwrap(env, info[0]);
+  if (!t.has_storage() || t.storage().device_type() != c10::DeviceType::CPU) return env.Undefined();
+  c10::Storage storage = t.storage();
+  if (at::MapAllocator::fromDataPtr(storage.data_ptr()) != nullptr) return env.Undefined();
+  c10::Storage fresh(at::new_shm_fd_storage(storage.nbytes()));
+  at::storage_copy(fresh, storage);
+  c10::StorageImpl* impl = storage.unsafeGetStorageImpl();
+  impl->set_data_ptr_noswap(std::move(fresh.mutable_data_ptr()));
+  impl->set_resizable(false);
+  return env.Undefined();
+}
+
+// isShared(h): THPStorage__isShared: CUDA storages always are; CPU ones when a MapAllocator owns them.
+static Napi::Value IsShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor& t = Unwrap(env, info[0]);
+  if (!t.has_storage()) return Napi::Boolean::New(env, false);
+  const c10::Storage& s = t.storage();
+  if (s.device_type() == c10::DeviceType::CUDA) return Napi::Boolean::New(env, true);
+  return Napi::Boolean::New(env, at::MapAllocator::fromDataPtr(s.data_ptr()) != nullptr);
+}
+
 void InitStorage(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "readInto", ReadInto);
   TN_EXPORT(exports, "copyInto", CopyInto);
@@ -239,6 +273,8 @@ void InitStorage(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "storageInfo", StorageInfo);
   TN_EXPORT(exports, "storageBytes", StorageBytes);
   TN_EXPORT(exports, "fromStorage", FromStorage);
+  TN_EXPORT(exports, "shareMemory", ShareMemory);
+  TN_EXPORT(exports, "isShared", IsShared);
 }
 
 }  // namespace torchnode
