@@ -62,6 +62,8 @@ declare module './tensor' {
     registerHook(hook: (grad: Tensor) => Tensor | void | null): RemovableHandle;
     /** Whether the storage is in shared memory (CUDA storages always are). */
     isShared(): boolean;
+    /** Moves the storage into shared memory in place (a no-op when already shared or on CUDA); returns this tensor. */
+    shareMemory_(): this;
     /** A new tensor holding a copy of `data`, with this tensor's dtype and device unless given. */
     newTensor(data: TensorData | TypedArray | Tensor, options?: { dtype?: DType | null; device?: DeviceLike | null; requiresGrad?: boolean }): Tensor;
     /** The dimensions reversed (a view; PyTorch warns for other than 2-D). */
@@ -111,6 +113,7 @@ const UNFLATTEN = pySignature('Tensor.unflatten', 'self, dim, sizes');
 const LU = pySignature('Tensor.lu', 'self, pivot=True, get_infos=False');
 const NEW_TENSOR = pySignature('new_tensor', 'data, *, dtype=None, device=None, requires_grad=False');
 const IS_SHARED = pySignature('Tensor.is_shared', 'self');
+const SHARE_MEMORY = pySignature('Tensor.share_memory_', 'self');
 const TO_SPARSE_COO = pySignature('Tensor.to_sparse_coo', 'self');
 const NONZERO = pySignature('Tensor.nonzero', 'self, *, as_tuple=False');
 
@@ -192,7 +195,12 @@ const methods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = {
   },
   isShared(...args) {
     IS_SHARED(args);
-    return native.device(this._h).startsWith('cuda');
+    return native.isShared(this._h);
+  },
+  shareMemory_(...args) {
+    SHARE_MEMORY(args);
+    native.shareMemory(this._h);
+    return this;
   },
   newTensor(...args) {
     const a = NEW_TENSOR(args);
