@@ -863,6 +863,10 @@ export abstract class Module {
   cpu(): this {
     return this.to('cpu');
   }
+  /** Moves every parameter and buffer into shared memory (`Tensor.shareMemory_`); returns the module. */
+  shareMemory(): this {
+    return this._apply((t) => t.shareMemory_());
+  }
   /** Gives every parameter and buffer new, uninitialised storage on `device` (of the same shape and dtype). */
   toEmpty(options: { device: DeviceLike | null; recurse?: boolean }): this {
     const o = TO_EMPTY([options]);
