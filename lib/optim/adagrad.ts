@@ -68,6 +68,13 @@ export class Adagrad extends Optimizer {
     }
   }
 
+  /** Calls `shareMemory_()` on the state sum tensors. */
+  shareMemory(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) (this.stateOf(p).sum as Tensor).shareMemory_();
+    }
+  }
+
   protected override _setstate(): void {
     super._setstate();
     let fused: boolean | null = null;
