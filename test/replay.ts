@@ -45,14 +45,15 @@ function runChild<R>(o: ReplayOptions<R>, start: number): Promise<ChildRun<R>> {
     let stderr = '';
     let hung = false;
     let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
+    const arm = (ms = o.stepTimeoutMs): void => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         hung = true;
         child.kill('SIGKILL');
-      }, o.stepTimeoutMs);
+      }, ms);
     };
-    arm();
+    // Starting (loading lib/ and the fixture) may take longer than one entry on a busy machine.
+    arm(o.stepTimeoutMs * 4);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
@@ -74,7 +75,7 @@ function runChild<R>(o: ReplayOptions<R>, start: number): Promise<ChildRun<R>> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const why = hung ? `hang: no progress for ${o.stepTimeoutMs / 1000}s` : signal !== null ? `crash: process killed by ${signal}` : `crash: exit ${String(code)}`;
+      const why = hung ? `hang: no progress for ${(count < 0 ? o.stepTimeoutMs * 4 : o.stepTimeoutMs) / 1000}s` : signal !== null ? `crash: process killed by ${signal}` : `crash: exit ${String(code)}`;
       resolve({ results, count, current: code === 0 && !hung ? -1 : current, why, stderr });
     });
   });
