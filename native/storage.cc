@@ -237,14 +237,16 @@ static Napi::Value FromStorage(const Napi::CallbackInfo& info) {
 // strategy (StorageSharing.cpp's _share_fd_cpu_): the bytes move to a new POSIX shared-memory
 // block (MapAllocator, SHAREDMEM | EXCLUSIVE | KEEPFD | UNLINK) and the storage takes its data
 // pointer in place, so every view and handle sees it and the storage keeps its size (and so the
-// bytes charged to handles). Already shared, or not on the CPU: nothing to do. PyTorch leaves the
-// storage resizable with a null allocator, and growing it crashes; here it is made non-resizable,
-// so resizing fails with ATen's own error instead.
+// bytes charged to handles). Already shared, or on an accelerator: nothing to do (a meta storage
+// is refused, as storage.py sends it to _share_fd_cpu_). PyTorch leaves the storage resizable with
+// a null allocator, and growing it crashes; here it is made non-resizable, so resizing fails with
+// ATen's own error instead. t.storage() raises ATen's error for tensors without one (sparse).
 static Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor& t = Unwrap(env, info[0]);
-  if (!t.has_storage() || t.storage().device_type() != c10::DeviceType::CPU) return env.Undefined();
   c10::Storage storage = t.storage();
+  if (storage.device_type() == c10::DeviceType::Meta) throw Napi::Error::New(env, "_share_fd_: only available on CPU");
+  if (storage.device_type() != c10::DeviceType::CPU) return env.Undefined();
   if (at::MapAllocator::fromDataPtr(storage.data_ptr()) != nullptr) return env.Undefined();
   c10::Storage fresh(at::new_shm_fd_storage(storage.nbytes()));
   at::storage_copy(fresh, storage);
@@ -258,7 +260,6 @@ static Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
 static Napi::Value IsShared(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor& t = Unwrap(env, info[0]);
-  if (!t.has_storage()) return Napi::Boolean::New(env, false);
   const c10::Storage& s = t.storage();
   if (s.device_type() == c10::DeviceType::CUDA) return Napi::Boolean::New(env, true);
   return Napi::Boolean::New(env, at::MapAllocator::fromDataPtr(s.data_ptr()) != nullptr);

@@ -11,6 +11,7 @@ interface Fx {
   noncontig: { shared: boolean; values: number[][]; stride: number[]; offset: number };
   bool: { shared: boolean; values: boolean[] }; empty_shared: boolean;
   shrink: { shared: boolean; values: number[] }; resize_error: string;
+  sparse_errors: string[]; meta: { is_shared: boolean; share_error: string };
   module_before: boolean[]; module_returns_self: boolean; module_params: boolean[]; module_param_data: boolean[];
   module_buffers: boolean[]; sums_before: boolean[]; sums_after: boolean[];
   after_step: { params: unknown[]; sums: unknown[]; buffers: unknown[]; shared: boolean[] };
@@ -73,6 +74,15 @@ describe('Tensor.shareMemory_', () => {
     expectError(() => t.resize_(100), fx.resize_error);
     expect(native.storageInfo(t._h)[1]).toBe(24);
     expect(t.isShared()).toBe(true);
+  });
+
+  test("PyTorch's errors without a CPU storage: sparse and meta tensors", () => {
+    const sparse = torch.eye(2).toSparse();
+    expectError(() => sparse.isShared(), fx.sparse_errors[0]);
+    expectError(() => sparse.shareMemory_(), fx.sparse_errors[1]);
+    const meta = torch.empty(2, { device: 'meta' });
+    expect(meta.isShared()).toBe(fx.meta.is_shared);
+    expectError(() => meta.shareMemory_(), fx.meta.share_error);
   });
 
   test('binds as Python does', () => {
