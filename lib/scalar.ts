@@ -40,3 +40,9 @@ export type FloatLike = number | bigint | PyFloat;
 export type ScalarLike = number | bigint | boolean | PyFloat;
 /** A tuple of ints (torch.Size is one). */
 export type IntList = readonly IntLike[];
+
+/** Python's round() of a float to an int: halves go to the even neighbour. */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

@@ -8,7 +8,7 @@ import { contiguousFormat } from '../../layout';
 import { keep } from '../../memory';
 import { Tensor } from '../../tensor';
 import { pySignature } from '../../python_signature';
-import { PyFloat } from '../../scalar';
+import { PyFloat, pyRound } from '../../scalar';
 import { Module, type ForwardPreHook } from '../module';
 import { isOptions } from '../modules_utils';
 import { Parameter } from '../parameter';
@@ -44,11 +44,6 @@ function validateAmountInit(amount: unknown): void {
   }
 }
 
-/** Python's round(): halves to even. */
-function pyRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 function computeNparamsToprune(amount: Amount, tensorSize: number): number {
   return isInt(amount) ? amount : pyRound((amount instanceof PyFloat ? amount.value : amount) * tensorSize);

@@ -9,14 +9,10 @@ import { ImageClassification } from '../transforms/_presets';
 import { registerModel, Weights, WeightsEnum } from './_api';
 import { _IMAGENET_CATEGORIES } from './_meta';
 import { _builderArgs, _makeDivisible, _ovewriteNamedParam, makeLayer, type BuilderOptions, type LayerFactory } from './_utils';
+import { pyRound } from '../../scalar';
 
 const INVERTED_RESIDUAL = pySignature('InvertedResidual.__init__', 'self, inp, oup, stride, expand_ratio, norm_layer=None');
 
-/** Python's round(): halves to even. */
-const pyRound = (x: number): number => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
 
 export class InvertedResidual extends nn.Module {
   static override pythonModule = 'torchvision.models.mobilenetv2';

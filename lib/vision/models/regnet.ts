@@ -9,12 +9,8 @@ import { ImageClassification, InterpolationMode } from '../transforms/_presets';
 import { registerModel, Weights, WeightsEnum, type WeightsEnumClass } from './_api';
 import { _IMAGENET_CATEGORIES } from './_meta';
 import { _builderArgs, _makeDivisible, _ovewriteNamedParam, makeLayer, type BuilderOptions, type LayerFactory } from './_utils';
+import { pyRound } from '../../scalar';
 
-/** Python's round(): halves to even. */
-const pyRound = (x: number): number => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
 
 /** The activation class (constructed with no arguments, or `{ inplace }`). */
 export type Activation = LayerFactory<[]> & LayerFactory<[{ inplace?: boolean }]>;

@@ -7,6 +7,7 @@ import * as F from '../../nn/functional';
 import { Module } from '../../nn/module';
 import { pyFloat } from '../../nn/repr';
 import { pySignature } from '../../python_signature';
+import { pyRound } from '../../scalar';
 import { tensor as makeTensor } from '../../creation';
 import type { Tensor } from '../../tensor';
 
@@ -149,15 +150,9 @@ export function centerCrop(img: Tensor, outputSize: readonly number[]): Tensor {
     w = img.shape[img.ndim - 1]!;
     if (cropW === w && cropH === h) return img;
   }
-  // Python's round() of a half is to even.
-  const top = roundHalfEven((h - cropH) / 2);
-  const left = roundHalfEven((w - cropW) / 2);
+  const top = pyRound((h - cropH) / 2);
+  const left = pyRound((w - cropW) / 2);
   return img.get('...', `${top}:${top + cropH}`, `${left}:${left + cropW}`);
-}
-
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** transforms.functional.convert_image_dtype to a floating dtype: integers are divided by their maximum. */

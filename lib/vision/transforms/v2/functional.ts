@@ -8,7 +8,7 @@ import * as T from '../../../generated/torch';
 import * as F from '../../../nn/functional';
 import { type Args, snakeToCamel } from '../../../nn/modules_utils';
 import { pySignature } from '../../../python_signature';
-import { pyFloat } from '../../../scalar';
+import { pyFloat, pyRound } from '../../../scalar';
 import type { Tensor } from '../../../tensor';
 import { InterpolationMode } from '../_presets';
 
@@ -78,11 +78,6 @@ function numValueBits(dtype: DType): number {
   return b;
 }
 
-/** Python's round(): halves to even. */
-export function pyRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const dims = (t: Tensor): [number, number, number] => {
   const s = t.shape;

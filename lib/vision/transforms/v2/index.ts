@@ -10,6 +10,7 @@ import * as T from '../../../generated/torch';
 import { Module } from '../../../nn/module';
 import { pyFloat as reprFloat } from '../../../nn/repr';
 import { pySignature } from '../../../python_signature';
+import { pyRound } from '../../../scalar';
 import { Tensor } from '../../../tensor';
 import * as F from './functional';
 import { InterpolationMode, type Fill } from './functional';
@@ -332,8 +333,8 @@ export class RandomResizedCrop extends Transform {
     for (let attempt = 0; attempt < 10; attempt++) {
       const targetArea = area * (T.empty(1).uniform_(this.scale[0], this.scale[1]).item() as number);
       const aspectRatio = T.exp(T.empty(1).uniform_(logRatio[0], logRatio[1])).item() as number;
-      const w = F.pyRound(Math.sqrt(targetArea * aspectRatio));
-      const h = F.pyRound(Math.sqrt(targetArea / aspectRatio));
+      const w = pyRound(Math.sqrt(targetArea * aspectRatio));
+      const h = pyRound(Math.sqrt(targetArea / aspectRatio));
       if (w > 0 && w <= width && h > 0 && h <= height) {
         const top = T.randint(0, height - h + 1, [1]).item() as number;
         const left = T.randint(0, width - w + 1, [1]).item() as number;
@@ -343,8 +344,8 @@ export class RandomResizedCrop extends Transform {
     const inRatio = width / height;
     let w = width;
     let h = height;
-    if (inRatio < Math.min(...this.ratio)) h = F.pyRound(w / Math.min(...this.ratio));
-    else if (inRatio > Math.max(...this.ratio)) w = F.pyRound(h * Math.max(...this.ratio));
+    if (inRatio < Math.min(...this.ratio)) h = pyRound(w / Math.min(...this.ratio));
+    else if (inRatio > Math.max(...this.ratio)) w = pyRound(h * Math.max(...this.ratio));
     return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
   }
   transform(image: Tensor, p: Record<string, unknown>): Tensor {
@@ -582,7 +583,7 @@ export class RandomAffine extends Transform {
     if (this.translate !== null) {
       const maxDx = this.translate[0] * width;
       const maxDy = this.translate[1] * height;
-      translate = [F.pyRound(uniform(-maxDx, maxDx)), F.pyRound(uniform(-maxDy, maxDy))];
+      translate = [pyRound(uniform(-maxDx, maxDx)), pyRound(uniform(-maxDy, maxDy))];
     }
     const scale = this.scale === null ? 1.0 : uniform(this.scale[0], this.scale[1]);
     let shear = [0.0, 0.0];
