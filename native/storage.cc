@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <mutex>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -247,6 +248,10 @@ static Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
   c10::Storage storage = t.storage();
   if (storage.device_type() == c10::DeviceType::Meta) throw Napi::Error::New(env, "_share_fd_: only available on CPU");
   if (storage.device_type() != c10::DeviceType::CPU) return env.Undefined();
+  // Worker threads may hold the same storage (exportTensor): one swap at a time, as storage.py's
+  // _share_memory_lock_protected makes Python threads wait.
+  static std::mutex sharing;
+  std::lock_guard<std::mutex> lock(sharing);
   if (at::MapAllocator::fromDataPtr(storage.data_ptr()) != nullptr) return env.Undefined();
   c10::Storage fresh(at::new_shm_fd_storage(storage.nbytes()));
   at::storage_copy(fresh, storage);

@@ -1,6 +1,8 @@
 // Tensor.shareMemory_ / isShared, Module.shareMemory and Adagrad.shareMemory against PyTorch
 // (scripts/fixtures/share_memory.py).
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { expectClose, expectError, fixture } from './helpers';
@@ -11,7 +13,7 @@ interface Fx {
   noncontig: { shared: boolean; values: number[][]; stride: number[]; offset: number };
   bool: { shared: boolean; values: boolean[] }; empty_shared: boolean;
   shrink: { shared: boolean; values: number[] }; resize_error: string;
-  sparse_errors: string[]; meta: { is_shared: boolean; share_error: string };
+  loaded: { shared: boolean; values: number[] }; sparse_errors: string[]; meta: { is_shared: boolean; share_error: string };
   module_before: boolean[]; module_returns_self: boolean; module_params: boolean[]; module_param_data: boolean[];
   module_buffers: boolean[]; sums_before: boolean[]; sums_after: boolean[];
   after_step: { params: unknown[]; sums: unknown[]; buffers: unknown[]; shared: boolean[] };
@@ -74,6 +76,18 @@ describe('Tensor.shareMemory_', () => {
     expectError(() => t.resize_(100), fx.resize_error);
     expect(native.storageInfo(t._h)[1]).toBe(24);
     expect(t.isShared()).toBe(true);
+  });
+
+  test('a shared tensor saves as any other, and loads unshared (files both ways with PyTorch)', () => {
+    const fromPy = torch.load(path.join(__dirname, 'fixtures', 'generated', 'share_memory.pth')) as torch.Tensor;
+    expect(fromPy.isShared()).toBe(fx.loaded.shared);
+    expectClose(fromPy.tolist(), fx.loaded.values);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shm-')), 'shared.pth');
+    torch.save(fromPy.shareMemory_(), file);
+    const back = torch.load(file) as torch.Tensor;
+    expect(back.isShared()).toBe(fx.loaded.shared);
+    expect(back.equal(fromPy)).toBe(true);
+    fs.rmSync(path.dirname(file), { recursive: true });
   });
 
   test("PyTorch's errors without a CPU storage: sparse and meta tensors", () => {
