@@ -9,7 +9,7 @@ import { pyFloat, pyStr } from '../../nn/repr';
 import { PyFloat } from '../../scalar';
 import { Tensor } from '../../tensor';
 import { makeGrid } from './summary';
-import { encodePng } from './png';
+import { encodePngBytes } from '../../vision/io/png';
 
 export interface EmbeddingInfo {
   tensorName: string;
@@ -40,7 +40,7 @@ export function makeSprite(labelImg: Tensor, savePath: string): void {
     const square = h < w ? cat([grid.to(float64), zeros([w - h, w, 3], { dtype: float64 })], 0) : grid.to(float64);
     return [square.mul(255).clamp(0, 255).to(uint8).contiguous().toTypedArray() as Uint8Array, w] as const;
   });
-  fs.writeFileSync(path.join(savePath, 'sprite.png'), encodePng(pixels, side, side, 3));
+  fs.writeFileSync(path.join(savePath, 'sprite.png'), encodePngBytes({ data: pixels, height: side, width: side, channels: 3 }));
 }
 
 /** tensors.tsv: one row a line, each value as Python's str() of its `.item()`. */

@@ -7,7 +7,7 @@ import { Tensor } from '../../tensor';
 import { cat, viewAsReal, zeros } from '../../generated/torch';
 import { tidy } from '../../memory';
 import { histogram as npHistogram, max, min, pairwiseSum, type Bins } from './numpy_histogram';
-import { encodePng } from './png';
+import { encodePngBytes } from '../../vision/io/png';
 import { pb } from './proto';
 
 /** What make_np accepts: a tensor, a number, or an array of numbers (Python's ndarray). */
@@ -164,7 +164,9 @@ export function image(tag: string, img: Tensor, dataformats = 'NCHW'): Buffer {
     const [h, w, c] = hwc.shape as unknown as [number, number, number];
     return [bytes.toTypedArray() as Uint8Array, h, w, c] as const;
   });
-  const png = encodePng(pixels, height, width, channels);
+  // PIL's Image.fromarray refuses other channel counts.
+  if (![1, 2, 3, 4].includes(channels)) throw new TypeError(`Cannot handle this data type: (1, 1, ${channels}), |u1`);
+  const png = encodePngBytes({ data: pixels, height, width, channels });
   const imageProto = pb().int(1, height).int(2, width).int(3, channels).bytes(4, png).finish();
   return summaryValue((w) => w.string(1, tag).message(4, imageProto));
 }

@@ -30,6 +30,23 @@ const ADAM7 = [
 
 const internal = (): Error => new Error('Internal error.');
 
+// CRC-32 of PNG chunks (zlib.crc32 needs Node 20.15).
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 // png_set_rgb_to_gray_fixed: coefficients in 1/32768ths from the 1/100000ths of 0.2989 and 0.587.
 const RC = Math.floor((29890 * 32768) / 100000);
 const GC = Math.floor((58700 * 32768) / 100000);
@@ -51,7 +68,7 @@ export function decodePngBytes(bytes: Uint8Array, mode: ReadMode): RawImage {
     if (pos + 12 + length > bytes.length) throw new Error('Out of bound read in decode_png. Probably, the input image is corrupted');
     const body = bytes.subarray(pos + 8, pos + 8 + length);
     const critical = (type.charCodeAt(0) & 0x20) === 0;
-    if (critical && zlib.crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== view.getUint32(pos + 8 + length)) throw internal();
+    if (critical && crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== view.getUint32(pos + 8 + length)) throw internal();
     pos += 12 + length;
     if (type === 'IHDR') {
       const b = new DataView(body.buffer, body.byteOffset, body.byteLength);
@@ -187,12 +204,12 @@ function crcChunk(type: string, body: Uint8Array): Buffer {
   head.writeUInt32BE(body.length, 0);
   head.write(type, 4, 'latin1');
   const tail = Buffer.alloc(4);
-  tail.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])), 0);
+  tail.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
   return Buffer.concat([head, body, tail]);
 }
 
-/** An 8-bit gray/gray-alpha/RGB/RGBA PNG (each row filtered with None) at the given zlib level. */
-export function encodePngBytes(img: RawImage, compressionLevel: number): Buffer {
+/** An 8-bit gray/gray-alpha/RGB/RGBA PNG (each row filtered with None) at the given zlib level (zlib's default by default). */
+export function encodePngBytes(img: RawImage, compressionLevel: number = zlib.constants.Z_DEFAULT_COMPRESSION): Buffer {
   const { width, height, channels } = img;
   const colorType = { 1: 0, 2: 4, 3: 2, 4: 6 }[channels as 1 | 2 | 3 | 4];
   const ihdr = Buffer.alloc(13);
