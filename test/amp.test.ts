@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
-import { expectError, fixture, recordWarnings } from './helpers';
+import { expectError, fixture, liveTensorsAfterGc, recordWarnings } from './helpers';
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -191,7 +191,7 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     }
   });
 
-  test('steps and updates in separate tidy scopes: the scaler keeps what it needs, nothing leaks', () => {
+  test('steps and updates in separate tidy scopes: the scaler keeps what it needs, nothing leaks', async () => {
     torch.manualSeed(2);
     const net = new nn.Linear(4, 3);
     const opt = new torch.optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
@@ -211,12 +211,12 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     const update = () => torch.tidy(() => scaler.update());
     step();
     update();
-    const live = torch.memory().liveTensors;
+    const live = await liveTensorsAfterGc();
     for (let i = 0; i < 20; i++) {
       step();
       update();
     }
-    expect(torch.memory().liveTensors).toBe(live);
+    expect(await liveTensorsAfterGc()).toBe(live);
     expect(scaler.getScale()).toBe(flags.defaults.state_dict.scale); // finite steps, growth interval not reached
   });
 

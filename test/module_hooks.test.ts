@@ -1,11 +1,9 @@
 // nn.Module's backward, state-dict, global and registration hooks against real PyTorch: each
 // scenario of scripts/fixtures/module_hooks.py is written again here in TypeScript, and both
 // programs' logs must agree entry by entry (tensors to 1e-5).
-import * as v8 from 'v8';
-import * as vm from 'vm';
 import * as torch from '../lib';
 import { pySignature } from '../lib/python_signature';
-import { expectClose, fixture, recordWarnings } from './helpers';
+import { expectClose, fixture, liveTensorsAfterGc, recordWarnings } from './helpers';
 
 const { nn } = torch;
 const M = nn.modules.module;
@@ -375,26 +373,17 @@ describe('module hooks', () => {
   });
 
   test('tensors a backward hook saw are freed with the graph (the hooks keep none)', async () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const collect = async (): Promise<number> => {
-      for (let i = 0; i < 3; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return torch.memory().liveTensors;
-    };
     const m = new nn.Linear(8, 8);
     const run = (): void => {
       for (let i = 0; i < 100; i++) m.call(torch.randn([4, 8], { requiresGrad: true })).sum().backward();
     };
     run(); // what stays for good: the parameters' gradients
-    const before = await collect();
+    const before = await liveTensorsAfterGc();
     m.registerFullBackwardHook(() => undefined);
     m.registerFullBackwardPreHook(() => undefined);
     run();
     run();
-    expect((await collect()) - before).toBeLessThan(10);
+    expect((await liveTensorsAfterGc()) - before).toBeLessThan(10);
   });
 
   test('an always-called forward hook runs when forward throws', () => {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
 import * as torch from '../lib';
-import { expectClose, fixture } from './helpers';
+import { expectClose, fixture, liveTensorsAfterGc } from './helpers';
 
 const root = path.join(__dirname, '..');
 const dir = path.join(__dirname, 'fixtures', 'generated', 'serve');
@@ -119,9 +119,9 @@ test("predictions are PyTorch's, one sample or a batch, nested or flat with a sh
     expectPrediction(r.json, cases.alone, i);
   }
   // Nothing a request made stays alive after its answer.
-  const live = torch.memory().liveTensors;
+  const live = await liveTensorsAfterGc();
   await Promise.all(cases.inputs.map((x) => predict(port, { inputs: x })));
-  expect(torch.memory().liveTensors).toBe(live);
+  expect(await liveTensorsAfterGc()).toBe(live);
   const flat = cases.inputs.flat(3);
   const r = await predict(port, { inputs: flat, shape: [cases.inputs.length, ...cases.input_shape], dtype: 'float32' });
   expect(r.status).toBe(200);
