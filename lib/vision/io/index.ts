@@ -5,12 +5,19 @@
 // decodeJpeg, encodeJpeg, writeJpeg, decodeImage and readImage. A JPEG decoded by mozjpeg can
 // differ from torchvision's libjpeg-turbo by a level or two in a few pixels.
 import * as fs from 'fs';
-import sharp from 'sharp';
+import type SharpFn from 'sharp';
 import { tensor as makeTensor } from '../../creation';
 import { pySignature } from '../../python_signature';
 import { uint8 } from '../../dtype';
 import type { Tensor } from '../../tensor';
 import { decodePngBytes, encodePngBytes, type RawImage, type ReadMode } from './png';
+
+// sharp (and libvips) load at the first JPEG, not with torchnode.
+let sharpModule: typeof SharpFn | undefined;
+function sharp(...args: Parameters<typeof SharpFn>): ReturnType<typeof SharpFn> {
+  sharpModule ??= require('sharp') as typeof SharpFn; // eslint-disable-line @typescript-eslint/no-require-imports
+  return sharpModule(...args);
+}
 
 /** torchvision.io.ImageReadMode; a mode may also be given as its name, in any case ('rgb'). */
 export const ImageReadMode = {
