@@ -55,6 +55,18 @@ test('TensorDataset batches through 2 workers: the shuffled orders of the single
   }
 });
 
+test("worker threads leave the main thread's libtorch settings alone (intra-op threads)", async () => {
+  const threads = torch.getNumThreads();
+  torch.setNumThreads(2);
+  try {
+    const ds = new data.TensorDataset(torch.arange(8));
+    await collect(new data.DataLoader<torch.Tensor[]>(ds, { batchSize: 2, numWorkers: 2 }));
+    expect(torch.getNumThreads()).toBe(2);
+  } finally {
+    torch.setNumThreads(threads);
+  }
+});
+
 test('persistent workers: one base seed, the same threads', async () => {
   torch.manualSeed(17);
   const loader = new data.DataLoader<Batch>(new Info(), { batchSize: 3, shuffle: true, numWorkers: 2, persistentWorkers: true });

@@ -43,12 +43,15 @@ interface Port {
 }
 
 async function main(config: WorkerConfig, port: Port, ownProcess: boolean): Promise<void> {
-  setNumThreads(1);
-  // A worker thread shares libtorch's default generator with the main thread: seeding it there
-  // would reseed the main thread's stream, so a thread only reports its seed (WorkerInfo.seed).
-  // A process seeds its own, as PyTorch's workers do.
+  // A worker thread shares libtorch's default generator and intra-op pool with the main thread:
+  // seeding it or setting its thread count there would change the main thread's, so a thread only
+  // reports its seed (WorkerInfo.seed). A process seeds its own and uses one thread, as PyTorch's
+  // workers do.
   const seed = config.baseSeed + BigInt(config.workerId);
-  if (ownProcess) manualSeed(seed);
+  if (ownProcess) {
+    setNumThreads(1);
+    manualSeed(seed);
+  }
   let initError: ReturnType<typeof wrapped> | null = null;
   let dataset: Dataset | undefined;
   let fetcher: Fetcher | undefined;
