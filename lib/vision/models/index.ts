@@ -26,6 +26,11 @@ export {
 export * from './regnet';
 export * from './convnext';
 export * from './vision_transformer';
+export { MaxVit, MaxVit_T_Weights, maxvitT, type MaxVitOptions, type MaxVitBuilderOptions } from './maxvit';
+export {
+  SwinTransformer, Swin_T_Weights, Swin_S_Weights, Swin_B_Weights, Swin_V2_T_Weights, Swin_V2_S_Weights, Swin_V2_B_Weights,
+  swinT, swinS, swinB, swinV2T, swinV2S, swinV2B, type SwinTransformerOptions, type SwinBuilderOptions,
+} from './swin_transformer';
 // The files as namespaces, for what torchvision.models does not re-export (densenet._load_state_dict, resnet.conv3x3, ...).
 export * as resnet from './resnet';
 export * as vgg from './vgg';
@@ -37,3 +42,5 @@ export * as mobilenetv3 from './mobilenetv3';
 export * as shufflenetv2 from './shufflenetv2';
 export * as mnasnet from './mnasnet';
 export * as efficientnet from './efficientnet';
+export * as maxvit from './maxvit';
+export * as swin_transformer from './swin_transformer';
