@@ -1,4 +1,6 @@
 // Tensor handles: ownership, external-memory accounting, creation from and export to JS memory.
+#include <ATen/TracerMode.h>
+
 #include <mutex>
 
 #include "torchnode.h"
@@ -185,6 +187,9 @@ static Napi::Value FromBytes(const Napi::CallbackInfo& info) {
   }
   at::ScalarType dtype = DtypeOf(env, info[1]);
   std::vector<int64_t> shape = IntsOf(env, info[2], "shape");
+  // Not recorded by torch.jit.trace: a tensor made from JS data is a constant of the trace, as
+  // Python's torch.tensor (tensor_new.cpp) is.
+  at::tracer::impl::NoTracerDispatchMode noTrace;
   at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));  // checks negative sizes
   if (t.nbytes() != byteLength)
     throw Napi::RangeError::New(env, "fromBytes(): " + std::to_string(byteLength) + " bytes given for a tensor of " +
