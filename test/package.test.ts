@@ -33,6 +33,15 @@ describe('entry points', () => {
     expect(JSON.parse(node(['main.mjs'], { cwd: dir }))).toEqual([[2, 2], true, true, true]);
   });
 
+  test('the build leaves no compiled file without its source (a stale nn/utils.js shadowed nn/utils/)', () => {
+    const stale = path.join(root, 'dist', 'cjs', 'nn', 'utils.js');
+    fs.writeFileSync(stale, 'module.exports = {};');
+    node([path.join(root, 'scripts', 'prune-dist.js')]);
+    expect(fs.existsSync(stale)).toBe(false);
+    const names = node(['-e', "const t = require('torchnode'); console.log(typeof t.nn.utils.clipGradNorm_, typeof t.nn.utils.parametrize)"], { cwd: dir });
+    expect(names.trim()).toBe('function object');
+  });
+
   test('the addon loads in worker threads (context-aware)', () => {
     fs.writeFileSync(
       path.join(dir, 'worker.js'),
