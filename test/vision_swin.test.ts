@@ -40,6 +40,23 @@ describe.each(['v1', 'v2'])('a small SwinTransformer (%s, rectangular windows)',
     expectClose(y.tolist(), (saved.get('y') as torch.Tensor).tolist(), 1e-4, 1e-5);
     model.dispose();
   });
+
+  test('training (dropout, attention dropout, stochastic depth): the seeded forward and the gradients equal torchvision\'s', () => {
+    const options = { numClasses: 5, dropout: 0.1, attentionDropout: 0.2, stochasticDepthProb: 0.5 };
+    const model =
+      key === 'v1'
+        ? new swin.SwinTransformer([2, 2], 16, [2, 2], [2, 4], [3, 2], options)
+        : new swin.SwinTransformer([2, 2], 16, [2, 2], [2, 4], [3, 2], { ...options, block: swin.SwinTransformerBlockV2, downsampleLayer: swin.PatchMergingV2 });
+    model.loadStateDict(saved.get('state') as Dict);
+    torch.manualSeed(5);
+    const y = model.train().call(saved.get('x') as torch.Tensor);
+    expectClose(y.tolist(), (saved.get('y_train') as torch.Tensor).tolist(), 1e-4, 1e-5);
+    y.mul(torch.arange(5.0)).sum().backward();
+    const grads = saved.get('grads') as Dict;
+    expect([...model.namedParameters()].map(([k]) => k)).toEqual([...grads.keys()]);
+    for (const [k, p] of model.namedParameters()) expectClose(p.grad!.tolist(), grads.get(k)!.tolist(), 1e-3, 1e-5, k);
+    model.dispose();
+  });
 });
 
 test.each(['v1', 'v1_unshifted', 'v2'])('shiftedWindowAttention (%s): batch 2, a 3x4 window, padding, as torchvision', (key) => {
