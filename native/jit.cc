@@ -4,8 +4,12 @@
 #include <ATen/ThreadLocalState.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/frontend/error_report.h>
+#include <torch/csrc/jit/frontend/tracer.h>
+#include <torch/csrc/jit/passes/canonicalize.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
+#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/shape_analysis.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/csrc/jit/serialization/python_print.h>
 
@@ -907,6 +911,179 @@ static Napi::Value JitDispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- torch.jit.trace (torch/csrc/jit/python/python_tracer.cpp, script_init.cpp) ----------------
+
+// A traced function's inputs and outputs as Python's toTypeInferredIValue infers them: tensors,
+// tuples (arrays), Dict[str, Tensor] (a Map or a plain object), numbers, strings, None; the tracer
+// rejects what it cannot trace with its own messages.
+static c10::IValue TracedValue(Napi::Env env, const Napi::Value& v) {
+  JitHooks& hk = Hooks(env);
+  if (InstanceOf(v, hk.Tensor)) return TensorOf(env, v);
+  if (v.IsArray()) {
+    auto arr = v.As<Napi::Array>();
+    std::vector<c10::IValue> elems;
+    elems.reserve(arr.Length());
+    for (uint32_t i = 0; i < arr.Length(); ++i) elems.push_back(TracedValue(env, arr.Get(i)));
+    return c10::ivalue::Tuple::create(std::move(elems));
+  }
+  if (v.IsNull() || v.IsUndefined()) return c10::IValue();
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
+  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
+  if (v.IsNumber() || v.IsBigInt() || InstanceOf(v, hk.PyFloat)) {
+    try {
+      if (!InstanceOf(v, hk.PyFloat)) return IntOf(v);
+    } catch (const Mismatch&) {
+    }
+    return FloatOf(hk, v);
+  }
+  if (IsMap(env, v) || IsPlainObject(env, v)) {
+    c10::impl::GenericDict out(c10::StringType::get(), c10::TensorType::get());
+    Napi::Array entries = env.Global().Get("Array").As<Napi::Object>().Get("from").As<Napi::Function>().Call(
+        {IsMap(env, v) ? v : env.Global().Get("Object").As<Napi::Object>().Get("entries").As<Napi::Function>().Call({v})}).As<Napi::Array>();
+    for (uint32_t i = 0; i < entries.Length(); ++i) {
+      Napi::Array kv = entries.Get(i).As<Napi::Array>();
+      Napi::Value key = kv.Get(0u), value = kv.Get(1u);
+      if (!key.IsString() || !InstanceOf(value, hk.Tensor))
+        throw Napi::TypeError::New(env, "torch.jit.trace: only Dict[str, Tensor] can be traced, got a " + FriendlyTypeName(env, key) + " key with a " +
+                                            FriendlyTypeName(env, value) + " value");
+      out.insert_or_assign(key.As<Napi::String>().Utf8Value(), TensorOf(env, value));
+    }
+    return out;
+  }
+  throw Napi::TypeError::New(env, "torch.jit.trace: cannot trace a value of type " + FriendlyTypeName(env, v));
+}
+
+// The torch::jit::Module that mirrors a JS module tree, holding the same tensors. spec:
+// {name, training, parameters: [name, Tensor | null][], buffers: [name, Tensor | null][], children: [name, spec][]}
+// registered in that order, as Python's create_script_module registers a module's attributes.
+static Module TracedModuleFrom(Napi::Env env, const Napi::Object& spec, const std::shared_ptr<torch::jit::CompilationUnit>& cu) {
+  Module m(c10::QualifiedName(StringArg(env, spec.Get("name"), "type name")), cu, /*shouldMangle=*/true);
+  for (bool buffers : {false, true}) {
+    Napi::Array rows = spec.Get(buffers ? "buffers" : "parameters").As<Napi::Array>();
+    for (uint32_t i = 0; i < rows.Length(); ++i) {
+      Napi::Array row = rows.Get(i).As<Napi::Array>();
+      std::string name = StringArg(env, row.Get(0u), "attribute name");
+      Napi::Value t = row.Get(1u);
+      if (t.IsNull())
+        m.register_attribute(name, c10::NoneType::get(), c10::IValue(), !buffers, buffers);
+      else if (buffers)
+        m.register_buffer(name, TensorOf(env, t));
+      else
+        m.register_parameter(name, TensorOf(env, t), /*is_buffer=*/false);
+    }
+  }
+  m.register_attribute("training", c10::BoolType::get(), spec.Get("training").ToBoolean().Value());
+  Napi::Array children = spec.Get("children").As<Napi::Array>();
+  for (uint32_t i = 0; i < children.Length(); ++i) {
+    Napi::Array row = children.Get(i).As<Napi::Array>();
+    m.register_module(StringArg(env, row.Get(0u), "module name"), TracedModuleFrom(env, row.Get(1u).As<Napi::Object>(), cu));
+  }
+  return m;
+}
+
+// The tracer's warnings (Python's TracerWarning), collected on the tracing thread and emitted
+// when the trace ends.
+static thread_local std::vector<std::string> tracerWarnings;
+
+static void CollectTracerWarning(const std::string& msg) {
+  tracerWarnings.push_back(msg);
+}
+
+static void EmitTracerWarnings(Napi::Env env) {
+  std::vector<std::string> pending;
+  pending.swap(tracerWarnings);
+  Napi::Object process = env.Global().Get("process").As<Napi::Object>();
+  Napi::Value emit = process.Get("emitWarning");
+  if (!emit.IsFunction()) return;
+  for (const std::string& msg : pending) emit.As<Napi::Function>().Call(process, {Napi::String::New(env, msg), Napi::String::New(env, "TracerWarning")});
+}
+
+// jitTrace(spec, inputs[], fn, strict, forceOutplace, argumentNames[]) -> handle of the traced
+// module: libtorch's tracer records the dispatcher calls `fn(...inputs)` makes, the module's
+// tensors read as attributes of `self`; forward is created from the graph as Python's
+// _create_method_from_trace does. An exception (the JS Error from fn included) abandons the trace.
+static Napi::Value JitTrace(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  // Checked here: a nested trace's failure would abandon the outer one under its feet.
+  if (torch::jit::tracer::isTracing()) throw Napi::Error::New(env, "Tracing can't be nested");
+  if (!info[0].IsObject() || !info[1].IsArray() || !info[2].IsFunction()) throw Napi::TypeError::New(env, "jitTrace(spec, inputs, fn, ...)");
+  auto cu = std::make_shared<torch::jit::CompilationUnit>();
+  Module self = TracedModuleFrom(env, info[0].As<Napi::Object>(), cu);
+  Napi::Array jsInputs = info[1].As<Napi::Array>();
+  torch::jit::Stack inputs;
+  for (uint32_t i = 0; i < jsInputs.Length(); ++i) inputs.push_back(TracedValue(env, jsInputs.Get(i)));
+  Napi::Function fn = info[2].As<Napi::Function>();
+  bool strict = info[3].ToBoolean().Value();
+  bool forceOutplace = info[4].ToBoolean().Value();
+  std::vector<std::string> argumentNames = StringsArg(env, info[5]);
+  auto traced = [&](torch::jit::Stack in) -> torch::jit::Stack {
+    std::vector<napi_value> args;
+    for (const c10::IValue& v : in) args.push_back(FromIValue(env, v, nullptr));
+    Napi::Value out = fn.Call(args);
+    TORCH_CHECK(!out.IsNull() && !out.IsUndefined(),
+                "The traced function didn't return any values! Side-effects are not captured in traces, so it would be a no-op.");
+    return {TracedValue(env, out)};
+  };
+  std::shared_ptr<torch::jit::Graph> graph;
+  try {
+    graph = torch::jit::tracer::trace(
+                std::move(inputs), traced, [](const torch::autograd::Variable&) { return std::string(); }, strict, forceOutplace, &self,
+                argumentNames)
+                .first->graph;
+  } catch (...) {
+    EmitTracerWarnings(env);
+    throw;
+  }
+  EmitTracerWarnings(env);
+  self.type()->addMethod(cu->create_function(c10::QualifiedName(*self.type()->name(), "forward"), graph));
+  return WrapModuleHandle(env, std::move(self));
+}
+
+// jitTracePushScope(name) / jitTracePopScope(): a submodule's forward while tracing, as Python's
+// Module._slow_forward marks it (TracingState.push_scope); the scopes become the submodules' methods.
+static Napi::Value JitTracePushScope(const Napi::CallbackInfo& info) {
+  std::string name = StringArg(info.Env(), info[0], "scope name");
+  if (const auto& state = torch::jit::tracer::getTracingState()) state->graph->push_scope(name);
+  return info.Env().Undefined();
+}
+
+static Napi::Value JitTracePopScope(const Napi::CallbackInfo& info) {
+  if (const auto& state = torch::jit::tracer::getTracingState()) state->graph->pop_scope();
+  return info.Env().Undefined();
+}
+
+// jitCanonicalGraph(handle, method) -> the method's graph canonicalised, inlined and without
+// shapes: what Python's _check_trace compares between two traces.
+static Napi::Value JitCanonicalGraph(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  std::shared_ptr<torch::jit::Graph> g = torch::jit::Canonicalize(m.get_method(StringArg(info.Env(), info[1], "method name")).graph());
+  torch::jit::Inline(*g);
+  torch::jit::EraseShapeInformation(g);
+  return Napi::String::New(info.Env(), g->toString());
+}
+
+// jitNondeterministicNodes(handle, method) -> str(node) of the graph's nondeterministic nodes
+// (its own, not its callees'), for _check_trace's warning.
+static Napi::Value JitNondeterministicNodes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  std::shared_ptr<torch::jit::Graph> g = m.get_method(StringArg(env, info[1], "method name")).graph();
+  auto arr = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (torch::jit::Node* n : g->nodes()) {
+    if (!n->isNondeterministic()) continue;
+    std::ostringstream s;
+    s << *n;
+    arr.Set(i++, Napi::String::New(env, s.str()));
+  }
+  return arr;
+}
+
+// jitIsTracing(): torch.jit.is_tracing()
+static Napi::Value JitIsTracing(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::jit::tracer::isTracing());
+}
+
 void InitJit(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "jitDispose", JitDispose);
   TN_EXPORT(exports, "jitAttributes", JitAttributes);
@@ -932,6 +1109,13 @@ void InitJit(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "jitSave", JitSave);
   TN_EXPORT(exports, "jitFreeze", JitFreeze);
   TN_EXPORT(exports, "jitOptimizeForInference", JitOptimizeForInference);
+  TN_EXPORT(exports, "jitTrace", JitTrace);
+  TN_EXPORT(exports, "jitTracePushScope", JitTracePushScope);
+  TN_EXPORT(exports, "jitTracePopScope", JitTracePopScope);
+  TN_EXPORT(exports, "jitIsTracing", JitIsTracing);
+  TN_EXPORT(exports, "jitCanonicalGraph", JitCanonicalGraph);
+  TN_EXPORT(exports, "jitNondeterministicNodes", JitNondeterministicNodes);
+  torch::jit::tracer::setWarn(CollectTracerWarning);
 }
 
 }  // namespace torchnode

@@ -1,0 +1,323 @@
+// torch.jit.trace (torch/jit/_trace.py) of a Module written here: libtorch's tracer records the
+// dispatcher calls its forward makes (every op of lib/ goes through the dispatcher), the module's
+// parameters and buffers become attributes of a torch::jit::Module that holds the same tensors,
+// and the result is a ScriptModule that torch.jit.save writes for Python's torch.jit.load.
+import { native, type ScriptModuleHandle } from '../native';
+import { Module } from '../nn/module';
+import { isOptions } from '../nn/modules_utils';
+import { pySignature } from '../python_signature';
+import { Tensor } from '../tensor';
+import { ScriptModule } from './index';
+
+/** What a traced module tree is built from (native/jit.cc TracedModuleFrom). */
+type ModuleSpec = {
+  name: string;
+  training: boolean;
+  parameters: [string, Tensor | null][];
+  buffers: [string, Tensor | null][];
+  children: [string, ModuleSpec][];
+};
+
+// The tracing entry points of the addon (native/jit.cc).
+type TraceNative = {
+  jitTrace(spec: ModuleSpec, inputs: unknown[], fn: (...args: unknown[]) => unknown, strict: boolean, forceOutplace: boolean, argumentNames: string[]): ScriptModuleHandle;
+  jitTracePushScope(name: string): void;
+  jitTracePopScope(): void;
+  jitIsTracing(): boolean;
+  jitCanonicalGraph(m: ScriptModuleHandle, method: string): string;
+  jitNondeterministicNodes(m: ScriptModuleHandle, method: string): string[];
+};
+const tracer = native as unknown as TraceNative;
+
+/** torch.jit.TracerWarning: what the tracer warns about (emitted through process.emitWarning with this type). */
+export const TracerWarning = 'TracerWarning';
+
+/** torch.jit.TracingCheckError: a trace that failed checkTrace's sanity checks. */
+export class TracingCheckError extends Error {
+  constructor(graphDiffError: string | null, tensorCompareError: string | null, extraMsg?: string) {
+    let message = 'Tracing failed sanity checks!\n';
+    if (extraMsg !== undefined) message += `${extraMsg}\n`;
+    if (graphDiffError !== null) message += `ERROR: Graphs differed across invocations!\n${indent(graphDiffError)}\n`;
+    if (tensorCompareError !== null) {
+      message += 'ERROR: Tensor-valued Constant nodes differed in value across invocations. This often indicates that the tracer has' +
+        ' encountered untraceable code.\n' + `${indent(tensorCompareError)}\n`;
+    }
+    super(message);
+    this.name = 'TracingCheckError';
+  }
+}
+
+function indent(s: string): string {
+  return s.split('\n').map((l) => `\t${l}`).join('\n');
+}
+
+/** torch.jit.is_tracing(): whether a trace is being recorded on this thread. */
+export function isTracing(): boolean {
+  return tracer.jitIsTracing();
+}
+
+// The TorchScript class name Python gives a traced module: `__torch__.` and the class's
+// qualified name (torchnode's layers carry their Python module: torch.nn.modules.conv.Conv2d).
+function typeName(m: Module): string {
+  const cls = m.constructor as typeof Module;
+  const own = Object.prototype.hasOwnProperty.call(cls, 'pythonModule') && cls.pythonModule !== undefined;
+  return own ? `__torch__.${cls.pythonModule}.${m._getName()}` : `__torch__.${m._getName()}`;
+}
+
+function specOf(m: Module): ModuleSpec {
+  const children: [string, ModuleSpec][] = [];
+  for (const [name, child] of m._modules) if (child !== null) children.push([name, specOf(child)]);
+  return {
+    name: typeName(m),
+    training: m.training,
+    parameters: [...m._parameters],
+    buffers: [...m._buffers],
+    children,
+  };
+}
+
+// Python's get_callable_argument_names: the names of forward's plain parameters (they name the
+// graph's inputs); a rest parameter or a destructured one ends the list.
+function argumentNames(fn: Function): string[] {
+  const src = Function.prototype.toString.call(fn);
+  const open = src.indexOf('(');
+  if (open < 0) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = open + 1; i < src.length; i++) {
+    const c = src[i]!;
+    if (depth === 0 && (c === ')' || c === ',')) {
+      parts.push(current.trim());
+      current = '';
+      if (c === ')') break;
+      continue;
+    }
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    current += c;
+  }
+  const names: string[] = [];
+  for (const part of parts) {
+    const name = part.split('=')[0]!.trim();
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) break;
+    names.push(name);
+  }
+  return names;
+}
+
+// Each submodule's forward runs inside its scope (Python's Module._slow_forward while tracing),
+// so the trace gives every submodule its own forward method, as Python's does. The scope names
+// are Python's _trace_module_map: `__module.` and the submodule's dotted path.
+function withScopes<T>(root: Module, body: () => T): T {
+  const names = new Map<Module, string>();
+  const visit = (m: Module, prefix: string): void => {
+    for (const [name, child] of m._modules) {
+      if (child === null) continue;
+      names.set(child, `${prefix}.${name}`);
+      visit(child, `${prefix}.${name}`);
+    }
+  };
+  visit(root, '__module');
+  const restore: (() => void)[] = [];
+  try {
+    for (const [m, scope] of names) {
+      const target = m._target;
+      const own = Object.getOwnPropertyDescriptor(target, 'forward');
+      const forward = target.forward;
+      Object.defineProperty(target, 'forward', {
+        configurable: true,
+        writable: true,
+        enumerable: false,
+        value: function scoped(this: Module, ...args: unknown[]): unknown {
+          tracer.jitTracePushScope(scope);
+          try {
+            return forward.apply(this, args);
+          } finally {
+            tracer.jitTracePopScope();
+          }
+        },
+      });
+      restore.push(() => {
+        if (own === undefined) delete (target as { forward?: unknown }).forward;
+        else Object.defineProperty(target, 'forward', own);
+      });
+    }
+    return body();
+  } finally {
+    for (const undo of restore.reverse()) undo();
+  }
+}
+
+// Python's make_tuple: a tensor (or a dict) is the one argument; an array lists the arguments.
+function asArguments(exampleInputs: unknown): unknown[] {
+  if (exampleInputs instanceof Tensor || exampleInputs instanceof Map || isOptions(exampleInputs)) return [exampleInputs];
+  if (Array.isArray(exampleInputs)) return exampleInputs;
+  throw new TypeError(`torch.jit.trace(): example_inputs must be a Tensor or an array of the forward's arguments, not ${typeof exampleInputs}`);
+}
+
+function traceModule(mod: Module, args: unknown[], strict: boolean, forceOutplace: boolean): ScriptModule {
+  const spec = specOf(mod);
+  const names = argumentNames(mod.forward);
+  const handle = withScopes(mod, () => tracer.jitTrace(spec, args, (...inputs: unknown[]) => mod.call(...(inputs as [])), strict, forceOutplace, names));
+  return new ScriptModule(handle);
+}
+
+// Python's _clone_inputs: each tensor detached and cloned, keeping its requires_grad.
+function cloneInputs(v: unknown): unknown {
+  if (v instanceof Tensor) return v.detach().clone().requiresGrad_(v.requiresGrad);
+  if (Array.isArray(v)) return v.map(cloneInputs);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, cloneInputs(x)]));
+  if (isOptions(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneInputs(x)]));
+  return v;
+}
+
+function tensorOutputs(out: unknown): Tensor[] {
+  return (Array.isArray(out) ? out : [out]).filter((o): o is Tensor => o instanceof Tensor);
+}
+
+// torch.testing's default absolute tolerance for the pair's dtypes (the larger one).
+function defaultAtol(a: Tensor, b: Tensor): number {
+  const atol = (t: Tensor): number => {
+    const name = String(t.dtype);
+    if (name === 'torch.float64' || name === 'torch.complex128') return 1e-7;
+    return t.dtype.isFloatingPoint || t.dtype.isComplex ? 1e-5 : 0;
+  };
+  return Math.max(atol(a), atol(b));
+}
+
+// Python's repr of a float.
+function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e16)) {
+    const [mantissa, exp] = x.toExponential().split('e') as [string, string];
+    const e = Number(exp);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return String(x);
+}
+
+// torch.testing.assert_close's message for two tensors (as float64) that differ, or null.
+function mismatch(actual: Tensor, expected: Tensor, rtol: number, atol: number): string | null {
+  if (actual.shape.length !== expected.shape.length || actual.shape.some((d, i) => d !== expected.shape[i])) {
+    return `The values for attribute 'shape' do not match: ${String(actual.shape)} != ${String(expected.shape)}.`;
+  }
+  const matches = actual.isclose(expected, { rtol, atol, equalNan: true }).flatten();
+  const total = matches.numel();
+  const mismatches = total - (matches.sum().item() as number);
+  if (mismatches === 0) return null;
+  const shape = [...actual.shape];
+  const unravel = (flat: number): string => {
+    const index: number[] = [];
+    for (const size of [...shape].reverse()) {
+      index.unshift(flat % size);
+      flat = Math.floor(flat / size);
+    }
+    return index.length === 1 ? `(${index[0]},)` : `(${index.join(', ')})`;
+  };
+  const absDiff = actual.flatten().sub(expected.flatten()).abs().maskedFill(matches, 0);
+  const relDiff = absDiff.div(expected.flatten().abs()).maskedFill(matches, 0);
+  const [maxAbs, absAt] = absDiff.max(0) as unknown as [Tensor, Tensor];
+  const [maxRel, relAt] = relDiff.max(0) as unknown as [Tensor, Tensor];
+  return 'Tensor-likes are not close!\n\n' +
+    `Mismatched elements: ${mismatches} / ${total} (${((mismatches / total) * 100).toFixed(1)}%)\n` +
+    `Greatest absolute difference: ${pyFloat(maxAbs.item() as number)} at index ${unravel(absAt.item() as number)} (up to ${pyFloat(atol)} allowed)\n` +
+    `Greatest relative difference: ${pyFloat(maxRel.item() as number)} at index ${unravel(relAt.item() as number)} (up to ${pyFloat(rtol)} allowed)`;
+}
+
+// Python's _check_trace on the example inputs: the trace, the module itself and a second trace
+// give the same tensors (else a TracerWarning per output), and the two traces the same graph
+// (else a TracingCheckError).
+function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTolerance: number, strict: boolean, forceOutplace: boolean): void {
+  const again = traceModule(mod, cloneInputs(args) as unknown[], strict, forceOutplace);
+  const graphOf = (m: ScriptModule): string => tracer.jitCanonicalGraph(m._h, 'forward').replace(/___torch_mangle_[0-9]+\./g, '');
+  const graphDiff = (): string | null => {
+    const [a, b] = [graphOf(traced), graphOf(again)];
+    if (a === b) return null;
+    const [la, lb] = [a.split('\n'), b.split('\n')];
+    const lines: string[] = [];
+    for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+      if (la[i] === lb[i]) lines.push(`  ${la[i]}`);
+      else {
+        if (la[i] !== undefined) lines.push(`- ${la[i]}`);
+        if (lb[i] !== undefined) lines.push(`+ ${lb[i]}`);
+      }
+    }
+    return `Graph diff:\n${indent(lines.join('\n'))}\n`;
+  };
+  const run = (what: string, f: () => unknown): Tensor[] => {
+    try {
+      return tensorOutputs(f());
+    } catch (e) {
+      throw new TracingCheckError(graphDiff(), null, `encountered an exception while running the ${what} with test inputs.\nException:\n${indent(String((e as Error).message ?? e))}`);
+    }
+  };
+  let warnedNondeterministic = false;
+  const warnNondeterministic = (): void => {
+    if (warnedNondeterministic) return;
+    warnedNondeterministic = true;
+    const nodes = tracer.jitNondeterministicNodes(traced._h, 'forward');
+    if (nodes.length === 0) return;
+    process.emitWarning(
+      'Trace had nondeterministic nodes. Did you forget call .eval() on your model? Nodes:\n' + nodes.slice(0, 20).map(indent).join('\n') +
+        '\nThis may cause errors in trace checking. To disable trace checking, pass check_trace=False to torch.jit.trace()',
+      TracerWarning,
+    );
+  };
+  const compare = (original: Tensor[], reference: Tensor[], matchWhat: string): boolean => {
+    let ok = true;
+    for (let i = 0; i < Math.min(original.length, reference.length); i++) {
+      const [o, r] = [original[i]!, reference[i]!];
+      const error = mismatch(o.detach().double(), r.detach().double(), checkTolerance, defaultAtol(o, r));
+      if (error === null) continue;
+      warnNondeterministic();
+      process.emitWarning(
+        `Output nr ${i + 1}. of the traced function does not match the corresponding output of the ${matchWhat}. Detailed error:\n${error}`,
+        TracerWarning,
+      );
+      ok = false;
+    }
+    return ok;
+  };
+  const tracedOuts = run('trace', () => traced.forward(...(cloneInputs(args) as unknown[])));
+  const fnOuts = run('Python function', () => mod.call(...(cloneInputs(args) as [])));
+  if (compare(tracedOuts, fnOuts, 'Python function')) {
+    compare(tracedOuts, run('repeated trace', () => again.forward(...(cloneInputs(args) as unknown[]))), 'repeated trace');
+  }
+  const diff = graphDiff();
+  if (diff !== null) throw new TracingCheckError(diff, null);
+}
+
+type TraceOptions = { optimize?: unknown; checkTrace?: boolean; checkTolerance?: number; strict?: boolean };
+const TRACE = pySignature<{ func: unknown; exampleInputs: unknown; optimize: unknown; checkTrace: boolean; checkTolerance: number; strict: boolean }>(
+  'trace',
+  'func, example_inputs=None, optimize=None, check_trace=True, check_tolerance=1e-5, strict=True',
+);
+
+/**
+ * torch.jit.trace(module, exampleInputs, { checkTrace, checkTolerance, strict }): runs
+ * `module.call(...exampleInputs)` once under libtorch's tracer and returns the ScriptModule of
+ * what it did (a JS `for` loop is unrolled, JS conditions are fixed to the branch taken).
+ * `exampleInputs` is a Tensor (the one argument) or an array of the arguments (an inner array is a
+ * tuple). The ScriptModule's parameters and buffers are the module's own tensors.
+ * With `checkTrace` (the default), the trace is run again and compared as PyTorch does.
+ */
+export function trace(func: Module | ScriptModule, exampleInputs: Tensor | unknown[], options?: TraceOptions): ScriptModule;
+export function trace(...args: unknown[]): ScriptModule {
+  const { func, exampleInputs, optimize, checkTrace: check, checkTolerance, strict } = TRACE(args);
+  if (func instanceof ScriptModule) {
+    process.emitWarning('The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object as is.', 'UserWarning');
+    return func;
+  }
+  if (!(func instanceof Module)) throw new TypeError(`torch.jit.trace(): func must be a Module, not ${func === null ? 'null' : typeof func}`);
+  if (optimize !== null && optimize !== undefined) {
+    process.emitWarning('`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` instead', 'FutureWarning');
+  }
+  if (exampleInputs === null || exampleInputs === undefined) throw new Error('example_kwarg_inputs should be a dict');
+  const inputs = asArguments(exampleInputs);
+  const traced = traceModule(func, inputs, strict, false);
+  if (check) checkTrace(func, traced, inputs, checkTolerance, strict, false);
+  return traced;
+}

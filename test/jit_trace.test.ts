@@ -1,0 +1,288 @@
+// torch.jit.trace of modules written in TypeScript: the traced ScriptModule is saved here and
+// Python's torch.jit.load runs it (scripts/fixtures/jit_trace.py --check) with Node's outputs;
+// Python's own trace of the same model (meta.json) names the same types, parameters and ops.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as torch from '../lib';
+import { fixture, recordWarnings } from './helpers';
+
+const { nn, jit } = torch;
+const python = path.join(__dirname, '..', '.venv', 'bin', 'python');
+const script = path.join(__dirname, '..', 'scripts', 'fixtures', 'jit_trace.py');
+
+type Described = {
+  types: Record<string, string>; original_names: Record<string, string>; training: Record<string, boolean>;
+  parameters: string[]; buffers: string[]; output_is_tuple?: boolean;
+};
+const meta = fixture<{ net: Described; net_code: Record<string, string>; counter: { warnings: string[]; error: string } }>('jit_trace/meta.json');
+
+class Net extends nn.Module {
+  features = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4));
+  head = new nn.Linear(4 * 4 * 4, 5);
+  override forward(x: torch.Tensor): torch.Tensor {
+    const y = torch.relu(this.features.call(x));
+    return this.head.call(torch.flatten(y, 1));
+  }
+}
+
+class Loop extends nn.Module {
+  lin = new nn.Linear(4, 4);
+  override forward(x: torch.Tensor): torch.Tensor {
+    for (let i = 0; i < 3; i++) x = this.lin.call(x).tanh();
+    return x;
+  }
+}
+
+class Pair extends nn.Module {
+  lin = new nn.Linear(3, 3);
+  override forward(a: torch.Tensor, b: torch.Tensor): [torch.Tensor, torch.Tensor] {
+    return [a.add(b), this.lin.call(a).mul(b)];
+  }
+}
+
+// The three models traced here, saved and run by Python in one call (beforeAll).
+type Case = { eager: torch.nn.Module; traced: torch.jit.ScriptModule; example: torch.Tensor[]; inputs: torch.Tensor[] };
+const cases: Record<string, Case> = {};
+let py: Record<string, Described & { out: unknown }>;
+
+beforeAll(() => {
+  const add = (name: string, eager: torch.nn.Module, example: torch.Tensor[], inputs: torch.Tensor[]): void => {
+    cases[name] = { eager, traced: jit.trace(eager, example), example, inputs };
+  };
+  torch.manualSeed(0);
+  const net = new Net().eval();
+  torch.noGrad(() => {
+    // Non-trivial running statistics, so eval-mode batch norm is seen to use them.
+    const bn = net.features.at(1) as InstanceType<typeof nn.BatchNorm2d>;
+    bn.running_mean!.uniform_(-1, 1);
+    bn.running_var!.uniform_(0.5, 2);
+  });
+  // Python runs each trace on other inputs of the example's shapes: a trace generalises to them.
+  add('net', net, [torch.randn(2, 3, 4, 4)], [torch.randn(2, 3, 4, 4)]);
+  add('loop', new Loop(), [torch.randn(2, 4)], [torch.randn(2, 4)]);
+  add('pair', new Pair(), [torch.randn(2, 3), torch.randn(2, 3)], [torch.randn(2, 3), torch.randn(2, 3)]);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-trace-'));
+  try {
+    for (const [name, c] of Object.entries(cases)) {
+      jit.save(c.traced, path.join(tmp, `${name}.pt`));
+      torch.save(c.inputs, path.join(tmp, `${name}.inputs.pt`));
+    }
+    const report = JSON.parse(execFileSync(python, [script, '--check', tmp, ...Object.keys(cases)], { encoding: 'utf8' })) as Record<string, Described>;
+    py = {};
+    for (const name of Object.keys(cases)) py[name] = { ...report[name]!, out: torch.load(path.join(tmp, `${name}.out.pt`)) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+function expectSame(actual: unknown, expected: torch.Tensor): void {
+  expect(actual).toBeInstanceOf(torch.Tensor);
+  expect(torch.equal(actual as torch.Tensor, expected)).toBe(true);
+}
+
+// The torch.* calls of TorchScript code: which ops the trace recorded.
+const opsOf = (code: string): string[] => code.match(/torch\.[\w.]+(?=\()/g) ?? [];
+
+describe('torch.jit.trace of a TypeScript module, run by Python', () => {
+  test('conv + batchnorm (eval) + relu + flatten + linear: Python gives Node\'s outputs, names and types', () => {
+    const { eager, traced, example, inputs } = cases.net!;
+    const x = example[0]!;
+    expectSame(traced.forward(x), eager.call(x));
+    const x2 = inputs[0]!;
+    expectSame(py.net!.out, traced.forward(x2) as torch.Tensor);
+    expect(torch.allclose(py.net!.out as torch.Tensor, eager.call(x2), { rtol: 1e-6, atol: 1e-7 })).toBe(true);
+    // What Python's trace of the same model names, Python reads from Node's file.
+    expect(py.net!.parameters).toEqual([...eager.namedParameters()].map(([n]) => n));
+    expect(py.net!.buffers).toEqual([...eager.namedBuffers()].map(([n]) => n));
+    for (const key of ['types', 'original_names', 'training', 'parameters', 'buffers'] as const) expect(py.net![key]).toEqual(meta.net[key]);
+    expect([...traced.namedParameters()].map(([n]) => n)).toEqual(meta.net.parameters);
+    // Each submodule has its own forward, recording the same ops Python's records.
+    for (const [name, sub] of traced.namedModules()) expect(opsOf(sub.code).sort()).toEqual(opsOf(meta.net_code[name]!).sort());
+    expect(String(traced)).toContain('(features): RecursiveScriptModule(\n    original_name=Sequential');
+  });
+
+  test('a JS for loop is unrolled: three linear calls in the graph, the same outputs in Python', () => {
+    const { eager, traced, inputs } = cases.loop!;
+    // As in Python, each call of the submodule is a method of its own.
+    expect(traced.code.match(/\(lin\)\.forward\d*\(/g)!.sort()).toEqual(['(lin).forward(', '(lin).forward1(', '(lin).forward2(']);
+    expect(traced.graph.match(/aten::tanh/g)).toHaveLength(3);
+    expect(traced.lin.methodNames().sort()).toEqual(['forward', 'forward1', 'forward2']);
+    expectSame(py.loop!.out, traced.forward(inputs[0]) as torch.Tensor);
+    expect(torch.allclose(py.loop!.out as torch.Tensor, eager.call(inputs[0]))).toBe(true);
+  });
+
+  test('two inputs and a tuple output', () => {
+    const { eager, traced, inputs } = cases.pair!;
+    expect(traced.code).toMatch(/^def forward\(self,\n {4}a: Tensor,\n {4}b: Tensor\) -> Tuple\[Tensor, Tensor\]:/);
+    const node = traced.forward(...inputs) as torch.Tensor[];
+    expect(py.pair!.output_is_tuple).toBe(true);
+    const out = py.pair!.out as torch.Tensor[];
+    expect(out).toHaveLength(2);
+    expectSame(out[0], node[0]!);
+    expectSame(out[1], node[1]!);
+    const e = eager.call(...inputs) as torch.Tensor[];
+    expect(torch.allclose(out[0]!, e[0]!)).toBe(true);
+    expect(torch.allclose(out[1]!, e[1]!)).toBe(true);
+  });
+});
+
+describe('torch.jit.trace in Node', () => {
+  test('the traced module holds the module\'s own tensors', () => {
+    const pair = new Pair();
+    const traced = jit.trace(pair, [torch.randn(1, 3), torch.randn(1, 3)]);
+    torch.noGrad(() => pair.lin.bias!.add_(10));
+    const [a, b] = [torch.randn(1, 3), torch.randn(1, 3)];
+    expectSame((traced.forward(a, b) as torch.Tensor[])[1], pair.call(a, b)[1]);
+    expect(torch.equal(traced.lin.bias, pair.lin.bias!)).toBe(true);
+  });
+
+  test('a tensor made from JS data inside forward is a constant of the trace', () => {
+    class Shift extends nn.Module {
+      override forward(x: torch.Tensor): torch.Tensor {
+        return x.add(torch.tensor([1, 2]));
+      }
+    }
+    const traced = jit.trace(new Shift(), torch.zeros(2));
+    expect(traced.graph).toContain('prim::Constant[value= 1  2 [ CPULongType{2} ]]()');
+    expect(traced.graph).not.toContain('aten::empty');
+    expect((traced.forward(torch.tensor([10, 20])) as torch.Tensor).tolist()).toEqual([11, 22]);
+  });
+
+  test('grad mode, training flags and forward methods are left as they were', () => {
+    const net = new Net();  // training mode: batch norm uses (and updates) batch statistics
+    const x = torch.randn(2, 3, 4, 4);
+    const traced = torch.noGrad(() => {
+      const t = jit.trace(net, x, { checkTrace: false });
+      expect(torch.isGradEnabled()).toBe(false);
+      return t;
+    });
+    expect(torch.isGradEnabled()).toBe(true);
+    expect(jit.isTracing()).toBe(false);
+    for (const m of [net, ...net.modules()]) expect(m.training).toBe(true);
+    for (const [, m] of traced.namedModules()) expect(m.training).toBe(true);
+    expect(Object.getOwnPropertyNames(net.head._target)).not.toContain('forward');
+    expect(net.head.forward).toBe(nn.Linear.prototype.forward);
+    // Traced under no_grad, the graph's ops are recorded the same; the outputs follow the caller's mode.
+    expect((traced.forward(x) as torch.Tensor).requiresGrad).toBe(true);
+    traced.eval();
+    expect(net.training).toBe(true);
+  });
+
+  test('a forward that throws: its Error, and no tracing state left', () => {
+    const boom = new Error('boom in forward');
+    class Throws extends nn.Module {
+      lin = new nn.Linear(2, 2);
+      override forward(x: torch.Tensor): torch.Tensor {
+        this.lin.call(x);
+        throw boom;
+      }
+    }
+    let thrown: unknown;
+    try {
+      jit.trace(new Throws(), torch.randn(1, 2));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe(boom);
+    expect(jit.isTracing()).toBe(false);
+    class Inner extends nn.Module {
+      override forward(_x: torch.Tensor): torch.Tensor {
+        throw new TypeError('inside a submodule');
+      }
+    }
+    class Outer extends nn.Module {
+      inner = new Inner();
+      override forward(x: torch.Tensor): torch.Tensor {
+        return this.inner.call(x);
+      }
+    }
+    expect(() => jit.trace(new Outer(), torch.randn(1))).toThrow(TypeError);
+    expect(jit.isTracing()).toBe(false);
+    // The next trace works, and its graph has nothing of the failed ones.
+    const loop = new Loop();
+    const x = torch.randn(1, 4);
+    const traced = jit.trace(loop, x);
+    expectSame(traced.forward(x), loop.call(x));
+    expect(traced.graph).not.toContain('Inner');
+  });
+
+  test('tracer errors: nested traces, outputs without data dependence, bad inputs', () => {
+    class Nested extends nn.Module {
+      lin = new nn.Linear(2, 2);
+      override forward(x: torch.Tensor): torch.Tensor {
+        return jit.trace(new Loop(), torch.randn(1, 4)).forward(x) as torch.Tensor;
+      }
+    }
+    expect(() => jit.trace(new Nested(), torch.randn(1, 2))).toThrow("Tracing can't be nested");
+    class Constant extends nn.Module {
+      override forward(): torch.Tensor {
+        return torch.tensor([1, 2]);  // made from JS data, not by an op: a constant
+      }
+    }
+    expect(() => jit.trace(new Constant(), torch.randn(2))).toThrow('of traced region did not have observable data dependence with trace inputs');
+    class Nothing extends nn.Module {
+      override forward(): void {}
+    }
+    expect(() => jit.trace(new Nothing(), torch.randn(2))).toThrow("The traced function didn't return any values!");
+    expect(() => jit.trace(new Loop(), [3])).toThrow('Only tensors or (possibly nested) dict or tuples of tensors can be inputs to traced functions. Got int');
+    expect(() => jit.trace(new Loop(), 3 as never)).toThrow(TypeError);
+    expect(() => jit.trace(((x: torch.Tensor) => x) as never, torch.randn(1))).toThrow('func must be a Module');
+    expect(jit.isTracing()).toBe(false);
+  });
+
+  test('checkTrace: a nondeterministic trace warns (TracerWarning), a trace whose graph changes fails', () => {
+    class Noisy extends nn.Module {
+      drop = new nn.Dropout(0.5);
+      override forward(x: torch.Tensor): torch.Tensor {
+        return this.drop.call(x);
+      }
+    }
+    const x = torch.ones(64);
+    const warned = recordWarnings(() => jit.trace(new Noisy(), x));
+    expect(warned.some(([msg, type]) => type === 'TracerWarning' && msg.startsWith('Output nr 1. of the traced function does not match'))).toBe(true);
+    expect(recordWarnings(() => jit.trace(new Noisy(), x, { checkTrace: false }))).toEqual([]);
+    // A dropout in the traced forward itself (not in a submodule's) is named, as Python names it.
+    class NoisyTop extends nn.Module {
+      override forward(x: torch.Tensor): torch.Tensor {
+        return nn.functional.dropout(x, { p: 0.5 });
+      }
+    }
+    const top = recordWarnings(() => jit.trace(new NoisyTop(), x));
+    expect(top[0]![1]).toBe('TracerWarning');
+    expect(top[0]![0]).toMatch(/^Trace had nondeterministic nodes\. Did you forget call \.eval\(\) on your model\? Nodes:\n\t%\d+ : .* = aten::dropout\(/);
+    expect(top[1]![0]).toMatch(/^Output nr 1\. of the traced function does not match/);
+    // A forward that reads a JS counter: PyTorch's warning and error for the same model.
+    class Counter extends nn.Module {
+      calls = 0;
+      override forward(x: torch.Tensor): torch.Tensor {
+        this.calls += 1;
+        return x.add(this.calls);
+      }
+    }
+    let error: unknown;
+    const counted = recordWarnings(() => {
+      try {
+        jit.trace(new Counter(), torch.arange(4, { dtype: torch.float32 }));
+      } catch (e) {
+        error = e;
+      }
+    });
+    expect(counted.filter(([, type]) => type === 'TracerWarning').map(([msg]) => msg)).toEqual(meta.counter.warnings);
+    expect(error).toBeInstanceOf(jit.TracingCheckError);
+    expect((error as Error).message.split('\n').slice(0, 2).join('\n')).toBe(meta.counter.error);
+    class Growing extends nn.Module {
+      calls = 0;
+      override forward(x: torch.Tensor): torch.Tensor {
+        this.calls++;
+        for (let i = 0; i < this.calls; i++) x = x.mul(2);
+        return x;
+      }
+    }
+    recordWarnings(() => {
+      expect(() => jit.trace(new Growing(), torch.randn(2), { checkTrace: true })).toThrow('Tracing failed sanity checks!\nERROR: Graphs differed across invocations!');
+    });
+    expect(jit.trace(new Growing(), torch.randn(2), { checkTrace: false })).toBeInstanceOf(jit.ScriptModule);
+  });
+});
