@@ -457,3 +457,5 @@ export function optimizeForInference(...args: unknown[]): ScriptModule {
   native.jitOptimizeForInference(out._h, others);
   return out;
 }
+
+export { isTracing, trace, TracerWarning, TracingCheckError } from './trace';
