@@ -295,3 +295,40 @@ describe('Optimizer', () => {
     expectError(() => opt.addParamGroup({ params: [a] }), 'some parameters appear in more than one parameter group', 'RangeError');
   });
 });
+
+describe('step({ closure })', () => {
+  const keyword = (torch.load(path.join(DIR, 'misc.pt')) as Dict).get('keyword') as Dict;
+
+  test.each((keyword.get('cases') as Dict[]).map((d) => [String(d.get('optimizer')), d] as const))(
+    "%s: the keyword form runs the closure, returns its loss and shows it to the hooks as PyTorch's kwargs",
+    (_name, d) => {
+      const p = (d.get('init') as Tensor).clone().requiresGrad_();
+      const c = (d.get('c') as Tensor).abs();
+      const opt = new classes[d.get('optimizer') as string]!([p], { lr: 0.1 });
+      const seen: string[][] = [];
+      opt.registerStepPostHook((_o, _args, kwargs) => void seen.push(Object.keys(kwargs).sort()));
+      const closure = (): Tensor => {
+        opt.zeroGrad();
+        const loss = p.mul(p).mul(c).sum().add(p.sum());
+        loss.backward();
+        return loss;
+      };
+      const losses = [0, 1].map(() => Number((opt.step({ closure }) as Tensor).item()));
+      expect(losses.map((l, i) => Math.abs(l - (d.get('losses') as number[])[i]!) <= TOL * Math.max(1, Math.abs(l)))).toEqual([true, true]);
+      expect(diff(p.detach(), d.get('param'), TOL, 'param')).toEqual([]);
+      expect(seen).toEqual(d.get('kwargs_seen'));
+    },
+  );
+
+  test('a pre-hook may supply the closure as a keyword; an unknown keyword is refused', () => {
+    const hooked = keyword.get('hooked') as Dict;
+    const p = ((keyword.get('cases') as Dict[])[0]!.get('init') as Tensor).clone().requiresGrad_();
+    const opt = new torch.optim.SGD([p], { lr: 0.1 });
+    const h = opt.registerStepPreHook((_o, args) => [args, { closure: () => (p.mul(p).sum().backward(), torch.tensor(3.0)) }]);
+    expect(Number((opt.step() as Tensor).item())).toBe(hooked.get('result'));
+    expect(diff(p.detach(), hooked.get('param'), TOL, 'param')).toEqual([]);
+    h.remove();
+    expectError(() => opt.step({ closur: () => 0 } as never), "SGD.step() got an unexpected keyword argument 'closur'", 'TypeError');
+    expectError(() => new torch.optim.LBFGS([p]).step(), "LBFGS.step() missing 1 required positional argument: 'closure'", 'TypeError');
+  });
+});

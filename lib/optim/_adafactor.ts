@@ -10,7 +10,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat, sMul, sSub,
-  type Closure, type NumberOrTensor, type ParamsT,
+  type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const ADAFACTOR_INIT = pySignature(
@@ -59,7 +59,7 @@ export class Adafactor extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return noGrad(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -4,7 +4,7 @@ import { preserveFormat } from '../layout';
 import { noGrad } from '../autograd';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
-import { Optimizer, _toScalar, isSparse, num, pyFormat, sMul, sNeg, sSub, type Closure, type NumberOrTensor, type ParamsT } from './optimizer';
+import { Optimizer, _toScalar, isSparse, num, pyFormat, sMul, sNeg, sSub, type StepClosure, type NumberOrTensor, type ParamsT } from './optimizer';
 
 const MUON_INIT = pySignature(
   'Muon.__init__',
@@ -74,7 +74,7 @@ export class Muon extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return noGrad(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

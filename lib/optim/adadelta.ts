@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sNeg,
-  type Closure, type NumberOrTensor, type ParamsT,
+  type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const ADADELTA_INIT = pySignature(
@@ -53,7 +53,7 @@ export class Adadelta extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
-  _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
+  _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type StepClosure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 
 const ADAGRAD_INIT = pySignature(
@@ -123,7 +123,7 @@ export class Adagrad extends Optimizer {
     return [hasSparseGrad, hasComplex];
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -9,7 +9,7 @@ import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, setDefault, upgradeStep, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
   _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sDiv, sMul, sNeg, sPow, sSub,
-  type Closure, type NumberOrTensor, type ParamGroup, type ParamsT,
+  type StepClosure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 
 const ADAM_INIT = pySignature(
@@ -115,7 +115,7 @@ export class Adam extends Optimizer {
     return hasComplex;
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
-  pyFormat, sDiv, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
+  pyFormat, sDiv, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const ADAMAX_INIT = pySignature(
@@ -50,7 +50,7 @@ export class Adamax extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
-  _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
+  _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const ASGD_INIT = pySignature(
@@ -62,7 +62,7 @@ export class ASGD extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -1,7 +1,7 @@
 // torch.optim: the optimizers (one file per file of torch/optim/) and their schedulers.
 export {
   Optimizer, registerOptimizerStepPreHook, registerOptimizerStepPostHook,
-  type ParamGroup, type OptimizerState, type ParamsT, type StateDict, type Closure, type StepPreHook, type StepPostHook,
+  type ParamGroup, type OptimizerState, type ParamsT, type StateDict, type Closure, type StepClosure, type StepPreHook, type StepPostHook,
 } from './optimizer';
 export { SGD, sgd, type SGDOptions } from './sgd';
 export { Adam, adam, type AdamOptions } from './adam';

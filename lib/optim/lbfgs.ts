@@ -8,7 +8,7 @@ import { pySignature } from '../python_signature';
 import { isMarkedFloat, markFloat, unmarkFloat } from '../serialization/pickle';
 import { Tensor } from '../tensor';
 import {
-  Optimizer, _toScalar, isSparse, num, pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type NumberOrTensor, type ParamsT,
+  Optimizer, _toScalar, isSparse, num, pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type NumberOrTensor, type ParamsT, type StepClosure,
 } from './optimizer';
 
 const LBFGS_INIT = pySignature(
@@ -207,11 +207,11 @@ export class LBFGS extends Optimizer {
   }
 
   /** Performs a single optimization step; `closure` reevaluates the model and returns the loss (required). */
-  override step(closure: () => unknown): any {
+  override step(closure: StepClosure): any {
     return noGrad(() => this._step(closure));
   }
 
-  private _step(userClosure: () => unknown): unknown {
+  private _step(userClosure: StepClosure): unknown {
     if (this.paramGroups.length !== 1) throw new Error(`Expected exactly one param_group, but got ${this.paramGroups.length}`);
     if (typeof userClosure !== 'function') throw new TypeError("LBFGS.step() missing 1 required positional argument: 'closure'");
     const closure = (): unknown => enableGrad(userClosure);

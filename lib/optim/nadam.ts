@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
-  pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type Closure, type NumberOrTensor, type ParamsT,
+  pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const NADAM_INIT = pySignature(
@@ -61,7 +61,7 @@ export class NAdam extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

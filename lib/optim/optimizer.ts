@@ -10,7 +10,7 @@ import { tensor as makeTensor } from '../creation';
 import { viewAsReal, zeros } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
-import { camelToSnake, snakeToCamel } from '../nn/modules_utils';
+import { camelToSnake, isOptions, snakeToCamel } from '../nn/modules_utils';
 import { addHook, typename, type RemovableHandle } from '../nn/module';
 import { pyFloat as formatFloat } from '../nn/repr';
 import { op } from '../ops';
@@ -38,10 +38,13 @@ export interface StateDict {
   param_groups: Record<string, unknown>[];
 }
 export type Closure = () => unknown;
+/** `step`'s argument: the closure, or Python's keyword form `{ closure }` (bound by the step wrapper). */
+export type StepClosure = Closure | null | { closure?: Closure | null };
 export type StepPreHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | null | undefined | void;
 export type StepPostHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => void;
 
 const ZERO_GRAD = pySignature('Optimizer.zero_grad', 'self, set_to_none=True');
+const STEP = pySignature<{ closure: Closure | null }>('Optimizer.step', 'self, closure=None');
 
 const ops = {
   retainsGrad: op('aten::retains_grad'),
@@ -237,8 +240,11 @@ export abstract class Optimizer {
     Object.defineProperty(this, 'step', {
       configurable: true,
       writable: true,
-      value: function step(...args: unknown[]): unknown {
-        let kwargs: Record<string, unknown> = {};
+      value: function step(...given: unknown[]): unknown {
+        // Python's (args, kwargs): a trailing options object is the keyword arguments.
+        const last = given[given.length - 1];
+        let kwargs: Record<string, unknown> = isOptions(last) ? { ...last } : {};
+        let args = isOptions(last) ? given.slice(0, -1) : given;
         for (const hook of [...globalPreHooks.values(), ...self._optimizerStepPreHooks.values()]) {
           const result = (hook as StepPreHook)(self, args, kwargs);
           if (result !== null && result !== undefined) {
@@ -248,7 +254,8 @@ export abstract class Optimizer {
         }
         let out: unknown;
         try {
-          out = raw.apply(self, args);
+          const { closure } = STEP(Object.keys(kwargs).length > 0 ? [...args, kwargs] : args, `${self.pythonName}.step`);
+          out = raw.call(self, closure);
         } finally {
           // State tensors belong to the optimizer: a tidy() around the step must not free them.
           for (const s of self.state.values()) for (const t of tensorsIn(s)) keep(t);
@@ -260,7 +267,7 @@ export abstract class Optimizer {
   }
 
   /** Performs a single optimization step; `closure` reevaluates the model and returns the loss. */
-  abstract step(closure?: Closure | null): any;
+  abstract step(closure?: StepClosure): any;
 
   /** `self.state[p]`: the parameter's state, created empty on first use (defaultdict). */
   protected stateOf(p: Tensor): OptimizerState {
@@ -281,9 +288,10 @@ export abstract class Optimizer {
   }
 
   /** Runs the closure with grad enabled (as `with torch.enable_grad(): loss = closure()`). */
-  protected runClosure(closure: Closure | null | undefined): unknown {
+  protected runClosure(closure: StepClosure | undefined): unknown {
     if (closure === null || closure === undefined) return null;
-    return enableGrad(closure);
+    // The step wrapper has bound `{ closure }`: what arrives here is the closure itself.
+    return enableGrad(closure as Closure);
   }
 
   registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {

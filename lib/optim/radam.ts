@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
   Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
-  type Closure, type NumberOrTensor, type ParamsT,
+  type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const RADAM_INIT = pySignature(
@@ -51,7 +51,7 @@ export class RAdam extends Optimizer {
     }
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

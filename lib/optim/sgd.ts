@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { foreachAdd, foreachAdd_, foreachMul_, foreachNeg, fused } from '../_foreach';
 import {
   Optimizer, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _groupTensorsByDeviceAndDtype, _toScalar, isSparse, num, pyFormat,
-  type Closure, type ParamsT,
+  type StepClosure, type ParamsT,
 } from './optimizer';
 
 const SGD_INIT = pySignature(
@@ -79,7 +79,7 @@ export class SGD extends Optimizer {
     return hasSparseGrad;
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return this.useGradForDifferentiable(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {

@@ -6,7 +6,7 @@ import { noGrad } from '../autograd';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import {
-  Optimizer, checkCommon, _indices, _makeSparse, _toScalar, _values, isSparse, num, pyFormat, sDiv, sMul, sNeg, type Closure, type NumberOrTensor, type ParamsT,
+  Optimizer, checkCommon, _indices, _makeSparse, _toScalar, _values, isSparse, num, pyFormat, sDiv, sMul, sNeg, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const SPARSE_ADAM_INIT = pySignature('SparseAdam.__init__', 'self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False', { floatDefaults: true });
@@ -41,7 +41,7 @@ export class SparseAdam extends Optimizer {
     if (complexParams.length > 0) throw new RangeError(`Complex params at indices ${list(complexParams)}: SparseAdam does not support complex parameters`);
   }
 
-  override step(closure: Closure | null = null): any {
+  override step(closure: StepClosure = null): any {
     return noGrad(() => {
       const loss = this.runClosure(closure);
       for (const group of this.paramGroups) {
