@@ -138,6 +138,35 @@ describe('torch.jit.trace in Node', () => {
     expect(torch.equal(traced.lin.bias, pair.lin.bias!)).toBe(true);
   });
 
+  test('tuple and dict arguments, dict outputs (strict: false), forwardAsync and a reload', async () => {
+    class Tupled extends nn.Module {
+      override forward(pair: [torch.Tensor, torch.Tensor], scale: torch.Tensor): Map<string, torch.Tensor> {
+        return new Map([['sum', pair[0].add(pair[1]).mul(scale)]]);
+      }
+    }
+    const [a, b, s] = [torch.randn(3), torch.randn(3), torch.randn(3)];
+    expect(() => jit.trace(new Tupled(), [[a, b], s])).toThrow('Encountering a dict at the output of the tracer might cause the trace to be incorrect');
+    expect(jit.isTracing()).toBe(false);
+    const traced = jit.trace(new Tupled(), [[a, b], s], { strict: false });
+    expect(traced.code).toMatch(/^def forward\(self,\n {4}pair: Tuple\[Tensor, Tensor\],\n {4}scale: Tensor\) -> Dict\[str, Tensor\]:/);
+    const expected = a.add(b).mul(s);
+    expectSame((traced.forward([a, b], s) as Map<string, torch.Tensor>).get('sum'), expected);
+    expectSame(((await traced.forwardAsync([a, b], s)) as Map<string, torch.Tensor>).get('sum'), expected);
+    class Keyed extends nn.Module {
+      override forward(d: Map<string, torch.Tensor>): torch.Tensor {
+        return d.get('x')!.sub(d.get('y')!);
+      }
+    }
+    const keyed = jit.trace(new Keyed(), [new Map([['x', a], ['y', b]])]);
+    const file = path.join(os.tmpdir(), `jit-trace-keyed-${process.pid}.pt`);
+    try {
+      keyed.save(file);
+      expectSame(jit.load(file).forward(new Map([['x', s], ['y', b]])), s.sub(b));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   test('a tensor made from JS data inside forward is a constant of the trace', () => {
     class Shift extends nn.Module {
       override forward(x: torch.Tensor): torch.Tensor {
