@@ -79,4 +79,8 @@ test("torchvision's errors", () => {
   expectError(() => swin.swinT({ stochasticDepthProb: 0.1 } as never), e.duplicate_stochastic_depth_prob![1], name(e.duplicate_stochastic_depth_prob![0]));
   expectError(() => swin.swinV2T({ block: swin.SwinTransformerBlock } as never), e.duplicate_block![1], name(e.duplicate_block![0]));
   expectError(() => swin.swinT({ foo: 1 } as never), e.unexpected_keyword![1], name(e.unexpected_keyword![0]));
+  // undefined is "not given": the builder's own stochastic depth probability stays
+  const model = swin.swinT({ stochasticDepthProb: undefined } as never);
+  expect(String(model)).toBe(fixture<Record<string, { repr: string }>>('vision_swin.json').swin_t!.repr);
+  model.dispose();
 });

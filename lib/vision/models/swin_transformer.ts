@@ -539,13 +539,13 @@ const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toL
 
 function _swinTransformer<W extends WeightsEnum>(name: string, arch: SwinArch, weightsEnum: WeightsEnumClass<W>, args: readonly unknown[]): SwinTransformer {
   const { weights, progress, kwargs } = _builderArgs(name, weightsEnum, args);
-  for (const [key, value] of Object.entries(kwargs)) {
-    if (key in arch && value !== undefined) {
-      throw new TypeError(`torchvision.models.swin_transformer._swin_transformer() got multiple values for keyword argument '${camelToSnake(key)}'`);
-    }
+  // undefined is "not given", as everywhere: it neither collides with nor replaces the architecture's values
+  const given = Object.fromEntries(Object.entries(kwargs).filter(([, v]) => v !== undefined));
+  for (const key of Object.keys(given)) {
+    if (key in arch) throw new TypeError(`torchvision.models.swin_transformer._swin_transformer() got multiple values for keyword argument '${camelToSnake(key)}'`);
   }
-  if (weights !== null) _ovewriteNamedParam(kwargs, 'num_classes', weights.meta.categories!.length);
-  const model = new SwinTransformer({ ...arch, ...kwargs });
+  if (weights !== null) _ovewriteNamedParam(given, 'num_classes', weights.meta.categories!.length);
+  const model = new SwinTransformer({ ...arch, ...given });
   if (weights !== null) model.loadStateDict(weights.getStateDict({ progress, checkHash: true }));
   return model;
 }
