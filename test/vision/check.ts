@@ -50,6 +50,15 @@ const close = (a: number, b: number, rtol: number): boolean => Math.abs(a - b) <
 /** One test per model of the fixture file `fixtureName`, written by scripts/fixtures/vision*.py. */
 export function checkModels(fixtureName: string): void {
   const cases = fixture<Record<string, Case>>(fixtureName);
+  // One intra-op thread: beside the other jest worker on two cores, a second thread makes these
+  // models' many small matmuls and convolutions cost several times the CPU. Restored afterwards for
+  // the other files this jest worker runs.
+  let threads: number;
+  beforeAll(() => {
+    threads = torch.getNumThreads();
+    torch.setNumThreads(1);
+  });
+  afterAll(() => torch.setNumThreads(threads));
   describe.each(Object.keys(cases))('%s', (name) => {
     const c = cases[name]!;
     test('repr, state_dict layout, seeded init and eval forward match torchvision', () => {
