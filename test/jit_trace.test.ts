@@ -301,6 +301,11 @@ describe('torch.jit.trace in Node', () => {
     expect(counted.filter(([, type]) => type === 'TracerWarning').map(([msg]) => msg)).toEqual(meta.counter.warnings);
     expect(error).toBeInstanceOf(jit.TracingCheckError);
     expect((error as Error).message.split('\n').slice(0, 2).join('\n')).toBe(meta.counter.error);
+    // checkInputs: other inputs to trace and run again with (here another batch size).
+    const loop = new Loop();
+    expect(recordWarnings(() => jit.trace(loop, torch.randn(2, 4), { checkInputs: [torch.randn(5, 4), [torch.randn(1, 4)]] }))).toEqual([]);
+    expect(() => jit.trace(loop, torch.randn(2, 4), { checkInputs: [torch.randn(5, 3)] })).toThrow('mat1 and mat2 shapes cannot be multiplied (5x3 and 4x4)');
+    expect(jit.isTracing()).toBe(false);
     class Growing extends nn.Module {
       calls = 0;
       override forward(x: torch.Tensor): torch.Tensor {

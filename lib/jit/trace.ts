@@ -227,9 +227,9 @@ function mismatch(actual: Tensor, expected: Tensor, rtol: number, atol: number):
     `Greatest relative difference: ${pyFloat(maxRel.item() as number)} at index ${unravel(relAt.item() as number)} (up to ${pyFloat(rtol)} allowed)`;
 }
 
-// Python's _check_trace on the example inputs: the trace, the module itself and a second trace
-// give the same tensors (else a TracerWarning per output), and the two traces the same graph
-// (else a TracingCheckError).
+// Python's _check_trace for one set of inputs: a second trace made from them, the trace and the
+// module itself give the same tensors (else a TracerWarning per output), and the two traces the
+// same graph (else a TracingCheckError).
 function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTolerance: number, strict: boolean, forceOutplace: boolean): void {
   const again = traceModule(mod, cloneInputs(args) as unknown[], strict, forceOutplace);
   const graphOf = (m: ScriptModule): string => tracer.jitCanonicalGraph(m._h, 'forward').replace(/___torch_mangle_[0-9]+\./g, '');
@@ -290,23 +290,23 @@ function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTol
   if (diff !== null) throw new TracingCheckError(diff, null);
 }
 
-type TraceOptions = { optimize?: unknown; checkTrace?: boolean; checkTolerance?: number; strict?: boolean };
-const TRACE = pySignature<{ func: unknown; exampleInputs: unknown; optimize: unknown; checkTrace: boolean; checkTolerance: number; strict: boolean }>(
-  'trace',
-  'func, example_inputs=None, optimize=None, check_trace=True, check_tolerance=1e-5, strict=True',
-);
+type TraceOptions = { optimize?: unknown; checkTrace?: boolean; checkInputs?: (Tensor | unknown[])[] | null; checkTolerance?: number; strict?: boolean };
+const TRACE = pySignature<{
+  func: unknown; exampleInputs: unknown; optimize: unknown; checkTrace: boolean; checkInputs: unknown; checkTolerance: number; strict: boolean;
+}>('trace', 'func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5, strict=True');
 
 /**
- * torch.jit.trace(module, exampleInputs, { checkTrace, checkTolerance, strict }): runs
+ * torch.jit.trace(module, exampleInputs, { checkTrace, checkInputs, checkTolerance, strict }): runs
  * `module.call(...exampleInputs)` once under libtorch's tracer and returns the ScriptModule of
  * what it did (a JS `for` loop is unrolled, JS conditions are fixed to the branch taken).
  * `exampleInputs` is a Tensor (the one argument) or an array of the arguments (an inner array is a
  * tuple). The ScriptModule's parameters and buffers are the module's own tensors.
- * With `checkTrace` (the default), the trace is run again and compared as PyTorch does.
+ * With `checkTrace` (the default), the module is traced again and run on each of `checkInputs`
+ * (default: the example inputs) and compared, as PyTorch does.
  */
 export function trace(func: Module | ScriptModule, exampleInputs: Tensor | unknown[], options?: TraceOptions): ScriptModule;
 export function trace(...args: unknown[]): ScriptModule {
-  const { func, exampleInputs, optimize, checkTrace: check, checkTolerance, strict } = TRACE(args);
+  const { func, exampleInputs, optimize, checkTrace: check, checkInputs, checkTolerance, strict } = TRACE(args);
   if (func instanceof ScriptModule) {
     process.emitWarning('The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object as is.', 'UserWarning');
     return func;
@@ -316,8 +316,13 @@ export function trace(...args: unknown[]): ScriptModule {
     process.emitWarning('`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` instead', 'FutureWarning');
   }
   if (exampleInputs === null || exampleInputs === undefined) throw new Error('example_kwarg_inputs should be a dict');
+  if (checkInputs !== null && checkInputs !== undefined && !Array.isArray(checkInputs)) {
+    throw new TypeError(`torch.jit.trace(): check_inputs must be an array of example inputs, not ${typeof checkInputs}`);
+  }
   const inputs = asArguments(exampleInputs);
   const traced = traceModule(func, inputs, strict, false);
-  if (check) checkTrace(func, traced, inputs, checkTolerance, strict, false);
+  if (check) {
+    for (const c of (checkInputs as unknown[] | null | undefined) ?? [inputs]) checkTrace(func, traced, asArguments(c), checkTolerance, strict, false);
+  }
   return traced;
 }
