@@ -22,6 +22,7 @@ import { Generator as TorchGenerator } from '../random';
 import { PyFloat } from '../scalar';
 import { atomicWrite } from '../serialization';
 import { Tensor } from '../tensor';
+import { validateArchive } from './validate';
 
 // Python's repr of an argument, as TorchScript's type-mismatch messages show it.
 function pyRepr(v: unknown): string {
@@ -393,21 +394,36 @@ function mapLocationOf(mapLocation: unknown): string | null {
 type LoadOptions = { mapLocation?: DeviceLike | null };
 const LOAD = pySignature<{ f: string | Uint8Array; mapLocation: DeviceLike | null }>('load', 'f, map_location=None');
 
-/** torch.jit.load(f, { mapLocation }): a module saved by torch.jit.save (Python's or this one), from a path or bytes. */
+/**
+ * torch.jit.load(f, { mapLocation }): a module saved by torch.jit.save (Python's or this one), from a
+ * path or bytes. The archive is checked first (lib/jit/validate.ts) and libtorch reads the bytes
+ * that were checked; a TorchScript archive is code: load only files from trusted sources.
+ */
 export function load(f: string | Uint8Array, options?: LoadOptions): ScriptModule;
 export function load(...args: unknown[]): ScriptModule {
   const { f, mapLocation } = LOAD(args);
   checkSource(f);
-  return new ScriptModule(native.jitLoad(f, mapLocationOf(mapLocation)));
+  const device = mapLocationOf(mapLocation);
+  const bytes = typeof f === 'string' ? fs.readFileSync(f) : f;
+  validateArchive(bytes, typeof f === 'string' ? f : '<buffer>');
+  return new ScriptModule(native.jitLoad(bytes, device));
 }
 
-/** torch.jit.load on a thread of libuv's pool: the file is read and deserialised off the event loop. */
-export function loadAsync(f: string, options?: LoadOptions): Promise<ScriptModule>;
+/**
+ * torch.jit.load off the event loop: the file is read with fs.promises, checked, then read and
+ * deserialised again by libtorch on a thread of libuv's pool (bytes load as `load` does).
+ */
+export function loadAsync(f: string | Uint8Array, options?: LoadOptions): Promise<ScriptModule>;
 export async function loadAsync(...args: unknown[]): Promise<ScriptModule> {
   const { f, mapLocation } = LOAD(args);
   checkSource(f);
-  if (typeof f !== 'string') return new ScriptModule(native.jitLoad(f, mapLocationOf(mapLocation)));
-  return new ScriptModule(await native.jitLoadAsync(f, mapLocationOf(mapLocation)));
+  const device = mapLocationOf(mapLocation);
+  if (typeof f !== 'string') {
+    validateArchive(f, '<buffer>');
+    return new ScriptModule(native.jitLoad(f, device));
+  }
+  validateArchive(await fs.promises.readFile(f), f);
+  return new ScriptModule(await native.jitLoadAsync(f, device));
 }
 
 function checkScriptModule(m: unknown, what: string): asserts m is ScriptModule {
