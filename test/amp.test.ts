@@ -220,6 +220,24 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     expect(scaler.getScale()).toBe(flags.defaults.state_dict.scale); // finite steps, growth interval not reached
   });
 
+  test("sparse gradients (Embedding(sparse=True)): their values are unscaled and checked, as PyTorch's", () => {
+    const run = runs.get('sparse')!;
+    const emb = new nn.Embedding(10, 3, { sparse: true });
+    emb.weight.detach().copy_(run.get('init')!);
+    const opt = new torch.optim.SGD(emb.parameters(), { lr: 0.1 });
+    const scaler = new torch.amp.GradScaler('cpu', { initScale: 2 ** 8, growthInterval: 2 });
+    const scales = (run.get('idx')!.unbind(0)).map((ix, i) => {
+      opt.zeroGrad();
+      const loss = emb.forward(ix).pow(2).sum().mul(i === 1 ? Infinity : 1.0);
+      scaler.scale(loss).backward();
+      scaler.step(opt);
+      scaler.update();
+      return scaler.getScale();
+    });
+    expect(scales).toEqual(flags.sparse_scales);
+    expect(emb.weight.detach().sub(run.get('weight')!).abs().max().item()).toBeLessThanOrEqual(1e-6);
+  });
+
   test("defaults, disabled scalers, nested outputs and PyTorch's errors", () => {
     const d = new torch.amp.GradScaler('cpu');
     expect(Object.fromEntries(Object.entries(d.stateDict()).map(([k, v]) => [k, Number(v)]))).toEqual(flags.defaults.state_dict);

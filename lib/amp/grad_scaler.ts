@@ -8,7 +8,7 @@ import { full } from '../generated/torch';
 import { keep } from '../memory';
 import { native } from '../native';
 import { op } from '../ops';
-import { getItem, num, type Optimizer } from '../optim/optimizer';
+import { _values, getItem, isSparse, num, type Optimizer } from '../optim/optimizer';
 import { pySignature } from '../python_signature';
 import { PyFloat, pyFloat } from '../scalar';
 import { markFloat } from '../serialization/pickle';
@@ -165,9 +165,14 @@ export class GradScaler {
         for (const group of optimizer.paramGroups) {
           for (const param of group.params) {
             if (!(param instanceof Tensor)) throw new Error(`expected param to be torch.Tensor, got ${typeof param}`);
-            const toUnscale = param.grad;
-            if (toUnscale === null) continue;
-            if (!allowFp16 && toUnscale.dtype === float16) throw new RangeError('Attempting to unscale FP16 gradients.');
+            if (param.grad === null) continue;
+            if (!allowFp16 && param.grad.dtype === float16) throw new RangeError('Attempting to unscale FP16 gradients.');
+            let toUnscale = param.grad;
+            if (isSparse(toUnscale)) {
+              // Scaled fp16 values with duplicate indices may overflow when summed: check the coalesced values.
+              if (toUnscale.dtype === float16) param.grad = toUnscale = toUnscale.coalesce();
+              toUnscale = _values(toUnscale);
+            }
             const device = String(toUnscale.device);
             let perDtype = perDeviceAndDtype.get(device);
             if (perDtype === undefined) perDeviceAndDtype.set(device, (perDtype = new Map()));
