@@ -329,6 +329,6 @@ describe('step({ closure })', () => {
     expect(diff(p.detach(), hooked.get('param'), TOL, 'param')).toEqual([]);
     h.remove();
     expectError(() => opt.step({ closur: () => 0 } as never), "SGD.step() got an unexpected keyword argument 'closur'", 'TypeError');
-    expectError(() => new torch.optim.LBFGS([p]).step(), "LBFGS.step() missing 1 required positional argument: 'closure'", 'TypeError');
+    expectError(() => (new torch.optim.LBFGS([p]).step as () => unknown)(), "LBFGS.step() missing 1 required positional argument: 'closure'", 'TypeError');
   });
 });
