@@ -1052,14 +1052,32 @@ static Napi::Value JitTracePopScope(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// jitCanonicalGraph(handle, method) -> the method's graph canonicalised, inlined and without
-// shapes: what Python's _check_trace compares between two traces.
+// jitCanonicalGraph(handle, method) -> [text, nodes]: the method's graph canonicalised, inlined
+// and without shapes, what Python's _check_trace compares between two traces; nodes: per
+// top-level node [kind, str(node), the value of a tensor constant or null].
 static Napi::Value JitCanonicalGraph(const Napi::CallbackInfo& info) {
-  Module& m = UnwrapModule(info.Env(), info[0]);
-  std::shared_ptr<torch::jit::Graph> g = torch::jit::Canonicalize(m.get_method(StringArg(info.Env(), info[1], "method name")).graph());
+  Napi::Env env = info.Env();
+  Module& m = UnwrapModule(env, info[0]);
+  std::shared_ptr<torch::jit::Graph> g = torch::jit::Canonicalize(m.get_method(StringArg(env, info[1], "method name")).graph());
   torch::jit::Inline(*g);
   torch::jit::EraseShapeInformation(g);
-  return Napi::String::New(info.Env(), g->toString());
+  auto nodes = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (torch::jit::Node* n : g->nodes()) {
+    std::ostringstream text;
+    text << *n;
+    auto row = Napi::Array::New(env, 3);
+    row.Set(0u, Napi::String::New(env, n->kind().toQualString()));
+    row.Set(1u, Napi::String::New(env, text.str()));
+    bool tensorConstant = n->kind() == c10::prim::Constant && !n->mustBeNone() && n->hasAttribute(c10::attr::value) &&
+                          n->kindOf(c10::attr::value) == torch::jit::AttributeKind::t;
+    row.Set(2u, tensorConstant ? Wrap(env, n->t(c10::attr::value)) : env.Null());
+    nodes.Set(i++, row);
+  }
+  auto out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::String::New(env, g->toString()));
+  out.Set(1u, nodes);
+  return out;
 }
 
 // jitNondeterministicNodes(handle, method) -> str(node) of the graph's nondeterministic nodes

@@ -2,7 +2,7 @@
 // dispatcher calls its forward makes (every op of lib/ goes through the dispatcher), the module's
 // parameters and buffers become attributes of a torch::jit::Module that holds the same tensors,
 // and the result is a ScriptModule that torch.jit.save writes for Python's torch.jit.load.
-import { native, type ScriptModuleHandle } from '../native';
+import { native, type Handle, type ScriptModuleHandle } from '../native';
 import { Module } from '../nn/module';
 import { isOptions } from '../nn/modules_utils';
 import { pySignature } from '../python_signature';
@@ -24,7 +24,7 @@ type TraceNative = {
   jitTracePushScope(name: string): void;
   jitTracePopScope(): void;
   jitIsTracing(): boolean;
-  jitCanonicalGraph(m: ScriptModuleHandle, method: string): string;
+  jitCanonicalGraph(m: ScriptModuleHandle, method: string): [string, [string, string, Handle | null][]];
   jitNondeterministicNodes(m: ScriptModuleHandle, method: string): string[];
 };
 const tracer = native as unknown as TraceNative;
@@ -47,8 +47,9 @@ export class TracingCheckError extends Error {
   }
 }
 
+// Python's torch.jit._trace.indent (over str.splitlines: no line after a final newline).
 function indent(s: string): string {
-  return s.split('\n').map((l) => `\t${l}`).join('\n');
+  return s.replace(/\n$/, '').split('\n').map((l) => `\t${l}`).join('\n');
 }
 
 /** torch.jit.is_tracing(): whether a trace is being recorded on this thread. */
@@ -176,14 +177,22 @@ function tensorOutputs(out: unknown): Tensor[] {
   return (Array.isArray(out) ? out : [out]).filter((o): o is Tensor => o instanceof Tensor);
 }
 
-// torch.testing's default absolute tolerance for the pair's dtypes (the larger one).
-function defaultAtol(a: Tensor, b: Tensor): number {
-  const atol = (t: Tensor): number => {
-    const name = String(t.dtype);
-    if (name === 'torch.float64' || name === 'torch.complex128') return 1e-7;
-    return t.dtype.isFloatingPoint || t.dtype.isComplex ? 1e-5 : 0;
-  };
-  return Math.max(atol(a), atol(b));
+// torch.testing's default (rtol, atol) for a dtype (_DTYPE_PRECISIONS; exact for the others).
+function defaultTolerances(t: Tensor): [number, number] {
+  switch (String(t.dtype)) {
+    case 'torch.float16':
+      return [0.001, 1e-5];
+    case 'torch.bfloat16':
+      return [0.016, 1e-5];
+    case 'torch.float32':
+    case 'torch.complex64':
+      return [1.3e-6, 1e-5];
+    case 'torch.float64':
+    case 'torch.complex128':
+      return [1e-7, 1e-7];
+    default:
+      return [0, 0];
+  }
 }
 
 // Python's repr of a float.
@@ -199,15 +208,26 @@ function pyFloat(x: number): string {
   return String(x);
 }
 
-// torch.testing.assert_close's message for two tensors (as float64) that differ, or null.
+const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
+// torch.testing.assert_close's message for two tensors that differ, or null when they match.
 function mismatch(actual: Tensor, expected: Tensor, rtol: number, atol: number): string | null {
-  if (actual.shape.length !== expected.shape.length || actual.shape.some((d, i) => d !== expected.shape[i])) {
-    return `The values for attribute 'shape' do not match: ${String(actual.shape)} != ${String(expected.shape)}.`;
-  }
+  if (!sameShape(actual, expected)) return `The values for attribute 'shape' do not match: ${String(actual.shape)} != ${String(expected.shape)}.`;
+  if (actual.dtype !== expected.dtype) return `The values for attribute 'dtype' do not match: ${String(actual.dtype)} != ${String(expected.dtype)}.`;
   const matches = actual.isclose(expected, { rtol, atol, equalNan: true }).flatten();
   const total = matches.numel();
   const mismatches = total - (matches.sum().item() as number);
   if (mismatches === 0) return null;
+  const floating = actual.dtype.isFloatingPoint || actual.dtype.isComplex;
+  const num = (x: number): string => (floating ? pyFloat(x) : String(x));
+  const equality = rtol === 0 && atol === 0;
+  const allowed = (tol: number): string => (equality ? '' : ` (up to ${pyFloat(tol)} allowed)`);
+  if (actual.shape.length === 0) {
+    const [a, e] = [actual.item() as number, expected.item() as number];
+    const abs = Math.abs(a - e);
+    return `Scalars are not ${equality ? 'equal' : 'close'}!\n\nExpected ${num(e)} but got ${num(a)}.\n` +
+      `Absolute difference: ${num(abs)}${allowed(atol)}\nRelative difference: ${pyFloat(e === 0 ? Infinity : abs / Math.abs(e))}${allowed(rtol)}`;
+  }
   const shape = [...actual.shape];
   const unravel = (flat: number): string => {
     const index: number[] = [];
@@ -221,37 +241,81 @@ function mismatch(actual: Tensor, expected: Tensor, rtol: number, atol: number):
   const relDiff = absDiff.div(expected.flatten().abs()).maskedFill(matches, 0);
   const [maxAbs, absAt] = absDiff.max(0) as unknown as [Tensor, Tensor];
   const [maxRel, relAt] = relDiff.max(0) as unknown as [Tensor, Tensor];
-  return 'Tensor-likes are not close!\n\n' +
+  return `Tensor-likes are not ${equality ? 'equal' : 'close'}!\n\n` +
     `Mismatched elements: ${mismatches} / ${total} (${((mismatches / total) * 100).toFixed(1)}%)\n` +
-    `Greatest absolute difference: ${pyFloat(maxAbs.item() as number)} at index ${unravel(absAt.item() as number)} (up to ${pyFloat(atol)} allowed)\n` +
-    `Greatest relative difference: ${pyFloat(maxRel.item() as number)} at index ${unravel(relAt.item() as number)} (up to ${pyFloat(rtol)} allowed)`;
+    `Greatest absolute difference: ${num(maxAbs.item() as number)} at index ${unravel(absAt.item() as number)}${allowed(atol)}\n` +
+    `Greatest relative difference: ${pyFloat(maxRel.item() as number)} at index ${unravel(relAt.item() as number)}${allowed(rtol)}`;
+}
+
+// A line diff in difflib.ndiff's notation ('  ' both, '- ' first only, '+ ' second only).
+function lineDiff(a: string, b: string): string {
+  const [la, lb] = [a.replace(/\n$/, '').split('\n'), b.replace(/\n$/, '').split('\n')];
+  const common: number[][] = Array.from({ length: la.length + 1 }, () => new Array<number>(lb.length + 1).fill(0));
+  for (let i = la.length - 1; i >= 0; i--) {
+    for (let j = lb.length - 1; j >= 0; j--) common[i]![j] = la[i] === lb[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+  }
+  const out: string[] = [];
+  let [i, j] = [0, 0];
+  while (i < la.length || j < lb.length) {
+    if (i < la.length && j < lb.length && la[i] === lb[j]) {
+      out.push(`  ${la[i++]}`);
+      j++;
+    } else if (j >= lb.length || (i < la.length && common[i + 1]![j]! >= common[i]![j + 1]!)) out.push(`- ${la[i++]}`);
+    else out.push(`+ ${lb[j++]}`);
+  }
+  return out.join('\n');
+}
+
+type CanonicalGraph = { text: string; nodes: { kind: string; text: string; value: Tensor | null }[] };
+
+function canonicalGraph(m: ScriptModule): CanonicalGraph {
+  const unmangled = (s: string): string => s.replace(/___torch_mangle_[0-9]+\./g, '');
+  const [text, nodes] = tracer.jitCanonicalGraph(m._h, 'forward');
+  return {
+    text: unmangled(text),
+    nodes: nodes.map(([kind, t, value]) => ({ kind, text: unmangled(t), value: value === null ? null : new Tensor(value) })),
+  };
+}
+
+// Python's graph_diagnostic_info: the two traces' graphs' diff and first diverging node, and the
+// first tensor constant whose values differ.
+function diagnostics(a: CanonicalGraph, b: CanonicalGraph): [string | null, string | null] {
+  let graphError: string | null = null;
+  if (a.text !== b.text) {
+    graphError = `Graph diff:\n${indent(lineDiff(a.text, b.text))}\n`;
+    for (let i = 0; i < Math.min(a.nodes.length, b.nodes.length); i++) {
+      if (a.nodes[i]!.text === b.nodes[i]!.text) continue;
+      graphError += `First diverging operator:\nNode diff:\n${indent(lineDiff(a.nodes[i]!.text, b.nodes[i]!.text))}\n`;
+      break;
+    }
+  }
+  let tensorError: string | null = null;
+  for (let i = 0; i < Math.min(a.nodes.length, b.nodes.length); i++) {
+    const [na, nb] = [a.nodes[i]!, b.nodes[i]!];
+    if (na.kind !== nb.kind) break;
+    if (na.value === null || nb.value === null) continue;
+    const [rtolA, atolA] = defaultTolerances(na.value);
+    const [rtolB, atolB] = defaultTolerances(nb.value);
+    const error = mismatch(na.value, nb.value, Math.max(rtolA, rtolB), Math.max(atolA, atolB));
+    if (error === null) continue;
+    tensorError = `Node:\n${indent(na.text)}\nComparison exception: ${indent(error)}`;
+    break;
+  }
+  return [graphError, tensorError];
 }
 
 // Python's _check_trace for one set of inputs: a second trace made from them, the trace and the
 // module itself give the same tensors (else a TracerWarning per output), and the two traces the
-// same graph (else a TracingCheckError).
+// same graph and tensor constants (else a TracingCheckError).
 function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTolerance: number, strict: boolean, forceOutplace: boolean): void {
   const again = traceModule(mod, cloneInputs(args) as unknown[], strict, forceOutplace);
-  const graphOf = (m: ScriptModule): string => tracer.jitCanonicalGraph(m._h, 'forward').replace(/___torch_mangle_[0-9]+\./g, '');
-  const graphDiff = (): string | null => {
-    const [a, b] = [graphOf(traced), graphOf(again)];
-    if (a === b) return null;
-    const [la, lb] = [a.split('\n'), b.split('\n')];
-    const lines: string[] = [];
-    for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-      if (la[i] === lb[i]) lines.push(`  ${la[i]}`);
-      else {
-        if (la[i] !== undefined) lines.push(`- ${la[i]}`);
-        if (lb[i] !== undefined) lines.push(`+ ${lb[i]}`);
-      }
-    }
-    return `Graph diff:\n${indent(lines.join('\n'))}\n`;
-  };
+  const diagnose = (): [string | null, string | null] => diagnostics(canonicalGraph(traced), canonicalGraph(again));
   const run = (what: string, f: () => unknown): Tensor[] => {
     try {
       return tensorOutputs(f());
     } catch (e) {
-      throw new TracingCheckError(graphDiff(), null, `encountered an exception while running the ${what} with test inputs.\nException:\n${indent(String((e as Error).message ?? e))}`);
+      const [graphError, tensorError] = diagnose();
+      throw new TracingCheckError(graphError, tensorError, `encountered an exception while running the ${what} with test inputs.\nException:\n${indent(String((e as Error).message ?? e))}`);
     }
   };
   let warnedNondeterministic = false;
@@ -270,7 +334,8 @@ function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTol
     let ok = true;
     for (let i = 0; i < Math.min(original.length, reference.length); i++) {
       const [o, r] = [original[i]!, reference[i]!];
-      const error = mismatch(o.detach().double(), r.detach().double(), checkTolerance, defaultAtol(o, r));
+      const atol = Math.max(defaultTolerances(o)[1], defaultTolerances(r)[1]);
+      const error = mismatch(o.detach().double(), r.detach().double(), checkTolerance, atol);
       if (error === null) continue;
       warnNondeterministic();
       process.emitWarning(
@@ -286,8 +351,8 @@ function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTol
   if (compare(tracedOuts, fnOuts, 'Python function')) {
     compare(tracedOuts, run('repeated trace', () => again.forward(...(cloneInputs(args) as unknown[]))), 'repeated trace');
   }
-  const diff = graphDiff();
-  if (diff !== null) throw new TracingCheckError(diff, null);
+  const [graphError, tensorError] = diagnose();
+  if (graphError !== null || tensorError !== null) throw new TracingCheckError(graphError, tensorError);
 }
 
 type TraceOptions = { optimize?: unknown; checkTrace?: boolean; checkInputs?: (Tensor | unknown[])[] | null; checkTolerance?: number; strict?: boolean };
