@@ -131,6 +131,9 @@ describe('samplers', () => {
     expect([...new data.SubsetRandomSampler([10, 20, 30, 40, 50], { generator: g })]).toEqual(F.generator.subset);
     g = new Gen().manualSeed(4);
     expect(data.randomSplit(new RangeDs(0, 10), [0.5, 0.5], g).map((s) => [...s.indices])).toEqual(F.generator.split);
+    g = new Gen().manualSeed(4);
+    expect(data.randomSplit(new RangeDs(0, 10), [0.5, 0.5], { generator: g }).map((s) => [...s.indices])).toEqual(F.generator.split);
+    expectError(() => data.randomSplit(new RangeDs(0, 10), [5, 5], { generater: g } as never), "random_split() got an unexpected keyword argument 'generater'", 'TypeError');
     g = new Gen().manualSeed(8);
     expect([...new data.WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 10, { generator: g })]).toEqual(F.generator.weighted);
   });

@@ -4,6 +4,7 @@
 // `ds.length`. An iterable-style dataset implements `[Symbol.iterator]()` (`__iter__`).
 import type { Generator } from '../../random';
 import { keep } from '../../memory';
+import { pySignature } from '../../python_signature';
 import { Tensor } from '../../tensor';
 import { randpermList } from './sampler';
 
@@ -237,12 +238,18 @@ export class Subset<T = unknown> extends Dataset<T> {
   }
 }
 
+const RANDOM_SPLIT = pySignature('random_split', 'dataset, lengths, generator=None');
+
 /**
  * torch.utils.data.random_split: non-overlapping Subsets of the given lengths, or of fractions
  * summing to 1 (the remainder spread round-robin), from `randperm` with `generator` (default:
  * the default generator).
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator | null = null): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator?: Generator | null): Subset<T>[];
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator | null }): Subset<T>[];
+export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
+  // Python's default is `default_generator`; null (None) draws from it too.
+  const { dataset, lengths, generator } = RANDOM_SPLIT<{ dataset: Dataset<T>; lengths: readonly number[]; generator: Generator | null }>(args);
   const total = lengths.reduce((a, b) => a + b, 0);
   let sizes = [...lengths];
   if (Math.abs(total - 1) <= 1e-9 * Math.max(1, Math.abs(total)) && total <= 1) {
