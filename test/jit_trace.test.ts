@@ -63,6 +63,8 @@ beforeAll(() => {
   add('net', net, [torch.randn(2, 3, 4, 4)], [torch.randn(2, 3, 4, 4)]);
   add('loop', new Loop(), [torch.randn(2, 4)], [torch.randn(2, 4)]);
   add('pair', new Pair(), [torch.randn(2, 3), torch.randn(2, 3)], [torch.randn(2, 3), torch.randn(2, 3)]);
+  const noBias = new nn.Sequential(new nn.Linear(3, 4, { bias: false }), new nn.BatchNorm1d(4, { trackRunningStats: false }));
+  add('nobias', noBias, [torch.randn(5, 3)], [torch.randn(5, 3)]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-trace-'));
   try {
     for (const [name, c] of Object.entries(cases)) {
@@ -126,9 +128,26 @@ describe('torch.jit.trace of a TypeScript module, run by Python', () => {
     expect(torch.allclose(out[0]!, e[0]!)).toBe(true);
     expect(torch.allclose(out[1]!, e[1]!)).toBe(true);
   });
+
+  test('None parameters and buffers (no bias, no running stats)', () => {
+    const { eager, traced, example, inputs } = cases.nobias!;
+    expect([...traced.namedParameters()].map(([n]) => n)).toEqual(['0.weight', '1.weight', '1.bias']);
+    expect([...traced.namedBuffers()]).toEqual([]);
+    expect(traced['0'].bias).toBeNull();
+    expectSame(traced.forward(example[0]), eager.call(example[0]));
+    expect(py.nobias!.parameters).toEqual(['0.weight', '1.weight', '1.bias']);
+    expect(py.nobias!.buffers).toEqual([]);
+    expectSame(py.nobias!.out, traced.forward(inputs[0]) as torch.Tensor);
+  });
 });
 
 describe('torch.jit.trace in Node', () => {
+  test('a ScriptModule is returned as it is', () => {
+    const traced = cases.loop!.traced;
+    const warned = recordWarnings(() => expect(jit.trace(traced, torch.randn(1, 4))).toBe(traced));
+    expect(warned).toEqual([['The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object as is.', 'UserWarning']]);
+  });
+
   test('the traced module holds the module\'s own tensors', () => {
     const pair = new Pair();
     const traced = jit.trace(pair, [torch.randn(1, 3), torch.randn(1, 3)]);
