@@ -247,7 +247,10 @@ describe('torch.amp.GradScaler with torch.optim.SGD matches PyTorch', () => {
     s.update(4.0);
     const first = s.getScale();
     s.update(torch.tensor(8.0));
-    expect([first, s.getScale()]).toEqual(flags.new_scales);
+    const second = s.getScale();
+    s.update({ newScale: 16.0 });
+    expect([first, second, s.getScale()]).toEqual(flags.new_scales);
+    expectError(() => s.update({ newscale: 2 } as never), "GradScaler.update() got an unexpected keyword argument 'newscale'", 'TypeError');
     const scaled = d.scale([torch.ones(2), [torch.full([1], 3.0)]]) as [torch.Tensor, torch.Tensor[]];
     expect([scaled[0].tolist(), scaled[1].map((t) => t.tolist())]).toEqual(flags.scaled_nested);
     if (!torch.cuda.isAvailable()) {

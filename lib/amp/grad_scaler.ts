@@ -47,6 +47,8 @@ export interface GradScalerOptions {
 const GRAD_SCALER = pySignature<Required<GradScalerOptions>>(
   'GradScaler.__init__', 'self, device="cuda", init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000, enabled=True');
 
+const UPDATE = pySignature('GradScaler.update', 'self, new_scale=None');
+
 // One copy per device of a tensor that lives on one (_MultiDeviceReplicator), made on first use.
 class MultiDeviceReplicator {
   readonly perDevice = new Map<string, Tensor>();
@@ -289,7 +291,9 @@ export class GradScaler {
    * Updates the scale: backs off if any step since the last update found infs/NaNs, grows after
    * growthInterval clean steps; or sets it to `newScale` (a number or a one-element tensor).
    */
-  update(newScale: number | Tensor | null = null): void {
+  update(newScale?: number | Tensor | null | { newScale?: number | Tensor | null }): void;
+  update(...args: unknown[]): void {
+    const { newScale } = UPDATE<{ newScale: unknown }>(args);
     if (!this._enabled) return;
     const [scale, growthTracker] = this._checkScaleGrowthTracker('update');
     if (newScale !== null) {
