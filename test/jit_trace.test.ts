@@ -326,6 +326,20 @@ describe('torch.jit.trace in Node', () => {
     expect(recordWarnings(() => jit.trace(loop, torch.randn(2, 4), { checkInputs: [torch.randn(5, 4), [torch.randn(1, 4)]] }))).toEqual([]);
     expect(() => jit.trace(loop, torch.randn(2, 4), { checkInputs: [torch.randn(5, 3)] })).toThrow('mat1 and mat2 shapes cannot be multiplied (5x3 and 4x4)');
     expect(jit.isTracing()).toBe(false);
+    // The module failing when checkTrace runs it again is reported as Python reports it.
+    class ThirdFails extends nn.Module {
+      calls = 0;
+      override forward(x: torch.Tensor): torch.Tensor {
+        if (++this.calls === 3) throw new Error('third call');
+        return x.neg();
+      }
+    }
+    expect(() => jit.trace(new ThirdFails(), torch.randn(2))).toThrow(
+      'Tracing failed sanity checks!\nencountered an exception while running the Python function with test inputs.\nException:\n\tthird call\n',
+    );
+    expect(recordWarnings(() => jit.trace(new Loop(), torch.randn(1, 4), { optimize: true, checkTrace: false }))).toEqual([
+      ['`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` instead', 'FutureWarning'],
+    ]);
     class Growing extends nn.Module {
       calls = 0;
       override forward(x: torch.Tensor): torch.Tensor {
