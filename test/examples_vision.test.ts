@@ -87,5 +87,7 @@ test('segment writes torchvision DeepLabV3 mask as a PNG, and an overlay', async
   expect([...mask.shape]).toEqual([1, h, w]);
   expect(mask.flatten().tolist()).toEqual(expected.segment.mask);
   const overlay = await torch.vision.io.readImage(path.join(out, 'overlay.png'));
+  const expectedOverlay = await torch.vision.io.readImage(path.join(__dirname, 'fixtures', 'generated', 'examples_vision_overlay.png'));
   expect([...overlay.shape]).toEqual([3, h, w]);
+  expect(overlay.equal(expectedOverlay)).toBe(true);
 }, 60_000);
