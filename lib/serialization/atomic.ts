@@ -7,6 +7,7 @@
 // which the next save of the same target removes once the process that made it is gone.
 //
 // The temporary file is an implementation detail: every error names the path the caller gave.
+// atomicWriteAsync does the same with fs.promises, off the event loop (torch.saveAsync).
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,20 +26,26 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The temporary files among `names` left by earlier saves of `base` whose process has died. */
+function staleTemporaries(names: string[], base: string): string[] {
+  const pattern = new RegExp(`^\\.${escapeRegExp(base)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  return names.filter((name) => {
+    const m = pattern.exec(name);
+    if (m === null) return false;
+    const pid = Number(m[1]);
+    return pid !== process.pid && !alive(pid);
+  });
+}
+
 /** Removes temporary files of earlier saves of `base` in `dir` whose process has died. */
 function removeStaleTemporaries(dir: string, base: string): void {
-  const pattern = new RegExp(`^\\.${escapeRegExp(base)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  for (const name of names) {
-    const m = pattern.exec(name);
-    if (m === null) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
+  for (const name of staleTemporaries(names, base)) {
     try {
       fs.unlinkSync(path.join(dir, name));
     } catch {
@@ -56,11 +63,15 @@ function temporaryName(target: string): string {
  * PyTorchStreamWriter's check (caffe2/serialize/inline_container.cc), with its message: the
  * folder before the last '/' (or '\\') of the path as given must be an existing directory.
  */
-function checkParent(target: string): void {
+function parentOf(target: string): string | null {
   let end = target.lastIndexOf('/');
   if (end < 0) end = target.lastIndexOf('\\');
-  if (end <= 0) return;
-  const dir = target.slice(0, end);
+  return end <= 0 ? null : target.slice(0, end);
+}
+
+function checkParent(target: string): void {
+  const dir = parentOf(target);
+  if (dir === null) return;
   let isDir = false;
   try {
     isDir = fs.statSync(dir).isDirectory();
@@ -130,6 +141,85 @@ export function atomicWrite(target: string, write: (fd: number) => void): void {
       fs.fsyncSync(dfd);
     } finally {
       fs.closeSync(dfd);
+    }
+  } catch {
+    // folders cannot be opened for fsync on every platform
+  }
+}
+
+/** Writes `chunks` in order from the start of the file, finishing short writes. */
+async function writeAll(fh: fs.promises.FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  let pos = 0;
+  for (let i = 0; i < chunks.length; i += 1024) {
+    const batch = chunks.slice(i, i + 1024) as Uint8Array[]; // writev takes up to IOV_MAX buffers
+    let { bytesWritten } = await fh.writev(batch, pos);
+    pos += bytesWritten;
+    for (const c of batch) {
+      if (bytesWritten >= c.length) {
+        bytesWritten -= c.length;
+        continue;
+      }
+      for (let off = bytesWritten; off < c.length; ) {
+        const r = await fh.write(c, off, c.length - off, pos);
+        off += r.bytesWritten;
+        pos += r.bytesWritten;
+      }
+      bytesWritten = 0;
+    }
+  }
+}
+
+/** atomicWrite with fs.promises: `chunks` (bytes already in memory) fill a temporary file, which then replaces `target`. */
+export async function atomicWriteAsync(target: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const parent = parentOf(target);
+  if (parent !== null) {
+    const isDir = await fs.promises.stat(parent).then((st) => st.isDirectory(), () => false);
+    if (!isDir) throw new Error(`Parent directory ${parent} does not exist.`);
+  }
+  let dest = path.resolve(target);
+  let mode = 0o666;
+  let existing = false;
+  try {
+    dest = await fs.promises.realpath(dest);
+    mode = (await fs.promises.stat(dest)).mode & 0o7777;
+    existing = true;
+  } catch {
+    // a new file
+  }
+  const dir = path.dirname(dest);
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(staleTemporaries(names, path.basename(dest)).map((name) => fs.promises.unlink(path.join(dir, name)).catch(() => undefined)));
+  const tmp = temporaryName(dest);
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(tmp, 'wx', mode);
+  } catch (e) {
+    throw aboutTarget(e, target, tmp);
+  }
+  let done = false;
+  try {
+    if (existing) await fh.chmod(mode);
+    await writeAll(fh, chunks);
+    await fh.sync();
+    done = true;
+  } catch (e) {
+    throw aboutTarget(e, target, tmp);
+  } finally {
+    await fh.close();
+    if (!done) await fs.promises.rm(tmp, { force: true });
+  }
+  try {
+    await fs.promises.rename(tmp, dest);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw aboutTarget(e, target, tmp);
+  }
+  try {
+    const dh = await fs.promises.open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
     }
   } catch {
     // folders cannot be opened for fsync on every platform

@@ -13,7 +13,7 @@ import { Parameter } from '../nn/parameter';
 import { op } from '../ops';
 import { Size } from '../size';
 import { Tensor } from '../tensor';
-import { atomicWrite } from './atomic';
+import { atomicWrite, atomicWriteAsync } from './atomic';
 import { STORAGE_NAMES, StorageRef, chargedBases, StorageType, newMap, resolveGlobal } from './globals';
 import { reduceModule, registerHint } from './modules';
 import { loadSafetensorsFrom, looksLikeSafetensors } from './safetensors';
@@ -23,7 +23,7 @@ import { BufferSource, FileSource, ZipReader, ZipWriter, emptyBytes, type Source
 export { Tuple, PY_CLASS, PY_FLOATS, PY_ATTRS, PY_REDUCE, PyGlobal, UnpicklingError, markFloat, type Reduced, type GlobalImpl } from './pickle';
 export { registerGlobal, StorageType, Complex } from './globals';
 export { saveSafetensors, loadSafetensors, type SafetensorsDict } from './safetensors';
-export { atomicWrite } from './atomic';
+export { atomicWrite, atomicWriteAsync } from './atomic';
 export { registerModule } from './modules';
 
 const ops = {
@@ -305,65 +305,80 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
   return value;
 }
 
+function checkWeightsOnly(options: LoadOptions): void {
+  if ((options as { weightsOnly?: unknown }).weightsOnly === false) {
+    throw new Error('torch.load: weightsOnly: false is not supported; torchnode never runs code from a file');
+  }
+}
+
+/** torch.load over an open source; `fileName` is the path it was read from, if any. */
+function loadFrom(source: Source, fileName: string | null, options: LoadOptions): unknown {
+  const mmap = options.mmap ?? false;
+  if (source.size === 0) throw new Error('EOFError: Ran out of input (the file is empty)');
+  const head = source.read(0, Math.min(source.size, 512));
+  try {
+    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) return loadZip(source, options);
+    if (head[0] === 0x80 && head.length >= 2 && head[1] === 2) {
+      if (mmap) {
+        throw new Error(
+          'mmap can only be used with files saved with `torch.save(_use_new_zipfile_serialization=True), please torch.save your checkpoint with this option in order to use mmap.',
+        );
+      }
+      return loadLegacy(source, options);
+    }
+    if ((fileName !== null && fileName.endsWith('.safetensors')) || looksLikeSafetensors(head, source.size)) {
+      if (typeof options.mapLocation === 'function' || (options.mapLocation !== null && typeof options.mapLocation === 'object' && !(options.mapLocation instanceof Device))) {
+        throw new Error('Loading safetensors file with dict or callable map_location is not supported. Use a device string or torch.device instead.');
+      }
+      const loaded = loadSafetensorsFrom(source);
+      const device = options.mapLocation === undefined || options.mapLocation === null ? 'cpu' : String(options.mapLocation);
+      if (device !== 'cpu') {
+        for (const [k, t] of loaded) {
+          loaded.set(k, new Tensor(native.callOp(ops.toDevice, t._h, device, t.dtype.code, false, false) as Handle));
+          t.dispose();
+        }
+      }
+      return loaded;
+    }
+    if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
+      throw new Error(`Cannot use \`\`weights_only=True\`\` with files saved in the legacy .tar format. ${UNSAFE_MESSAGE}`);
+    }
+    throw new UnpicklingError(`invalid load key, '\\x${head[0]!.toString(16).padStart(2, '0')}'.`);
+  } catch (e) {
+    if (e instanceof UnpicklingError) throw weightsOnlyError(e);
+    throw e;
+  }
+}
+
 /**
  * torch.load: reads what torch.save wrote (zip or legacy format) or a safetensors file, from a
  * path or from bytes in memory. Tensors keep dtype, shape, strides and storage offset; tensors
  * that shared a storage in the file share one after loading.
  */
 export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
-  if ((options as { weightsOnly?: unknown }).weightsOnly === false) {
-    throw new Error('torch.load: weightsOnly: false is not supported; torchnode never runs code from a file');
-  }
-  let fd: number | undefined;
-  try {
-    let source: Source;
-    const mmap = options.mmap ?? false;
-    if (typeof f === 'string') {
-      fd = fs.openSync(f, 'r');
-      source = new FileSource(fd, mmap);
-    } else if (f instanceof Uint8Array) {
-      if (mmap) throw new Error('f must be a file path in order to use the mmap argument');
-      source = new BufferSource(f);
-    } else {
-      throw new TypeError('torch.load expects a path or a Buffer');
-    }
-    if (source.size === 0) throw new Error('EOFError: Ran out of input (the file is empty)');
-    const head = source.read(0, Math.min(source.size, 512));
+  checkWeightsOnly(options);
+  if (typeof f === 'string') {
+    const fd = fs.openSync(f, 'r');
     try {
-      if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) return loadZip(source, options);
-      if (head[0] === 0x80 && head.length >= 2 && head[1] === 2) {
-        if (mmap) {
-          throw new Error(
-            'mmap can only be used with files saved with `torch.save(_use_new_zipfile_serialization=True), please torch.save your checkpoint with this option in order to use mmap.',
-          );
-        }
-        return loadLegacy(source, options);
-      }
-      if ((typeof f === 'string' && f.endsWith('.safetensors')) || looksLikeSafetensors(head, source.size)) {
-        if (typeof options.mapLocation === 'function' || (options.mapLocation !== null && typeof options.mapLocation === 'object' && !(options.mapLocation instanceof Device))) {
-          throw new Error('Loading safetensors file with dict or callable map_location is not supported. Use a device string or torch.device instead.');
-        }
-        const loaded = loadSafetensorsFrom(source);
-        const device = options.mapLocation === undefined || options.mapLocation === null ? 'cpu' : String(options.mapLocation);
-        if (device !== 'cpu') {
-          for (const [k, t] of loaded) {
-            loaded.set(k, new Tensor(native.callOp(ops.toDevice, t._h, device, t.dtype.code, false, false) as Handle));
-            t.dispose();
-          }
-        }
-        return loaded;
-      }
-      if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
-        throw new Error(`Cannot use \`\`weights_only=True\`\` with files saved in the legacy .tar format. ${UNSAFE_MESSAGE}`);
-      }
-      throw new UnpicklingError(`invalid load key, '\\x${head[0]!.toString(16).padStart(2, '0')}'.`);
-    } catch (e) {
-      if (e instanceof UnpicklingError) throw weightsOnlyError(e);
-      throw e;
+      return loadFrom(new FileSource(fd, options.mmap ?? false), f, options);
+    } finally {
+      fs.closeSync(fd);
     }
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
+  if (!(f instanceof Uint8Array)) throw new TypeError('torch.load expects a path or a Buffer');
+  if (options.mmap) throw new Error('f must be a file path in order to use the mmap argument');
+  return loadFrom(new BufferSource(f), null, options);
+}
+
+/**
+ * torch.load with the file read off the event loop (fs.promises), then parsed as `load` parses
+ * it: the same options, results and errors, as a Promise. With `mmap: true` the storages are
+ * mapped, not read, so the file is opened and its records read as `load` does.
+ */
+export async function loadAsync(f: string | Uint8Array, options: LoadOptions = {}): Promise<unknown> {
+  checkWeightsOnly(options);
+  if (typeof f !== 'string' || options.mmap) return load(f, options);
+  return loadFrom(new BufferSource(await fs.promises.readFile(f)), f, options);
 }
 
 // ---- save ---------------------------------------------------------------------------------------
@@ -443,8 +458,8 @@ class SaveContext {
   }
 }
 
-/** The zip records of torch.save(obj), written to an open file. */
-function writeZip(obj: unknown, fd: number, archiveName: string): void {
+/** The zip records of torch.save(obj), written to an open file or handed to `out` in order. */
+function writeZip(obj: unknown, out: number | ((bytes: Uint8Array) => void), archiveName: string): void {
   const ctx = new SaveContext();
   try {
     const pickler = new Pickler({
@@ -453,7 +468,7 @@ function writeZip(obj: unknown, fd: number, archiveName: string): void {
       globalFor: (o) => (o instanceof DType ? new PyGlobal('torch', o.name) : undefined),
     });
     const data = pickler.dump(obj);
-    const zip = new ZipWriter(fd, archiveName);
+    const zip = new ZipWriter(out, archiveName);
     zip.writeRecord('data.pkl', data);
     zip.writeRecord('.format_version', '1');
     zip.writeRecord('.storage_alignment', String(ZipWriter.ALIGNMENT));
@@ -466,16 +481,31 @@ function writeZip(obj: unknown, fd: number, archiveName: string): void {
   }
 }
 
+// PyTorchStreamWriter names the archive folder after the file (without its extension).
+function archiveNameOf(f: string): string {
+  const base = path.basename(f);
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return /^[\x20-\x7e]+$/.test(stem) ? stem : 'archive';
+}
+
 /**
  * torch.save: writes `obj` in PyTorch's zip format, readable by Python's torch.load with the
  * default weights_only=True. The file is replaced atomically (see atomicWrite).
  */
 export function save(obj: unknown, f: string): void {
   if (typeof f !== 'string') throw new TypeError('torch.save expects a file path');
-  // PyTorchStreamWriter names the archive folder after the file (without its extension).
-  const base = path.basename(f);
-  const dot = base.lastIndexOf('.');
-  const stem = dot > 0 ? base.slice(0, dot) : base;
-  const archiveName = /^[\x20-\x7e]+$/.test(stem) ? stem : 'archive';
-  atomicWrite(f, (fd) => writeZip(obj, fd, archiveName));
+  atomicWrite(f, (fd) => writeZip(obj, fd, archiveNameOf(f)));
+}
+
+/**
+ * torch.save off the event loop: `obj` is pickled and its tensors' bytes copied now (a snapshot:
+ * changes made after the call do not reach the file), then the file is written with fs.promises
+ * and replaced atomically, as `save` replaces it. The archive is held in memory until written.
+ */
+export async function saveAsync(obj: unknown, f: string): Promise<void> {
+  if (typeof f !== 'string') throw new TypeError('torch.save expects a file path');
+  const chunks: Uint8Array[] = [];
+  writeZip(obj, (bytes) => chunks.push(bytes), archiveNameOf(f));
+  await atomicWriteAsync(f, chunks);
 }

@@ -300,11 +300,16 @@ export class ZipWriter {
   private readonly recordNames: string[] = [];
   static readonly ALIGNMENT = 64;
 
-  constructor(private readonly fd: number, private readonly archiveName: string) {}
+  /** `out`: an open file, or a function that keeps the bytes in order (torch.saveAsync's snapshot). */
+  constructor(private readonly out: number | ((bytes: Uint8Array) => void), private readonly archiveName: string) {}
 
   private write(buf: Uint8Array): void {
-    let done = 0;
-    while (done < buf.length) done += fs.writeSync(this.fd, buf, done, buf.length - done, this.pos + done);
+    if (typeof this.out === 'function') {
+      this.out(buf);
+    } else {
+      let done = 0;
+      while (done < buf.length) done += fs.writeSync(this.out, buf, done, buf.length - done, this.pos + done);
+    }
     this.pos += buf.length;
   }
 
@@ -352,8 +357,12 @@ export class ZipWriter {
       this.write(data);
     } else {
       crc = size === 0 ? 0 : native.crc32(data.tensor);
-      if (size > 0) native.writeFrom(data.tensor, this.fd, this.pos);
-      this.pos += size;
+      if (typeof this.out === 'function') {
+        if (size > 0) this.write(new Uint8Array(native.toBytes(data.tensor)));
+      } else {
+        if (size > 0) native.writeFrom(data.tensor, this.out, this.pos);
+        this.pos += size;
+      }
     }
     const desc = Buffer.alloc(z64Len > 0 ? 24 : 16);
     desc.writeUInt32LE(SIG_DESCRIPTOR, 0);
