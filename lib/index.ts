@@ -42,7 +42,7 @@ import { native } from './native';
 /** The libtorch version the addon runs on. */
 export const __libtorchVersion: string = native.torchVersion;
 export const __version__ = '0.1.0';
-export { save, load, saveSafetensors, loadSafetensors, Tuple, type LoadOptions, type MapLocation, type SafetensorsDict } from './serialization';
+export { save, load, saveAsync, loadAsync, saveSafetensors, loadSafetensors, Tuple, type LoadOptions, type MapLocation, type SafetensorsDict } from './serialization';
 export * as serialization from './serialization';
 export * as jit from './jit';
 export * as optim from './optim';
