@@ -929,12 +929,13 @@ static c10::IValue TracedValue(Napi::Env env, const Napi::Value& v) {
   if (v.IsNull() || v.IsUndefined()) return c10::IValue();
   if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
   if (v.IsString()) return v.As<Napi::String>().Utf8Value();
-  if (v.IsNumber() || v.IsBigInt() || InstanceOf(v, hk.PyFloat)) {
+  if (InstanceOf(v, hk.PyFloat)) return FloatOf(hk, v);
+  if (v.IsNumber() || v.IsBigInt()) {
     try {
-      if (!InstanceOf(v, hk.PyFloat)) return IntOf(v);
+      return IntOf(v);
     } catch (const Mismatch&) {
+      return FloatOf(hk, v);
     }
-    return FloatOf(hk, v);
   }
   if (IsMap(env, v) || IsPlainObject(env, v)) {
     c10::impl::GenericDict out(c10::StringType::get(), c10::TensorType::get());
