@@ -274,6 +274,9 @@ describe('torch.jit.trace in Node', () => {
       override forward(): void {}
     }
     expect(() => jit.trace(new Nothing(), torch.randn(2))).toThrow("The traced function didn't return any values!");
+    expect(() => jit.trace(new nn.LazyLinear(2), torch.randn(1, 3))).toThrow(
+      "'torch.nn.modules.linear.LazyLinear' has uninitialized parameters weight. Did you forget to run a forward pass?",
+    );
     expect(() => jit.trace(new Loop(), [3])).toThrow('Only tensors or (possibly nested) dict or tuples of tensors can be inputs to traced functions. Got int');
     expect(() => jit.trace(new Loop(), 3 as never)).toThrow(TypeError);
     expect(() => jit.trace(((x: torch.Tensor) => x) as never, torch.randn(1))).toThrow('func must be a Module');

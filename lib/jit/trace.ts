@@ -5,6 +5,7 @@
 import { native, type Handle, type ScriptModuleHandle } from '../native';
 import { Module } from '../nn/module';
 import { isOptions } from '../nn/modules_utils';
+import { isLazy } from '../nn/parameter';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import { ScriptModule } from './index';
@@ -57,19 +58,26 @@ export function isTracing(): boolean {
   return tracer.jitIsTracing();
 }
 
-// The TorchScript class name Python gives a traced module: `__torch__.` and the class's
-// qualified name (torchnode's layers carry their Python module: torch.nn.modules.conv.Conv2d).
-function typeName(m: Module): string {
+// A module's class as Python's qualified name: torchnode's layers carry their Python module
+// (torch.nn.modules.conv.Conv2d); a class written here is its name.
+function qualifiedName(m: Module): string {
   const cls = m.constructor as typeof Module;
   const own = Object.prototype.hasOwnProperty.call(cls, 'pythonModule') && cls.pythonModule !== undefined;
-  return own ? `__torch__.${cls.pythonModule}.${m._getName()}` : `__torch__.${m._getName()}`;
+  return own ? `${cls.pythonModule}.${m._getName()}` : m._getName();
 }
 
+// The module tree as the native side builds it; its TorchScript class names are Python's
+// (`__torch__.` and the qualified name). Lazy modules must have run (check_module_initialized).
 function specOf(m: Module): ModuleSpec {
+  for (const [what, store] of [['parameters', m._parameters], ['buffers', m._buffers]] as const) {
+    for (const [name, t] of store) {
+      if (t !== null && isLazy(t)) throw new Error(`'${qualifiedName(m)}' has uninitialized ${what} ${name}. Did you forget to run a forward pass?`);
+    }
+  }
   const children: [string, ModuleSpec][] = [];
   for (const [name, child] of m._modules) if (child !== null) children.push([name, specOf(child)]);
   return {
-    name: typeName(m),
+    name: `__torch__.${qualifiedName(m)}`,
     training: m.training,
     parameters: [...m._parameters],
     buffers: [...m._buffers],
@@ -363,7 +371,9 @@ const TRACE = pySignature<{
 /**
  * torch.jit.trace(module, exampleInputs, { checkTrace, checkInputs, checkTolerance, strict }): runs
  * `module.call(...exampleInputs)` once under libtorch's tracer and returns the ScriptModule of
- * what it did (a JS `for` loop is unrolled, JS conditions are fixed to the branch taken).
+ * what it did (a JS `for` loop is unrolled, JS conditions are fixed to the branch taken). What
+ * JS computes from a tensor (a shape read as numbers, `item()`) is a constant of the trace, as a
+ * Python number is in PyTorch's; `torch.flatten` and the ops themselves stay shape-generic.
  * `exampleInputs` is a Tensor (the one argument) or an array of the arguments (an inner array is a
  * tuple). The ScriptModule's parameters and buffers are the module's own tensors.
  * With `checkTrace` (the default), the module is traced again and run on each of `checkInputs`
