@@ -282,6 +282,54 @@ describe('DataLoader', () => {
     expect(warnings).toEqual(F.datasets.pin.warnings);
   });
 
+  describe('pinMemory where an accelerator is available (CUDA and Tensor.pinMemory stubbed; the stub adds 1000)', () => {
+    class Items extends data.Dataset<Record<string, unknown>> {
+      override get length(): number {
+        return 4;
+      }
+      override getItem(i: number): Record<string, unknown> {
+        return { x: torch.tensor([i, i + 1]), name: `s${i}`, pair: [torch.tensor(i * 1.0), 3] };
+      }
+    }
+    class PinnedBatch {
+      constructor(readonly n: number) {}
+      pinMemory(): Record<string, number> {
+        return { pinned: this.n };
+      }
+    }
+    // A batch as the fixture writes it: tensors as { tensor: values }, dicts as { dict: [[key, value], ...] }.
+    const plain = (x: unknown): unknown => {
+      if (x instanceof torch.Tensor) return { tensor: x.tolist() };
+      if (Array.isArray(x)) return x.map(plain);
+      if (typeof x === 'object' && x !== null) return { dict: Object.entries(x).map(([k, v]) => [k, plain(v)]) };
+      return x;
+    };
+    beforeEach(() => {
+      jest.spyOn(torch.cuda, 'isAvailable').mockReturnValue(true);
+      jest.spyOn(torch.Tensor.prototype, 'pinMemory').mockImplementation(function (this: torch.Tensor) {
+        return this.add(1000);
+      });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    test("the collated batches are pinned through their dicts and lists, without a warning, as PyTorch's", () => {
+      let batches: unknown[] = [];
+      let custom: unknown[] = [];
+      const warnings = warningsOf(() => {
+        batches = [...new data.DataLoader(new Items(), { batchSize: 2, pinMemory: true })].map(plain);
+        custom = [...new data.DataLoader(new RangeDs(0, 5), { batchSize: 2, pinMemory: true, collateFn: (b: number[]) => new PinnedBatch(b.reduce((a, c) => a + c, 0)) })].map(plain);
+      });
+      expect([batches, custom, warnings]).toEqual([F.pinned.batches, F.pinned.custom, F.pinned.warnings]);
+    });
+
+    test('batches from workers are pinned in the main thread as they arrive', async () => {
+      const loader = new data.DataLoader(new data.TensorDataset(torch.arange(8).view(4, 2)), { batchSize: 2, pinMemory: true, numWorkers: 1 });
+      const batches: unknown[] = [];
+      for await (const b of loader) batches.push(plain(b));
+      expect(batches).toEqual(F.pinned.tensors);
+    });
+  });
+
   test("more workers than CPUs: PyTorch's warning", () => {
     expect(availableParallelism()).toBe(F.rationality.cpus);
     expect(warningsOf(() => new data.DataLoader(new RangeDs(0, 4), { numWorkers: F.rationality.cpus + 1 }))).toEqual(F.rationality.warnings);

@@ -9,7 +9,9 @@ import { fork, type ChildProcess } from 'child_process';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { isAvailable as cudaIsAvailable } from '../../cuda';
 import { pySignature } from '../../python_signature';
+import { Tensor } from '../../tensor';
 import { defaultCollate, defaultConvert } from './collate';
 import { IterableDataset, len, type Dataset } from './dataset';
 import type { Generator } from '../../random';
@@ -194,8 +196,8 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
   *[Symbol.iterator](): Iterator<T> {
     if (this.numWorkers > 0) throw new TypeError(`a DataLoader with num_workers=${this.numWorkers} is iterated with \`for await\``);
     const samplerIter = this._indexSampler[Symbol.iterator]();
+    const pin = this._pinsMemory(true);
     drawSeed(this.generator); // _BaseDataLoaderIter draws its base seed even without workers
-    this.warnPinMemory();
     const fetch = createFetcher(this._iterable, this.dataset, this.batchSampler !== null, this.collateFn, this.dropLast);
     for (let r = samplerIter.next(); !r.done; r = samplerIter.next()) {
       let data: unknown;
@@ -205,7 +207,7 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
         if (err instanceof StopFetching) return;
         throw err;
       }
-      yield data as T;
+      yield (pin ? pinMemory(data) : data) as T;
     }
   }
 
@@ -220,14 +222,38 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
     return new MultiWorkerIterator<T>(this);
   }
 
-  /** @internal */
-  warnPinMemory(): void {
-    if (!this.pinMemory) return;
-    if (this.pinMemoryDevice !== '') {
+  /**
+   * @internal _BaseDataLoaderIter's `_pin_memory`: whether an iteration pins its batches (pinMemory
+   * and an accelerator: CUDA), with PyTorch's warnings when `warn`.
+   */
+  _pinsMemory(warn: boolean): boolean {
+    if (!this.pinMemory) return false;
+    const accelerator = cudaIsAvailable();
+    if (warn && this.pinMemoryDevice !== '') {
       process.emitWarning(`pin_memory_device is deprecated, the current accelerator will be used as the device,ignore pin_memory_device='${this.pinMemoryDevice}'.`, 'UserWarning');
     }
-    process.emitWarning("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.", 'UserWarning');
+    if (warn && !accelerator) process.emitWarning("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.", 'UserWarning');
+    return accelerator;
   }
+}
+
+const isPlainObject = (x: object): x is Record<string, unknown> => {
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * _utils/pin_memory.py `pin_memory`: the batch with its tensors, and anything else that has a
+ * pinMemory method, pinned; Maps, plain objects and arrays are rebuilt around them.
+ */
+function pinMemory(data: unknown): unknown {
+  if (data instanceof Tensor) return data.pinMemory();
+  if (typeof data !== 'object' || data === null) return data;
+  if (typeof (data as { pinMemory?: unknown }).pinMemory === 'function') return (data as { pinMemory(): unknown }).pinMemory();
+  if (data instanceof Map) return new Map([...data].map(([k, v]) => [k, pinMemory(v)]));
+  if (Array.isArray(data)) return data.map(pinMemory);
+  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pinMemory(v)]));
+  return data;
 }
 
 function samplerRepr(s: unknown): string {
@@ -416,6 +442,7 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
   readonly #workersNumTasks: number[];
   #nextWorker = 0;
   #done = false;
+  readonly #pin: boolean;
 
   constructor(loader: DataLoader<unknown>) {
     this.#loader = loader;
@@ -424,13 +451,15 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
     this.#workersStatus = new Array<boolean>(n).fill(true);
     this.#workersNumTasks = new Array<number>(n).fill(0);
     if (loader.persistentWorkers && loader._pool !== null) {
-      // PyTorch resets its one iterator: no new base seed.
+      // PyTorch resets its one iterator: no new base seed, no new warnings.
+      this.#pin = loader._pinsMemory(false);
       this._pool = loader._pool;
       this.#ready = this.#resume();
     } else {
       loader.checkWorkerNumberRationality();
+      // PyTorch pins in a thread of the main process; here, each batch as it arrives.
+      this.#pin = loader._pinsMemory(true);
       const baseSeed = drawSeed(loader.generator);
-      loader.warnPinMemory();
       this._pool = new WorkerPool(loader, baseSeed);
       if (loader.persistentWorkers) {
         loader._pool = this._pool;
@@ -487,7 +516,8 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
     this.#tryPutIndex();
     const msg = task.data!;
     if ('error' in msg) throw reraise(msg.error, task.worker);
-    return decode((msg as { data: Encoded }).data) as T;
+    const data = decode((msg as { data: Encoded }).data);
+    return (this.#pin ? pinMemory(data) : data) as T;
   }
 
   #finish(): IteratorResult<T> {
