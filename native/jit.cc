@@ -999,24 +999,31 @@ static void EmitTracerWarnings(Napi::Env env) {
   for (const std::string& msg : pending) emit.As<Napi::Function>().Call(process, {Napi::String::New(env, msg), Napi::String::New(env, "TracerWarning")});
 }
 
-// jitTrace(spec, inputs[], fn, strict, forceOutplace, argumentNames[]) -> handle of the traced
-// module: libtorch's tracer records the dispatcher calls `fn(...inputs)` makes, the module's
-// tensors read as attributes of `self`; forward is created from the graph as Python's
-// _create_method_from_trace does. An exception (the JS Error from fn included) abandons the trace.
-static Napi::Value JitTrace(const Napi::CallbackInfo& info) {
+// jitTraceModule(spec) -> handle of the module that traced methods are added to
+static Napi::Value JitTraceModule(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "jitTraceModule(spec)");
+  return WrapModuleHandle(env, TracedModuleFrom(env, info[0].As<Napi::Object>(), std::make_shared<torch::jit::CompilationUnit>()));
+}
+
+// jitTraceMethod(handle, name, inputs[], fn, strict, forceOutplace, argumentNames[]): libtorch's
+// tracer records the dispatcher calls `fn(...inputs)` makes, the module's tensors read as
+// attributes of `self`, and the graph becomes the module's method `name`, as Python's
+// _create_method_from_trace makes it. An exception (the JS Error from fn included) abandons the trace.
+static Napi::Value JitTraceMethod(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   // Checked here: a nested trace's failure would abandon the outer one under its feet.
   if (torch::jit::tracer::isTracing()) throw Napi::Error::New(env, "Tracing can't be nested");
-  if (!info[0].IsObject() || !info[1].IsArray() || !info[2].IsFunction()) throw Napi::TypeError::New(env, "jitTrace(spec, inputs, fn, ...)");
-  auto cu = std::make_shared<torch::jit::CompilationUnit>();
-  Module self = TracedModuleFrom(env, info[0].As<Napi::Object>(), cu);
-  Napi::Array jsInputs = info[1].As<Napi::Array>();
+  Module& self = UnwrapModule(env, info[0]);
+  std::string name = StringArg(env, info[1], "method name");
+  if (!info[2].IsArray() || !info[3].IsFunction()) throw Napi::TypeError::New(env, "jitTraceMethod(handle, name, inputs, fn, ...)");
+  Napi::Array jsInputs = info[2].As<Napi::Array>();
   torch::jit::Stack inputs;
   for (uint32_t i = 0; i < jsInputs.Length(); ++i) inputs.push_back(TracedValue(env, jsInputs.Get(i)));
-  Napi::Function fn = info[2].As<Napi::Function>();
-  bool strict = info[3].ToBoolean().Value();
-  bool forceOutplace = info[4].ToBoolean().Value();
-  std::vector<std::string> argumentNames = StringsArg(env, info[5]);
+  Napi::Function fn = info[3].As<Napi::Function>();
+  bool strict = info[4].ToBoolean().Value();
+  bool forceOutplace = info[5].ToBoolean().Value();
+  std::vector<std::string> argumentNames = StringsArg(env, info[6]);
   auto traced = [&](torch::jit::Stack in) -> torch::jit::Stack {
     std::vector<napi_value> args;
     for (const c10::IValue& v : in) args.push_back(FromIValue(env, v, nullptr));
@@ -1036,8 +1043,8 @@ static Napi::Value JitTrace(const Napi::CallbackInfo& info) {
     throw;
   }
   EmitTracerWarnings(env);
-  self.type()->addMethod(cu->create_function(c10::QualifiedName(*self.type()->name(), "forward"), graph));
-  return WrapModuleHandle(env, std::move(self));
+  self.type()->addMethod(self._ivalue()->compilation_unit()->create_function(c10::QualifiedName(*self.type()->name(), name), graph));
+  return env.Undefined();
 }
 
 // jitTracePushScope(name) / jitTracePopScope(): a submodule's forward while tracing, as Python's
@@ -1128,7 +1135,8 @@ void InitJit(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "jitSave", JitSave);
   TN_EXPORT(exports, "jitFreeze", JitFreeze);
   TN_EXPORT(exports, "jitOptimizeForInference", JitOptimizeForInference);
-  TN_EXPORT(exports, "jitTrace", JitTrace);
+  TN_EXPORT(exports, "jitTraceModule", JitTraceModule);
+  TN_EXPORT(exports, "jitTraceMethod", JitTraceMethod);
   TN_EXPORT(exports, "jitTracePushScope", JitTracePushScope);
   TN_EXPORT(exports, "jitTracePopScope", JitTracePopScope);
   TN_EXPORT(exports, "jitIsTracing", JitIsTracing);

@@ -14,7 +14,7 @@ const script = path.join(__dirname, '..', 'scripts', 'fixtures', 'jit_trace.py')
 
 type Described = {
   types: Record<string, string>; original_names: Record<string, string>; training: Record<string, boolean>;
-  parameters: string[]; buffers: string[]; output_is_tuple?: boolean;
+  parameters: string[]; buffers: string[]; output_is_tuple?: boolean; methods?: string[];
 };
 const meta = fixture<{ net: Described; net_code: Record<string, string>; counter: { warnings: string[]; error: string } }>('jit_trace/meta.json');
 
@@ -35,6 +35,17 @@ class Loop extends nn.Module {
   }
 }
 
+// torch.jit.trace_module's documented example: forward and another method.
+class Kernel extends nn.Module {
+  conv = new nn.Conv2d(1, 1, 3);
+  override forward(x: torch.Tensor): torch.Tensor {
+    return this.conv.call(x);
+  }
+  weightedKernelSum(weight: torch.Tensor): torch.Tensor {
+    return weight.mul(this.conv.weight);
+  }
+}
+
 class Pair extends nn.Module {
   lin = new nn.Linear(3, 3);
   override forward(a: torch.Tensor, b: torch.Tensor): [torch.Tensor, torch.Tensor] {
@@ -43,7 +54,9 @@ class Pair extends nn.Module {
 }
 
 // The three models traced here, saved and run by Python in one call (beforeAll).
-type Case = { eager: torch.nn.Module; traced: torch.jit.ScriptModule; example: torch.Tensor[]; inputs: torch.Tensor[] };
+type Case = {
+  eager: torch.nn.Module; traced: torch.jit.ScriptModule; example: torch.Tensor[]; inputs: torch.Tensor[]; methodInputs?: Map<string, torch.Tensor[]>;
+};
 const cases: Record<string, Case> = {};
 let py: Record<string, Described & { out: unknown }>;
 
@@ -63,13 +76,21 @@ beforeAll(() => {
   add('net', net, [torch.randn(2, 3, 4, 4)], [torch.randn(2, 3, 4, 4)]);
   add('loop', new Loop(), [torch.randn(2, 4)], [torch.randn(2, 4)]);
   add('pair', new Pair(), [torch.randn(2, 3), torch.randn(2, 3)], [torch.randn(2, 3), torch.randn(2, 3)]);
+  const kernel = new Kernel();
+  cases.kernel = {
+    eager: kernel,
+    traced: jit.traceModule(kernel, { forward: torch.randn(1, 1, 3, 3), weightedKernelSum: torch.randn(1, 1, 3, 3) }),
+    example: [],
+    inputs: [],
+    methodInputs: new Map([['forward', [torch.randn(1, 1, 5, 5)]], ['weightedKernelSum', [torch.randn(1, 1, 3, 3)]]]),
+  };
   const noBias = new nn.Sequential(new nn.Linear(3, 4, { bias: false }), new nn.BatchNorm1d(4, { trackRunningStats: false }));
   add('nobias', noBias, [torch.randn(5, 3)], [torch.randn(5, 3)]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-trace-'));
   try {
     for (const [name, c] of Object.entries(cases)) {
       jit.save(c.traced, path.join(tmp, `${name}.pt`));
-      torch.save(c.inputs, path.join(tmp, `${name}.inputs.pt`));
+      torch.save(c.methodInputs ?? c.inputs, path.join(tmp, `${name}.inputs.pt`));
     }
     const report = JSON.parse(execFileSync(python, [script, '--check', tmp, ...Object.keys(cases)], { encoding: 'utf8' })) as Record<string, Described>;
     py = {};
@@ -138,6 +159,21 @@ describe('torch.jit.trace of a TypeScript module, run by Python', () => {
     expect(py.nobias!.parameters).toEqual(['0.weight', '1.weight', '1.bias']);
     expect(py.nobias!.buffers).toEqual([]);
     expectSame(py.nobias!.out, traced.forward(inputs[0]) as torch.Tensor);
+  });
+
+  test('trace_module: forward and another method in one ScriptModule', () => {
+    const { eager, traced, methodInputs } = cases.kernel!;
+    const kernel = eager as Kernel;
+    const [x, w] = [methodInputs!.get('forward')![0]!, methodInputs!.get('weightedKernelSum')![0]!];
+    expect(traced.methodNames().sort()).toEqual(['forward', 'weightedKernelSum']);
+    expect(py.kernel!.methods).toEqual(['forward', 'weightedKernelSum']);
+    const out = py.kernel!.out as Map<string, torch.Tensor>;
+    expectSame(out.get('forward'), traced.forward(x) as torch.Tensor);
+    expectSame(out.get('weightedKernelSum'), traced.runMethod('weightedKernelSum', w) as torch.Tensor);
+    expect(torch.allclose(out.get('forward')!, kernel.call(x))).toBe(true);
+    expect(torch.equal(out.get('weightedKernelSum')!, kernel.weightedKernelSum(w))).toBe(true);
+    expect(() => jit.traceModule(kernel, { backward: torch.randn(1) })).toThrow("'Kernel' object has no attribute 'backward'");
+    expect(() => jit.traceModule(kernel, torch.randn(1) as never)).toThrow('expected a dictionary of (method_name, input) pairs');
   });
 });
 

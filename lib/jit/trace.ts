@@ -21,7 +21,10 @@ type ModuleSpec = {
 
 // The tracing entry points of the addon (native/jit.cc).
 type TraceNative = {
-  jitTrace(spec: ModuleSpec, inputs: unknown[], fn: (...args: unknown[]) => unknown, strict: boolean, forceOutplace: boolean, argumentNames: string[]): ScriptModuleHandle;
+  jitTraceModule(spec: ModuleSpec): ScriptModuleHandle;
+  jitTraceMethod(
+    m: ScriptModuleHandle, name: string, inputs: unknown[], fn: (...args: unknown[]) => unknown, strict: boolean, forceOutplace: boolean, argumentNames: string[],
+  ): void;
   jitTracePushScope(name: string): void;
   jitTracePopScope(): void;
   jitIsTracing(): boolean;
@@ -165,10 +168,21 @@ function asArguments(exampleInputs: unknown): unknown[] {
   throw new TypeError(`torch.jit.trace(): example_inputs must be a Tensor or an array of the forward's arguments, not ${typeof exampleInputs}`);
 }
 
-function traceModule(mod: Module, args: unknown[], strict: boolean, forceOutplace: boolean): ScriptModule {
-  const spec = specOf(mod);
-  const names = argumentNames(mod.forward);
-  const handle = withScopes(mod, () => tracer.jitTrace(spec, args, (...inputs: unknown[]) => mod.call(...(inputs as [])), strict, forceOutplace, names));
+// A method of a JS module, bound, for trace_module; forward is traced through `call` (hooks included).
+function methodOf(mod: Module, name: string): (...args: unknown[]) => unknown {
+  if (name === 'forward') return (...inputs: unknown[]) => mod.call(...(inputs as []));
+  const method = (mod as unknown as Record<string, unknown>)[name];
+  if (typeof method !== 'function') throw new Error(`'${mod._getName()}' object has no attribute '${name}'`);
+  return (...inputs: unknown[]) => (method as (...a: unknown[]) => unknown).apply(mod, inputs);
+}
+
+// Python's trace_module without the checks: one ScriptModule, a method per entry of `methods`.
+function traceMethods(mod: Module, methods: Map<string, unknown[]>, strict: boolean, forceOutplace: boolean): ScriptModule {
+  const handle = tracer.jitTraceModule(specOf(mod));
+  for (const [name, args] of methods) {
+    const names = argumentNames((mod as unknown as Record<string, Function>)[name]!);
+    withScopes(mod, () => tracer.jitTraceMethod(handle, name, args, methodOf(mod, name), strict, forceOutplace, names));
+  }
   return new ScriptModule(handle);
 }
 
@@ -276,9 +290,9 @@ function lineDiff(a: string, b: string): string {
 
 type CanonicalGraph = { text: string; nodes: { kind: string; text: string; value: Tensor | null }[] };
 
-function canonicalGraph(m: ScriptModule): CanonicalGraph {
+function canonicalGraph(m: ScriptModule, method: string): CanonicalGraph {
   const unmangled = (s: string): string => s.replace(/___torch_mangle_[0-9]+\./g, '');
-  const [text, nodes] = tracer.jitCanonicalGraph(m._h, 'forward');
+  const [text, nodes] = tracer.jitCanonicalGraph(m._h, method);
   return {
     text: unmangled(text),
     nodes: nodes.map(([kind, t, value]) => ({ kind, text: unmangled(t), value: value === null ? null : new Tensor(value) })),
@@ -315,9 +329,12 @@ function diagnostics(a: CanonicalGraph, b: CanonicalGraph): [string | null, stri
 // Python's _check_trace for one set of inputs: a second trace made from them, the trace and the
 // module itself give the same tensors (else a TracerWarning per output), and the two traces the
 // same graph and tensor constants (else a TracingCheckError).
-function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTolerance: number, strict: boolean, forceOutplace: boolean): void {
-  const again = traceModule(mod, cloneInputs(args) as unknown[], strict, forceOutplace);
-  const diagnose = (): [string | null, string | null] => diagnostics(canonicalGraph(traced), canonicalGraph(again));
+function checkTrace(
+  mod: Module, traced: ScriptModule, method: string, inputs: Map<string, unknown[]>, checkTolerance: number, strict: boolean, forceOutplace: boolean,
+): void {
+  const again = traceMethods(mod, new Map([...inputs].map(([name, a]) => [name, cloneInputs(a) as unknown[]])), strict, forceOutplace);
+  const args = inputs.get(method)!;
+  const diagnose = (): [string | null, string | null] => diagnostics(canonicalGraph(traced, method), canonicalGraph(again, method));
   const run = (what: string, f: () => unknown): Tensor[] => {
     try {
       return tensorOutputs(f());
@@ -330,7 +347,7 @@ function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTol
   const warnNondeterministic = (): void => {
     if (warnedNondeterministic) return;
     warnedNondeterministic = true;
-    const nodes = tracer.jitNondeterministicNodes(traced._h, 'forward');
+    const nodes = tracer.jitNondeterministicNodes(traced._h, method);
     if (nodes.length === 0) return;
     process.emitWarning(
       'Trace had nondeterministic nodes. Did you forget call .eval() on your model? Nodes:\n' + nodes.slice(0, 20).map(indent).join('\n') +
@@ -354,10 +371,10 @@ function checkTrace(mod: Module, traced: ScriptModule, args: unknown[], checkTol
     }
     return ok;
   };
-  const tracedOuts = run('trace', () => traced.forward(...(cloneInputs(args) as unknown[])));
-  const fnOuts = run('Python function', () => mod.call(...(cloneInputs(args) as [])));
+  const tracedOuts = run('trace', () => traced.runMethod(method, ...(cloneInputs(args) as unknown[])));
+  const fnOuts = run('Python function', () => methodOf(mod, method)(...(cloneInputs(args) as unknown[])));
   if (compare(tracedOuts, fnOuts, 'Python function')) {
-    compare(tracedOuts, run('repeated trace', () => again.forward(...(cloneInputs(args) as unknown[]))), 'repeated trace');
+    compare(tracedOuts, run('repeated trace', () => again.runMethod(method, ...(cloneInputs(args) as unknown[]))), 'repeated trace');
   }
   const [graphError, tensorError] = diagnose();
   if (graphError !== null || tensorError !== null) throw new TracingCheckError(graphError, tensorError);
@@ -394,10 +411,50 @@ export function trace(...args: unknown[]): ScriptModule {
   if (checkInputs !== null && checkInputs !== undefined && !Array.isArray(checkInputs)) {
     throw new TypeError(`torch.jit.trace(): check_inputs must be an array of example inputs, not ${typeof checkInputs}`);
   }
-  const inputs = asArguments(exampleInputs);
-  const traced = traceModule(func, inputs, strict, false);
+  const checks = checkInputs === null || checkInputs === undefined ? null : (checkInputs as unknown[]).map((c) => ({ forward: c }));
+  return traceModuleChecked(func, new Map([['forward', exampleInputs]]), check, checks, checkTolerance, strict);
+}
+
+function traceModuleChecked(
+  mod: Module, inputs: Map<string, unknown>, check: boolean, checkInputs: unknown[] | null, checkTolerance: number, strict: boolean,
+): ScriptModule {
+  const methods = new Map([...inputs].map(([name, example]) => [name, asArguments(example)]));
+  const traced = traceMethods(mod, methods, strict, false);
   if (check) {
-    for (const c of (checkInputs as unknown[] | null | undefined) ?? [inputs]) checkTrace(func, traced, asArguments(c), checkTolerance, strict, false);
+    for (const method of methods.keys()) {
+      for (const c of checkInputs ?? [methods]) {
+        const entries = c instanceof Map ? [...c] : Object.entries(c as Record<string, unknown>);
+        checkTrace(mod, traced, method, new Map(entries.map(([name, e]) => [name as string, asArguments(e)])), checkTolerance, strict, false);
+      }
+    }
   }
   return traced;
+}
+
+type TraceModuleOptions = { optimize?: unknown; checkTrace?: boolean; checkInputs?: (Map<string, unknown> | Record<string, unknown>)[] | null; checkTolerance?: number; strict?: boolean };
+const TRACE_MODULE = pySignature<{
+  mod: unknown; inputs: unknown; optimize: unknown; checkTrace: boolean; checkInputs: unknown; checkTolerance: number; strict: boolean;
+}>('trace_module', 'mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5, strict=True');
+
+/**
+ * torch.jit.trace_module(mod, inputs, { checkTrace, checkInputs, checkTolerance, strict }): traces
+ * several methods of a module into one ScriptModule. `inputs` maps method names to example inputs
+ * (a Map, or a plain object given as the second argument); `forward` runs through `call`, others
+ * are called as methods, and become the ScriptModule's methods of the same names (`runMethod`).
+ * `checkInputs` is an array of such maps.
+ */
+export function traceModule(mod: Module, inputs: Map<string, Tensor | unknown[]> | Record<string, Tensor | unknown[]>, options?: TraceModuleOptions): ScriptModule;
+export function traceModule(...args: unknown[]): ScriptModule {
+  // The inputs may be a plain object: it is an argument, not the trailing options.
+  const given = args.length > 1 && isOptions(args[1]) ? [args[0], new Map(Object.entries(args[1] as object)), ...args.slice(2)] : args;
+  const { mod, inputs, optimize, checkTrace: check, checkInputs, checkTolerance, strict } = TRACE_MODULE(given);
+  if (!(mod instanceof Module)) throw new TypeError('expected torch.nn.Module as the first argument');
+  if (!(inputs instanceof Map)) throw new TypeError('expected a dictionary of (method_name, input) pairs');
+  if (optimize !== null && optimize !== undefined) {
+    process.emitWarning('`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` instead', 'FutureWarning');
+  }
+  if (checkInputs !== null && checkInputs !== undefined && !Array.isArray(checkInputs)) {
+    throw new TypeError(`torch.jit.trace_module(): check_inputs must be an array of dictionaries, not ${typeof checkInputs}`);
+  }
+  return traceModuleChecked(mod, inputs as Map<string, unknown>, check, (checkInputs as unknown[] | null | undefined) ?? null, checkTolerance, strict);
 }
