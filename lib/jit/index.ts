@@ -474,4 +474,4 @@ export function optimizeForInference(...args: unknown[]): ScriptModule {
   return out;
 }
 
-export { isTracing, trace, TracerWarning, TracingCheckError } from './trace';
+export { isTracing, trace, traceModule, TracerWarning, TracingCheckError } from './trace';
