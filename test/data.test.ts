@@ -4,6 +4,7 @@
 import { availableParallelism } from 'os';
 import * as torch from '../lib';
 import { describe as describeTensor, expectError, fixture } from './helpers';
+import { Reported } from './data/datasets';
 
 const data = torch.utils.data;
 const F = fixture<Record<string, any>>('data.json'); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -327,6 +328,41 @@ describe('DataLoader', () => {
       const batches: unknown[] = [];
       for await (const b of loader) batches.push(plain(b));
       expect(batches).toEqual(F.pinned.tensors);
+    });
+  });
+
+  describe('an IterableDataset that yields more than len(loader) reported', () => {
+    // Python's default repr of the dataset, without its address.
+    const unaddressed = (ws: string[]): string[] => ws.map((w) => w.replace(/<[\w.]*?(\w+) object at 0x[0-9a-f]+>/, '<$1 object>'));
+    const W = F.lengthWarnings;
+
+    test("warns for each batch past it, as PyTorch's; not when the length was never asked", () => {
+      const loader = new data.DataLoader(new Reported(), { batchSize: null });
+      let length = 0;
+      let batches: unknown[] = [];
+      const warnings = warningsOf(() => {
+        length = loader.length;
+        batches = [...loader];
+      });
+      expect([length, batches, warnings]).toEqual([W.main.length, W.main.batches, unaddressed(W.main.warnings)]);
+      let unasked: unknown[] = [];
+      expect(warningsOf(() => (unasked = [...new data.DataLoader(new Reported(), { batchSize: null })]))).toEqual(W.unasked_warnings);
+      expect(unasked).toEqual(W.unasked);
+    });
+
+    test('from workers, with the advice on replicas', async () => {
+      const loader = new data.DataLoader(new Reported(), { batchSize: null, numWorkers: 2 });
+      const emit = process.emitWarning;
+      const warnings: string[] = [];
+      process.emitWarning = ((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning;
+      const batches: unknown[] = [];
+      try {
+        expect(loader.length).toBe(W.workers.length);
+        for await (const b of loader) batches.push(b);
+      } finally {
+        process.emitWarning = emit;
+      }
+      expect([batches, warnings]).toEqual([W.workers.batches, unaddressed(W.workers.warnings)]);
     });
   });
 

@@ -124,3 +124,14 @@ export class Exits extends Dataset<number> {
     process.exit(3);
   }
 }
+
+/** An iterable dataset whose length (2) is less than what it yields (5, in each worker): scripts/fixtures/data.py's Reported. */
+export class Reported extends IterableDataset<number> {
+  static override workerModule = __filename;
+  override get length(): number {
+    return 2;
+  }
+  override *[Symbol.iterator](): Iterator<number> {
+    for (let i = 0; i < 5; i++) yield i;
+  }
+}

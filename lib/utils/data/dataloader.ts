@@ -97,6 +97,8 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
   readonly _iterable: boolean;
   /** @internal The persistent workers, once started. */
   _pool: WorkerPool | null = null;
+  /** @internal `_IterableDataset_len_called`: len(dataset) when `length` was last read (iterable datasets). */
+  _iterableDatasetLenCalled: number | null = null;
 
   constructor(dataset: Dataset, options?: DataLoaderOptions);
   constructor(dataset: Dataset, batchSize: number | null, shuffle?: boolean | null, options?: DataLoaderOptions);
@@ -185,7 +187,7 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
   /** `len(loader)`: batches per epoch (from the sampler, or the iterable dataset's length). */
   get length(): number {
     if (this._iterable) {
-      const n = len(this.dataset);
+      const n = (this._iterableDatasetLenCalled = len(this.dataset));
       if (this.batchSize === null) return n;
       return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     }
@@ -198,6 +200,8 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
     const samplerIter = this._indexSampler[Symbol.iterator]();
     const pin = this._pinsMemory(true);
     drawSeed(this.generator); // _BaseDataLoaderIter draws its base seed even without workers
+    const lenCalled = this._iterableDatasetLenCalled;
+    let numYielded = 0;
     const fetch = createFetcher(this._iterable, this.dataset, this.batchSampler !== null, this.collateFn, this.dropLast);
     for (let r = samplerIter.next(); !r.done; r = samplerIter.next()) {
       let data: unknown;
@@ -207,6 +211,7 @@ export class DataLoader<T = unknown> implements Iterable<T>, AsyncIterable<T> {
         if (err instanceof StopFetching) return;
         throw err;
       }
+      warnLength(this, lenCalled, ++numYielded);
       yield (pin ? pinMemory(data) : data) as T;
     }
   }
@@ -258,6 +263,23 @@ function pinMemory(data: unknown): unknown {
 
 function samplerRepr(s: unknown): string {
   return `<${(s as object).constructor?.name ?? 'object'} object>`;
+}
+
+/** Python's str() of an object: its own toString, or the default `<Name object>`. */
+function pyStr(x: unknown): string {
+  return (x as object).toString === Object.prototype.toString ? samplerRepr(x) : String(x);
+}
+
+/** An iterable dataset that yields more than `len(loader)` reported: PyTorch's warning for each batch past it. */
+function warnLength(loader: DataLoader<unknown>, lenCalled: number | null, numYielded: number): void {
+  if (!loader._iterable || lenCalled === null || numYielded <= lenCalled) return;
+  let msg = `Length of IterableDataset ${pyStr(loader.dataset)} was reported to be ${lenCalled}(when accessing len(dataloader)), but ${numYielded} samples have been fetched. `;
+  if (loader.numWorkers > 0) {
+    msg +=
+      'For multiprocessing data-loading, this could be caused by not properly configuring the IterableDataset replica at each worker. ' +
+      'Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.';
+  }
+  process.emitWarning(msg, 'UserWarning');
 }
 
 /** _InfiniteConstantSampler: the sampler of an iterable dataset, `null` forever. */
@@ -443,6 +465,8 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
   #nextWorker = 0;
   #done = false;
   readonly #pin: boolean;
+  readonly #lenCalled: number | null;
+  #numYielded = 0;
 
   constructor(loader: DataLoader<unknown>) {
     this.#loader = loader;
@@ -450,6 +474,7 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
     const n = loader.numWorkers;
     this.#workersStatus = new Array<boolean>(n).fill(true);
     this.#workersNumTasks = new Array<number>(n).fill(0);
+    this.#lenCalled = loader._iterableDatasetLenCalled;
     if (loader.persistentWorkers && loader._pool !== null) {
       // PyTorch resets its one iterator: no new base seed, no new warnings.
       this.#pin = loader._pinsMemory(false);
@@ -531,6 +556,12 @@ class MultiWorkerIterator<T> implements AsyncIterator<T> {
    * on, as in PyTorch; a worker that died, or the timeout, ends it.
    */
   async next(): Promise<IteratorResult<T>> {
+    const r = await this.#next();
+    if (!r.done) warnLength(this.#loader, this.#lenCalled, ++this.#numYielded);
+    return r;
+  }
+
+  async #next(): Promise<IteratorResult<T>> {
     if (this.#done) return { done: true, value: undefined };
     if (this.#ready !== null) {
       await this.#fatal(this.#ready);
