@@ -337,7 +337,13 @@ function mutate(i) {
     const [bytes, what] = mutate(i);
     out('case ' + i + ': ' + what);
     const errorOk = (e) => { if (!(e instanceof Error) || typeof e.message !== 'string' || e.message.length === 0) throw new Error('case ' + i + ' threw a non-Error: ' + String(e)); };
-    try { validateArchive(bytes, 'case'); } catch (e) { errorOk(e); counts.refused++; continue; }
+    try { validateArchive(bytes, 'case'); } catch (e) {
+      errorOk(e);
+      // Every refusal is the pre-check's own, not an exception from inside it.
+      if (!e.message.startsWith('torch.jit.load: case: ')) throw new Error('case ' + i + ': the pre-check failed with ' + e.stack);
+      counts.refused++;
+      continue;
+    }
     counts.reached++;
     try {
       let m;

@@ -656,7 +656,7 @@ export function validateArchive(bytes: Uint8Array, label: string): void {
     const flags = h.readUInt16LE(6);
     const nameLen = h.readUInt16LE(26);
     if (h.readUInt16LE(8) !== e.method || (flags & 1) !== 0 || (flags & 8) !== (e.flags & 8)) fail(`${where}: the local header differs from the central directory`);
-    if (Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset + e.localHeaderOffset + 30, Math.min(nameLen, bytes.length)), Buffer.from(name, 'utf8')) !== 0) {
+    if (e.localHeaderOffset + 30 + nameLen > bytes.length || Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset + e.localHeaderOffset + 30, nameLen), Buffer.from(name, 'utf8')) !== 0) {
       fail(`${where}: the local header names another file`);
     }
     if ((flags & 8) === 0) {
