@@ -37,3 +37,5 @@ export {
   RandAugment,
   TrivialAugmentWide,
 } from './v2';
+export { RandomErasing } from './v2/_augment';
+export { FiveCrop, TenCrop, RandomPerspective, ElasticTransform } from './v2/_geometry';

@@ -3,13 +3,14 @@
 // so that their outputs equal torchvision's (uint8 exactly where torchvision's are).
 import * as fs from 'fs';
 import { tensor as makeTensor } from '../../../creation';
-import { float32, float64, int32, int64, uint8, type DType } from '../../../dtype';
+import { float16, float32, float64, int32, int64, uint8, type DType } from '../../../dtype';
 import * as T from '../../../generated/torch';
+import * as linalg from '../../../generated/linalg';
 import * as F from '../../../nn/functional';
 import { type Args, snakeToCamel } from '../../../nn/modules_utils';
 import { pySignature } from '../../../python_signature';
 import { pyFloat, pyRound } from '../../../scalar';
-import type { Tensor } from '../../../tensor';
+import { Tensor } from '../../../tensor';
 import { InterpolationMode } from '../_presets';
 
 export { InterpolationMode };
@@ -792,12 +793,12 @@ export function permuteChannels(image: Tensor, permutation: readonly number[]): 
 }
 
 // The public kernels bind their arguments as Python does: positionally, or by name in a trailing options object.
-function kw<R extends unknown[], P extends unknown[], O>(name: string, sig: string, impl: (...a: never[]) => Tensor): (...args: Args<R, P, O>) => Tensor {
+function kw<R extends unknown[], P extends unknown[], O, Out = Tensor>(name: string, sig: string, impl: (...a: never[]) => Out): (...args: Args<R, P, O>) => Out {
   const bind = pySignature<Record<string, unknown>>(name, sig);
   const keys = sig.split(', ').map((p) => snakeToCamel(p.split('=')[0]!));
   return (...args) => {
     const o = bind(args);
-    return (impl as (...a: unknown[]) => Tensor)(...keys.map((k) => o[k]));
+    return (impl as (...a: unknown[]) => Out)(...keys.map((k) => o[k]));
   };
 }
 
@@ -822,3 +823,139 @@ export const posterize = kw<[image: Tensor, bits: number], [], Record<string, ne
 export const solarize = kw<[image: Tensor, threshold: number], [], Record<string, never>>('solarize', "inpt, threshold", solarizeImpl);
 export const convertImageDtype = kw<[image: Tensor], [dtype: DType | null], { dtype?: DType | null }>('convert_image_dtype', "image, dtype=None", convertImageDtypeImpl);
 export const toGrayscale = rgbToGrayscale;
+
+// ---- erase (functional/_augment.py), five/ten crops and perspective (functional/_geometry.py) ----
+
+function eraseImpl(image: Tensor, i: number, j: number, h: number, w: number, v: Tensor, inplace = false): Tensor {
+  if (!inplace) image = image.clone();
+  image.set(['...', `${i}:${i + h}`, `${j}:${j + w}`], v);
+  return image;
+}
+
+function fiveCropImpl(image: Tensor, size: number | readonly number[]): Tensor[] {
+  const hw = typeof size === 'number' ? [Math.trunc(size), Math.trunc(size)] : size.length === 1 ? [size[0]!, size[0]!] : size;
+  if (hw.length !== 2) throw new Error('Please provide only two dimensions (h, w) for size.');
+  const [cropHeight, cropWidth] = hw as [number, number];
+  const [imageHeight, imageWidth] = image.shape.slice(-2) as [number, number];
+  if (cropWidth > imageWidth || cropHeight > imageHeight) {
+    const given = typeof size === 'number' ? String(size) : `[${size.join(', ')}]`;
+    throw new Error(`Requested crop size ${given} is bigger than input size (${imageHeight}, ${imageWidth})`);
+  }
+  return [
+    cropImpl(image, 0, 0, cropHeight, cropWidth),
+    cropImpl(image, 0, imageWidth - cropWidth, cropHeight, cropWidth),
+    cropImpl(image, imageHeight - cropHeight, 0, cropHeight, cropWidth),
+    cropImpl(image, imageHeight - cropHeight, imageWidth - cropWidth, cropHeight, cropWidth),
+    centerCropImpl(image, [cropHeight, cropWidth]),
+  ];
+}
+
+function tenCropImpl(image: Tensor, size: number | readonly number[], verticalFlip = false): Tensor[] {
+  const nonFlipped = fiveCropImpl(image, size);
+  const flipped = fiveCropImpl(verticalFlip ? image.flip(-2) : image.flip(-1), size);
+  return [...nonFlipped, ...flipped];
+}
+
+/**
+ * The coefficients (a, b, c, d, e, f, g, h) of the perspective transform taking the four corners
+ * `endpoints` to `startpoints`: (x, y) -> ((ax + by + c) / (gx + hy + 1), (dx + ey + f) / (gx + hy + 1)),
+ * by least squares in float64, rounded to float32 (transforms/functional.py _get_perspective_coeffs).
+ */
+export function _getPerspectiveCoeffs(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
+  if (startpoints.length !== 4 || endpoints.length !== 4) {
+    throw new Error(`Please provide exactly four corners, got ${startpoints.length} startpoints and ${endpoints.length} endpoints.`);
+  }
+  // Each row is a torch.tensor of Python numbers: int64 when they are all ints, float32 otherwise.
+  const row = (r: number[]): number[] => (r.every(Number.isInteger) ? r.map((x) => x + 0) : r.map(Math.fround));
+  const rows = endpoints.flatMap((p1, i) => {
+    const p2 = startpoints[i]!;
+    return [
+      row([p1[0]!, p1[1]!, 1, 0, 0, 0, -p2[0]! * p1[0]!, -p2[0]! * p1[1]!]),
+      row([0, 0, 0, p1[0]!, p1[1]!, 1, -p2[1]! * p1[0]!, -p2[1]! * p1[1]!]),
+    ];
+  });
+  const aMatrix = makeTensor(rows, { dtype: float64 });
+  const bMatrix = makeTensor(startpoints as number[][], { dtype: float64 }).view(8);
+  return linalg.lstsq(aMatrix, bMatrix, { driver: 'gels' })[0].to(float32).tolist() as number[];
+}
+
+function perspectiveCoefficients(
+  startpoints: readonly (readonly number[])[] | null,
+  endpoints: readonly (readonly number[])[] | null,
+  coefficients: readonly number[] | null,
+): number[] {
+  if (coefficients !== null) {
+    if (startpoints !== null && endpoints !== null) throw new Error("The startpoints/endpoints and the coefficients shouldn't be defined concurrently.");
+    if (coefficients.length !== 8) throw new Error('Argument coefficients should have 8 float values');
+    return [...coefficients];
+  }
+  if (startpoints !== null && endpoints !== null) return _getPerspectiveCoeffs(startpoints, endpoints);
+  throw new Error('Either the startpoints/endpoints or the coefficients must have non `None` values.');
+}
+
+function perspectiveGrid(coeffs: readonly number[], ow: number, oh: number, dtype: DType): Tensor {
+  const [c0, c1, c2, c3, c4, c5, c6, c7] = coeffs as [number, number, number, number, number, number, number, number];
+  const theta1 = makeTensor([[[c0, c1, c2], [c3, c4, c5]]], { dtype });
+  const theta2 = makeTensor([[[c6, c7, 1.0], [c6, c7, 1.0]]], { dtype });
+  const d = 0.5;
+  const baseGrid = T.empty([1, oh, ow, 3], { dtype });
+  baseGrid.get('...', 0).copy_(T.linspace(d, ow + d - 1.0, { steps: ow, dtype }));
+  baseGrid.get('...', 1).copy_(T.linspace(d, oh + d - 1.0, { steps: oh, dtype }).unsqueeze_(-1));
+  baseGrid.get('...', 2).fill_(1);
+  const rescaledTheta1 = theta1.transpose(1, 2).div_(makeTensor([0.5 * ow, 0.5 * oh], { dtype }));
+  const outputGrid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
+  const outputGrid2 = baseGrid.view(1, oh * ow, 3).bmm(theta2.transpose(1, 2));
+  return outputGrid1.div_(outputGrid2).sub_(1.0).view(1, oh, ow, 2);
+}
+
+function perspectiveImpl(
+  image: Tensor,
+  startpoints: readonly (readonly number[])[] | null,
+  endpoints: readonly (readonly number[])[] | null,
+  interpolation: InterpolationMode | string | number = InterpolationMode.BILINEAR,
+  fill: Fill = null,
+  coefficients: readonly number[] | null = null,
+): Tensor {
+  const coeffs = perspectiveCoefficients(startpoints, endpoints, coefficients);
+  const mode = checkInterpolation(interpolation);
+  assertGridTransformInputs(image, mode.value, fill);
+  const [oh, ow] = image.shape.slice(-2) as [number, number];
+  const dtype = isFloat(image) ? image.dtype : float32;
+  return applyGridTransform(image, perspectiveGrid(coeffs, ow, oh, dtype), mode.value, fill);
+}
+
+function createIdentityGrid(sy: number, sx: number, dtype: DType): Tensor {
+  const baseGrid = T.empty([1, sy, sx, 2], { dtype });
+  baseGrid.get('...', 0).copy_(T.linspace((-sx + 1) / sx, (sx - 1) / sx, sx, { dtype }));
+  baseGrid.get('...', 1).copy_(T.linspace((-sy + 1) / sy, (sy - 1) / sy, sy, { dtype }).unsqueeze_(-1));
+  return baseGrid;
+}
+
+function elasticImpl(image: Tensor, displacement: Tensor, interpolation: InterpolationMode | string | number = InterpolationMode.BILINEAR, fill: Fill = null): Tensor {
+  if (!(displacement instanceof Tensor)) throw new TypeError('Argument displacement should be a Tensor');
+  const mode = checkInterpolation(interpolation);
+  const [height, width] = image.shape.slice(-2) as [number, number];
+  let dtype = isFloat(image) ? image.dtype : float32;
+  // elastic supports (cpu, float16) input by computing in float32
+  const isCpuHalf = dtype.name === 'float16';
+  if (isCpuHalf) {
+    image = image.to(float32);
+    dtype = float32;
+  }
+  const d = displacement.shape;
+  if (!(d.length === 4 && d[0] === 1 && d[1] === height && d[2] === width && d[3] === 2)) {
+    throw new Error(`Argument displacement shape should be (1, ${height}, ${width}, 2), but given torch.Size([${d.join(', ')}])`);
+  }
+  const grid = createIdentityGrid(height, width, dtype).add_(displacement.to(dtype));
+  const output = applyGridTransform(image, grid, mode.value, fill);
+  return isCpuHalf ? output.to(float16) : output;
+}
+
+type Points = readonly (readonly number[])[] | null;
+export const erase = kw<[image: Tensor, i: number, j: number, h: number, w: number, v: Tensor], [inplace: boolean], { inplace?: boolean }>('erase', 'inpt, i, j, h, w, v, inplace=False', eraseImpl);
+export const perspective = kw<[image: Tensor, startpoints: Points, endpoints: Points], [interpolation: InterpolationMode | string | number, fill: Fill, coefficients: readonly number[] | null], { interpolation?: InterpolationMode | string | number; fill?: Fill; coefficients?: readonly number[] | null }>('perspective', "inpt, startpoints, endpoints, interpolation='bilinear', fill=None, coefficients=None", perspectiveImpl);
+/** The four corner crops and the center crop: [top-left, top-right, bottom-left, bottom-right, center]. */
+export const fiveCrop = kw<[image: Tensor, size: number | readonly number[]], [], Record<string, never>, Tensor[]>('five_crop', 'inpt, size', fiveCropImpl);
+/** fiveCrop of the image, then of its horizontal (or vertical) flip. */
+export const tenCrop = kw<[image: Tensor, size: number | readonly number[]], [verticalFlip: boolean], { verticalFlip?: boolean }, Tensor[]>('ten_crop', 'inpt, size, vertical_flip=False', tenCropImpl);
+export const elastic = kw<[image: Tensor, displacement: Tensor], [interpolation: InterpolationMode | string | number, fill: Fill], { interpolation?: InterpolationMode | string | number; fill?: Fill }>('elastic', "inpt, displacement, interpolation='bilinear', fill=None", elasticImpl);
