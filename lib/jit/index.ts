@@ -410,8 +410,9 @@ export function load(...args: unknown[]): ScriptModule {
 }
 
 /**
- * torch.jit.load off the event loop: the file is read with fs.promises, checked, then read and
- * deserialised again by libtorch on a thread of libuv's pool (bytes load as `load` does).
+ * torch.jit.load off the event loop: the file is read with fs.promises and checked, then read
+ * again and deserialised by libtorch on a thread of libuv's pool (so a file replaced in between
+ * is read unchecked: another reason to load only trusted files). Bytes load as `load` does.
  */
 export function loadAsync(f: string | Uint8Array, options?: LoadOptions): Promise<ScriptModule>;
 export async function loadAsync(...args: unknown[]): Promise<ScriptModule> {
