@@ -806,7 +806,7 @@ export abstract class Module {
           if (grad !== null) param.grad = grad;
           throw new Error(`_apply(): Couldn't swap ${this._getName()}.${key}`, { cause: e });
         }
-      } else if (!overwrite) {
+      } else if (!overwrite && compatibleShallowCopyType(param, applied)) {
         if (applied !== param) param.data = applied;
       } else {
         out = new Parameter(applied, param.requiresGrad);
@@ -823,7 +823,7 @@ export abstract class Module {
           throw new Error(`_apply(): Couldn't swap ${this._getName()}.${key}.grad`, { cause: e });
         }
         out.grad = grad;
-      } else if (!overwrite) {
+      } else if (!overwrite && compatibleShallowCopyType(grad, gradApplied)) {
         if (gradApplied !== grad) grad.data = gradApplied;
       } else {
         out.grad = keep(gradApplied.requiresGrad_(grad.requiresGrad));
@@ -1284,6 +1284,13 @@ function classSetter(target: Module, name: string): ((value: unknown) => void) |
     if (d !== undefined) return d.set;
   }
   return undefined;
+}
+
+// torch._has_compatible_shallow_copy_type: `.data =` swaps storage between tensors of one dense
+// backend kind (CPU, CUDA) or of the same device type; meta to CPU needs a new Parameter.
+function compatibleShallowCopyType(a: Tensor, b: Tensor): boolean {
+  const dense = (t: Tensor): boolean => t.device.type === 'cpu' || t.device.type === 'cuda';
+  return a.device.type === b.device.type || (dense(a) && dense(b));
 }
 
 /** Stores `value` as a plain own property of the module, bypassing the registration traps. */
