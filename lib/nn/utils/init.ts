@@ -1,10 +1,7 @@
 // torch/nn/utils/init.py: building a module without initializing its parameters.
-import { emptyLike } from '../../generated/torch';
 import type { DeviceLike } from '../../device';
 import { isOptions } from '../modules_utils';
 import { Module } from '../module';
-import { Parameter } from '../parameter';
-import type { Tensor } from '../../tensor';
 
 /**
  * `new moduleCls(...args)` with parameters and buffers left uninitialized (torch.nn.utils.skip_init):
@@ -27,11 +24,5 @@ export function skipInit(moduleCls: new (...args: unknown[]) => Module, ...args:
     }
     throw e;
   }
-  // Module.to_empty: every parameter and buffer replaced by uninitialized storage on the device
-  // (new Parameter objects, as PyTorch makes when a meta tensor cannot take CPU data in place).
-  for (const m of module.modules()) {
-    for (const [name, p] of m._parameters) if (p !== null) m.registerParameter(name, new Parameter(emptyLike(p, { device: finalDevice }), p.requiresGrad));
-    for (const [name, b] of m._buffers) if (b !== null) (m as unknown as Record<string, Tensor>)[name] = emptyLike(b, { device: finalDevice });
-  }
-  return module;
+  return module.toEmpty({ device: finalDevice });
 }
