@@ -1,8 +1,9 @@
 'use strict';
 // Node side of bench/run.js's infer suite (bench/infer.py is the Python side and writes the files):
 // the same ResNet-50 through each Node runtime in RUNNERS, batch 1 and 8 of 3x224x224; each figure
-// is the median of 5 timed runs after a warm-up, in ms per forward. One libtorch (and
-// onnxruntime) thread unless argv[3] says otherwise.
+// is the median of 5 timed runs after a warm-up, per forward, in wall-clock ms and in the
+// process's CPU ms (every thread: libuv's pool, onnxruntime's). One libtorch (and onnxruntime)
+// thread unless argv[3] says otherwise.
 //   node bench/infer.js DIR [threads]     DIR: what `prepare` (run.js calls it) made
 // Each runtime first checks its output against Python's on check.pth's input. onnxruntime-node is
 // a bench-only tool: `prepare` installs it on first use into CACHE (not into the project), and
@@ -76,14 +77,17 @@ async function perIteration(run, n, torch, repeats = 5) {
     }
   };
   await once(); // warm-up
-  const times = [];
+  const wall = [];
+  const cpu = [];
   for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
+    const [t0, c0] = [process.hrtime.bigint(), process.cpuUsage()];
     await once();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6 / n);
+    const c = process.cpuUsage(c0);
+    wall.push(Number(process.hrtime.bigint() - t0) / 1e6 / n);
+    cpu.push((c.user + c.system) / 1e3 / n);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(repeats / 2)];
+  const mid = (v) => v.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+  return [mid(wall), mid(cpu)];
 }
 
 async function main(dir, threads) {
@@ -99,7 +103,7 @@ async function main(dir, threads) {
     const diff = y.sub(check.get('y')).abs().max().item();
     if (!(diff <= 1e-3)) throw new Error(`${name}: output differs from Python's by ${diff}`);
     for (const [i, batch] of BATCHES.entries()) {
-      results[`${name}, batch ${batch} (ms)`] = await perIteration(bind(inputs[i]), batch === 1 ? 4 : 1, torch);
+      [results[`${name}, batch ${batch} (ms)`], results[`${name}, batch ${batch} (CPU ms)`]] = await perIteration(bind(inputs[i]), batch === 1 ? 4 : 1, torch);
     }
   }
   process.stdout.write(JSON.stringify(results));

@@ -1,14 +1,17 @@
 """Python side of bench/run.js's infer suite (bench/infer.js is the Node side): torchvision's
 ResNet-50 (seeded, eval) and the files the Node runtimes load.
 
-    infer.py --export DIR     writes into DIR what is missing or older than this script: the
+    infer.py --export DIR     writes into DIR what is missing or made by changed code: the
                               state_dict (resnet50.pth), a TorchScript trace (resnet50.pt), an ONNX
                               export (resnet50.onnx, batch dimension dynamic; needs onnx and
                               onnxscript) and check.pth (an input and Python's output for it)
     infer.py DIR [threads]    prints the eager figures as JSON: the median of 5 timed runs after a
-                              warm-up, in ms per forward, under torch.inference_mode
+                              warm-up, per forward, in wall-clock ms and in the process's CPU ms,
+                              under torch.inference_mode
 
 One libtorch thread unless told otherwise. Another runtime's file is one more entry in EXPORTS."""
+import hashlib
+import inspect
 import json
 import os
 import statistics
@@ -30,6 +33,10 @@ def model():
     return torchvision.models.resnet50().eval()
 
 
+def export_state_dict(m, example, path):
+    torch.save(m.state_dict(), path)
+
+
 def export_onnx(m, example, path):
     batch = torch.export.Dim("batch", min=1, max=64)
     torch.onnx.export(m, (example,), path, input_names=["x"], output_names=["logits"], dynamic_shapes={"x": {0: batch}}, external_data=False)
@@ -47,7 +54,7 @@ def export_check(m, example, path):
 
 
 EXPORTS = {
-    "resnet50.pth": lambda m, example, path: torch.save(m.state_dict(), path),
+    "resnet50.pth": export_state_dict,
     "resnet50.pt": export_torchscript,
     "resnet50.onnx": export_onnx,
     "check.pth": export_check,
@@ -55,27 +62,38 @@ EXPORTS = {
 
 
 def export(out):
+    """Writes each file whose exporter (or the model) changed since it was written, as stamps.json records."""
     os.makedirs(out, exist_ok=True)
-    m = model()
-    example = torch.randn(8, 3, 224, 224)
-    script = os.path.getmtime(__file__)
+    stamps_file = os.path.join(out, "stamps.json")
+    stamps = json.load(open(stamps_file)) if os.path.exists(stamps_file) else {}
+    m = None
     for name, write in EXPORTS.items():
         path = os.path.join(out, name)
-        if os.path.exists(path) and os.path.getmtime(path) > script:
+        stamp = hashlib.sha256((inspect.getsource(model) + inspect.getsource(write)).encode()).hexdigest()
+        if os.path.exists(path) and stamps.get(name) == stamp:
             continue
+        if m is None:
+            m = model()
+            example = torch.randn(8, 3, 224, 224)
         print(f"bench/infer.py: writing {path}", file=sys.stderr)
-        write(m, example, path + ".partial")
-        os.replace(path + ".partial", path)
+        partial = os.path.join(out, f"partial-{name}")  # the same extension: some exporters insist on theirs
+        write(m, example, partial)
+        os.replace(partial, path)
+        stamps[name] = stamp
+        with open(stamps_file, "w") as f:
+            json.dump(stamps, f)
 
 
 def per_iteration(fn, n, repeats=5):
+    """(wall ms, CPU ms) per call, medians, as bench/infer.js measures them."""
     fn(n)  # warm-up
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn(n)
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times) * 1e3
+        cpu.append((time.process_time() - c0) / n * 1e3)
+        wall.append((time.perf_counter() - t0) / n * 1e3)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main():
@@ -94,7 +112,7 @@ def main():
                 for _ in range(n):
                     m(x)
 
-        results[f"Python eager, batch {batch} (ms)"] = per_iteration(forwards, 4 if batch == 1 else 1)
+        results[f"Python eager, batch {batch} (ms)"], results[f"Python eager, batch {batch} (CPU ms)"] = per_iteration(forwards, 4 if batch == 1 else 1)
     print(json.dumps(results))
 
 

@@ -1,6 +1,7 @@
 """Python side of bench/run.js's vision suite: the same forwards as bench/vision.js (torchvision's
 ResNet-18 and ResNet-50, eval, torch.inference_mode, batch 1 and 8 of 3x224x224, contiguous and
-channels_last), printed as JSON: the median of 5 timed runs after a warm-up, in ms per forward.
+channels_last), printed as JSON: the median of 5 timed runs after a warm-up, per forward, in
+wall-clock ms and in the process's CPU ms.
 One libtorch thread unless argv[1] says otherwise."""
 import json
 import statistics
@@ -16,13 +17,15 @@ import torchvision  # noqa: E402
 
 
 def per_iteration(fn, n, repeats=5):
+    """(wall ms, CPU ms) per call, medians, as bench/vision.js measures them."""
     fn(n)  # warm-up
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn(n)
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times) * 1e3
+        cpu.append((time.process_time() - c0) / n * 1e3)
+        wall.append((time.perf_counter() - t0) / n * 1e3)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
@@ -43,5 +46,6 @@ for name, builder in (("ResNet-18", torchvision.models.resnet18), ("ResNet-50", 
                     for _ in range(n):
                         model(x)
 
-            results[f"{name} eval, batch {batch}{', channels_last' if channels_last else ''} (ms)"] = per_iteration(forwards, 4 if batch == 1 else 1)
+            key = f"{name} eval, batch {batch}{', channels_last' if channels_last else ''}"
+            results[f"{key} (ms)"], results[f"{key} (CPU ms)"] = per_iteration(forwards, 4 if batch == 1 else 1)
 print(json.dumps(results))
