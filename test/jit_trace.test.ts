@@ -173,6 +173,7 @@ describe('torch.jit.trace of a TypeScript module, run by Python', () => {
     expect(torch.allclose(out.get('forward')!, kernel.call(x))).toBe(true);
     expect(torch.equal(out.get('weightedKernelSum')!, kernel.weightedKernelSum(w))).toBe(true);
     expect(() => jit.traceModule(kernel, { backward: torch.randn(1) })).toThrow("'Kernel' object has no attribute 'backward'");
+    expect(() => jit.traceModule(kernel, { training: torch.randn(1) })).toThrow("'bool' object is not callable");
     expect(() => jit.traceModule(kernel, torch.randn(1) as never)).toThrow('expected a dictionary of (method_name, input) pairs');
   });
 });

@@ -3,7 +3,7 @@
 // parameters and buffers become attributes of a torch::jit::Module that holds the same tensors,
 // and the result is a ScriptModule that torch.jit.save writes for Python's torch.jit.load.
 import { native, type Handle, type ScriptModuleHandle } from '../native';
-import { Module } from '../nn/module';
+import { Module, typename } from '../nn/module';
 import { isOptions } from '../nn/modules_utils';
 import { isLazy } from '../nn/parameter';
 import { pySignature } from '../python_signature';
@@ -172,16 +172,19 @@ function asArguments(exampleInputs: unknown): unknown[] {
 function methodOf(mod: Module, name: string): (...args: unknown[]) => unknown {
   if (name === 'forward') return (...inputs: unknown[]) => mod.call(...(inputs as []));
   const method = (mod as unknown as Record<string, unknown>)[name];
-  if (typeof method !== 'function') throw new Error(`'${mod._getName()}' object has no attribute '${name}'`);
+  if (method === undefined) throw new Error(`'${mod._getName()}' object has no attribute '${name}'`);
+  if (typeof method !== 'function') throw new TypeError(`'${typename(method)}' object is not callable`);
   return (...inputs: unknown[]) => (method as (...a: unknown[]) => unknown).apply(mod, inputs);
 }
 
 // Python's trace_module without the checks: one ScriptModule, a method per entry of `methods`.
-function traceMethods(mod: Module, methods: Map<string, unknown[]>, strict: boolean, forceOutplace: boolean): ScriptModule {
+function traceMethods(mod: Module, methods: Map<string, unknown[]>, strict: boolean): ScriptModule {
   const handle = tracer.jitTraceModule(specOf(mod));
   for (const [name, args] of methods) {
+    const fn = methodOf(mod, name);
     const names = argumentNames((mod as unknown as Record<string, Function>)[name]!);
-    withScopes(mod, () => tracer.jitTraceMethod(handle, name, args, methodOf(mod, name), strict, forceOutplace, names));
+    // forceOutplace false: Python's private _force_outplace default.
+    withScopes(mod, () => tracer.jitTraceMethod(handle, name, args, fn, strict, false, names));
   }
   return new ScriptModule(handle);
 }
@@ -330,9 +333,9 @@ function diagnostics(a: CanonicalGraph, b: CanonicalGraph): [string | null, stri
 // module itself give the same tensors (else a TracerWarning per output), and the two traces the
 // same graph and tensor constants (else a TracingCheckError).
 function checkTrace(
-  mod: Module, traced: ScriptModule, method: string, inputs: Map<string, unknown[]>, checkTolerance: number, strict: boolean, forceOutplace: boolean,
+  mod: Module, traced: ScriptModule, method: string, inputs: Map<string, unknown[]>, checkTolerance: number, strict: boolean,
 ): void {
-  const again = traceMethods(mod, new Map([...inputs].map(([name, a]) => [name, cloneInputs(a) as unknown[]])), strict, forceOutplace);
+  const again = traceMethods(mod, new Map([...inputs].map(([name, a]) => [name, cloneInputs(a) as unknown[]])), strict);
   const args = inputs.get(method)!;
   const diagnose = (): [string | null, string | null] => diagnostics(canonicalGraph(traced, method), canonicalGraph(again, method));
   const run = (what: string, f: () => unknown): Tensor[] => {
@@ -419,12 +422,12 @@ function traceModuleChecked(
   mod: Module, inputs: Map<string, unknown>, check: boolean, checkInputs: unknown[] | null, checkTolerance: number, strict: boolean,
 ): ScriptModule {
   const methods = new Map([...inputs].map(([name, example]) => [name, asArguments(example)]));
-  const traced = traceMethods(mod, methods, strict, false);
+  const traced = traceMethods(mod, methods, strict);
   if (check) {
     for (const method of methods.keys()) {
       for (const c of checkInputs ?? [methods]) {
         const entries = c instanceof Map ? [...c] : Object.entries(c as Record<string, unknown>);
-        checkTrace(mod, traced, method, new Map(entries.map(([name, e]) => [name as string, asArguments(e)])), checkTolerance, strict, false);
+        checkTrace(mod, traced, method, new Map(entries.map(([name, e]) => [name as string, asArguments(e)])), checkTolerance, strict);
       }
     }
   }
