@@ -223,6 +223,20 @@ describe('torch.jit.trace in Node', () => {
     }
   });
 
+  test('forward hooks are part of the trace, as Python records what __call__ runs', () => {
+    const loop = new Loop();
+    const handle = loop.lin.registerForwardHook((_m, _input, output) => (output as torch.Tensor).mul(2));
+    const pre = loop.registerForwardPreHook((_m, input) => [(input[0] as torch.Tensor).add(1)]);
+    const x = torch.randn(2, 4);
+    const traced = jit.trace(loop, x);
+    const expected = loop.call(x);
+    handle.remove();
+    pre.remove();
+    expectSame(traced.forward(x), expected);
+    expect(traced.graph.match(/aten::mul/g)).toHaveLength(3);
+    expect(traced.lin.code).not.toContain('mul');  // the hook runs outside the submodule's forward
+  });
+
   test('a tensor made from JS data inside forward is a constant of the trace', () => {
     class Shift extends nn.Module {
       override forward(x: torch.Tensor): torch.Tensor {
