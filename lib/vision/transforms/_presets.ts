@@ -95,6 +95,70 @@ export class ImageClassification extends Module {
   }
 }
 
+const SEMANTIC_SEGMENTATION = pySignature(
+  'SemanticSegmentation.__init__',
+  'self, *, resize_size, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225), interpolation=None, antialias=True',
+);
+
+export interface SemanticSegmentationOptions {
+  resizeSize: number | null;
+  mean?: readonly number[];
+  std?: readonly number[];
+  interpolation?: InterpolationMode;
+  antialias?: boolean | null;
+}
+
+/** The preset segmentation weights were evaluated with: resize the shorter edge (unless resizeSize is null), rescale, normalize. */
+export class SemanticSegmentation extends Module {
+  static override pythonModule = 'torchvision.transforms._presets';
+  declare resizeSize: number[] | null;
+  declare mean: number[];
+  declare std: number[];
+  declare interpolation: InterpolationMode;
+  declare antialias: boolean | null;
+
+  constructor(options: SemanticSegmentationOptions) {
+    super();
+    const o = SEMANTIC_SEGMENTATION<Required<SemanticSegmentationOptions>>([options]);
+    this.resizeSize = o.resizeSize === null ? null : [o.resizeSize];
+    this.mean = [...o.mean];
+    this.std = [...o.std];
+    this.interpolation = o.interpolation ?? InterpolationMode.BILINEAR;
+    this.antialias = o.antialias;
+  }
+
+  /** A uint8 or float image `(C, H, W)` or batch `(B, C, H, W)` -> the normalized float32 image. */
+  override forward(img: Tensor): Tensor {
+    if (this.resizeSize !== null) img = resize(img, this.resizeSize, this.interpolation, this.antialias);
+    img = convertImageDtype(img, float32);
+    return normalize(img, this.mean, this.std);
+  }
+
+  override toString(): string {
+    return (
+      'SemanticSegmentation(' +
+      `\n    resize_size=${this.resizeSizeRepr()}` +
+      `\n    mean=${pyFloatList(this.mean)}` +
+      `\n    std=${pyFloatList(this.std)}` +
+      `\n    interpolation=${this.interpolation}` +
+      '\n)'
+    );
+  }
+
+  describe(): string {
+    return (
+      'Accepts ``PIL.Image``, batched ``(B, C, H, W)`` and single ``(C, H, W)`` image ``torch.Tensor`` objects. ' +
+      `The images are resized to \`\`resize_size=${this.resizeSizeRepr()}\`\` using \`\`interpolation=${this.interpolation}\`\`. ` +
+      `Finally the values are first rescaled to \`\`[0.0, 1.0]\`\` and then normalized using \`\`mean=${pyFloatList(this.mean)}\`\` and ` +
+      `\`\`std=${pyFloatList(this.std)}\`\`.`
+    );
+  }
+
+  private resizeSizeRepr(): string {
+    return this.resizeSize === null ? 'None' : `[${this.resizeSize.join(', ')}]`;
+  }
+}
+
 const INT_DTYPES = new Set(['uint8', 'int8', 'int16', 'int32', 'int64']);
 
 /** transforms.functional.resize on a tensor: `size` [n] matches the shorter edge, [h, w] is exact. */
