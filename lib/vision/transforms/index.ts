@@ -2,7 +2,7 @@
 // The classes under torchvision.transforms (v1) are v2's classes here, and transforms.functional is
 // v2's: on tensors torchvision gives both the same results and the same random draws (the printed
 // reprs are v2's).
-export { ImageClassification, InterpolationMode, resize, centerCrop, convertImageDtype, normalize, type ImageClassificationOptions } from './_presets';
+export { ImageClassification, SemanticSegmentation, InterpolationMode, resize, centerCrop, convertImageDtype, normalize, type ImageClassificationOptions, type SemanticSegmentationOptions } from './_presets';
 export * as v2 from './v2';
 export { functional } from './v2';
 export {
