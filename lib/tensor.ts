@@ -122,6 +122,16 @@ function toConversion(args: readonly unknown[]): { device?: string; dtype?: DTyp
   return out;
 }
 
+// The tracer's warning when a tensor's value leaves for JS (PyTorch's WARN_PYTHON_DATAFLOW): the
+// trace records the value as a constant.
+function warnIfTracing(what: string): void {
+  if (!native.jitIsTracing()) return;
+  process.emitWarning(
+    `${what} might cause the trace to be incorrect. We can't record the data flow of Python values, so this value will be treated as a constant in the future. This means that the trace might not generalize to other inputs!`,
+    'TracerWarning',
+  );
+}
+
 type BackwardOptions = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean; inputs?: Tensor | readonly Tensor[] | null };
 const BACKWARD = pySignature<{ gradient: Tensor | null; retainGraph: boolean | null; createGraph: boolean; inputs: Tensor | readonly Tensor[] | null }>(
   'Tensor.backward', 'self, gradient=None, retain_graph=None, create_graph=False, inputs=None');
@@ -308,6 +318,7 @@ export class Tensor implements Disposable {
 
   /** The value of a one-element tensor as a JS number (or boolean). */
   item(): Scalar | Complex {
+    warnIfTracing('Converting a tensor to a Python number');
     return itemOf(this);
   }
 
@@ -319,6 +330,7 @@ export class Tensor implements Disposable {
 
   /** The elements as nested JS arrays (ints beyond ±(2^53 − 1) as bigint), like PyTorch's tolist(). */
   tolist(): NestedArray {
+    warnIfTracing('Converting a tensor to a Python list');
     return listOf(this) as NestedArray;
   }
 

@@ -16,7 +16,7 @@ type Described = {
   types: Record<string, string>; original_names: Record<string, string>; training: Record<string, boolean>;
   parameters: string[]; buffers: string[]; output_is_tuple?: boolean; methods?: string[];
 };
-const meta = fixture<{ net: Described; net_code: Record<string, string>; counter: { warnings: string[]; error: string } }>('jit_trace/meta.json');
+const meta = fixture<{ net: Described; net_code: Record<string, string>; counter: { warnings: string[]; error: string }; value_warnings: string[] }>('jit_trace/meta.json');
 
 class Net extends nn.Module {
   features = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4));
@@ -332,6 +332,19 @@ describe('torch.jit.trace in Node', () => {
     expect(() => jit.trace(new Loop(), 3 as never)).toThrow(TypeError);
     expect(() => jit.trace(((x: torch.Tensor) => x) as never, torch.randn(1))).toThrow('func must be a Module');
     expect(jit.isTracing()).toBe(false);
+  });
+
+  test('item() and tolist() inside a traced forward warn, as PyTorch, that the value becomes a constant', () => {
+    class ReadsValues extends nn.Module {
+      override forward(x: torch.Tensor): torch.Tensor {
+        const scale = x.sum().item() as number;
+        const first = (x.tolist() as number[])[0]!;
+        return x.mul(scale).add(first);
+      }
+    }
+    const warned = recordWarnings(() => jit.trace(new ReadsValues(), torch.arange(3, { dtype: torch.float32 }), { checkTrace: false }));
+    expect(warned.filter(([, type]) => type === 'TracerWarning').map(([msg]) => msg)).toEqual(meta.value_warnings);
+    expect(recordWarnings(() => torch.ones(2).sum().item())).toEqual([]);
   });
 
   test('checkTrace: a nondeterministic trace warns (TracerWarning), a trace whose graph changes fails', () => {

@@ -27,7 +27,6 @@ type TraceNative = {
   ): void;
   jitTracePushScope(name: string): void;
   jitTracePopScope(): void;
-  jitIsTracing(): boolean;
   jitCanonicalGraph(m: ScriptModuleHandle, method: string): [string, [string, string, Handle | null][]];
   jitNondeterministicNodes(m: ScriptModuleHandle, method: string): string[];
 };
@@ -58,7 +57,7 @@ function indent(s: string): string {
 
 /** torch.jit.is_tracing(): whether a trace is being recorded on this thread. */
 export function isTracing(): boolean {
-  return tracer.jitIsTracing();
+  return native.jitIsTracing();
 }
 
 // A module's class as Python's qualified name: torchnode's layers carry their Python module
