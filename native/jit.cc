@@ -574,6 +574,14 @@ class JitWorker : public Napi::AsyncWorker {
   Failure failure_;
 };
 
+// A JitWorker for other files (aoti.cc): `work` on the pool, then `done` makes the promise's value.
+Napi::Promise QueueWork(Napi::Env env, std::function<void()> work, std::function<Napi::Value(Napi::Env)> done) {
+  auto* w = new JitWorker(env, std::move(work), std::move(done));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
 // ---- exports -----------------------------------------------------------------------------------
 
 // jitInit({Tensor, DType, Device, Generator, ScriptModule, PyFloat, wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap})
