@@ -4,6 +4,7 @@
 namespace torchnode {
 
 void InitJit(Napi::Env env, Napi::Object exports);  // jit.cc
+void InitAoti(Napi::Env env, Napi::Object exports);  // aoti.cc
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<EnvState>(new EnvState());
@@ -15,6 +16,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitRuntime(env, exports);
   InitGenerator(env, exports);
   InitJit(env, exports);
+  InitAoti(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   return exports;
 }
