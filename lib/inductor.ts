@@ -29,6 +29,7 @@ interface AotiNative {
   aotiMetadata(h: AotiHandle): Record<string, string>;
   aotiCallSpec(h: AotiHandle): [string, string];
   aotiConstantFqns(h: AotiHandle): string[];
+  aotiLoadConstants(h: AotiHandle, fqns: string[], tensors: Handle[], checkFullUpdate: boolean, userManaged: boolean, allowH2dCopy: boolean): void;
   aotiDispose(h: AotiHandle): void;
 }
 const aoti = native as unknown as AotiNative;
@@ -173,6 +174,17 @@ function checkInput(t: Tensor, spec: InputSpec, i: number): void {
   }
 }
 
+export interface LoadConstantsOptions {
+  checkFullUpdate: boolean;
+  userManaged?: boolean;
+  allowH2dCopy?: boolean;
+}
+
+const LOAD_CONSTANTS = pySignature<{ constantsMap: unknown; checkFullUpdate: unknown; userManaged: unknown; allowH2dCopy: unknown }>(
+  'load_constants',
+  'self, constants_map, *, check_full_update, user_managed=False, allow_h2d_copy=False',
+);
+
 // ---- the loaded model -------------------------------------------------------------------------
 
 /**
@@ -280,6 +292,26 @@ export class AOTICompiledModel {
   /** The fully qualified names of the model's constants (weights): Python's get_constant_fqns(). */
   getConstantFqns(): string[] {
     return aoti.aotiConstantFqns(this.handle());
+  }
+
+  /**
+   * Replaces the model's constants (weights) by fully qualified name (getConstantFqns()), from a
+   * Map or an object: Python's load_constants(constants_map, *, check_full_update, user_managed=False,
+   * allow_h2d_copy=False). Each tensor must have its constant's shape and dtype; it is copied into
+   * the model unless `userManaged`, where the model reads it in place (the model keeps it alive, and
+   * changes to it change the model). Waits for runs in flight.
+   */
+  loadConstants(constantsMap: Map<string, Tensor> | Record<string, Tensor>, options: LoadConstantsOptions): void;
+  loadConstants(...args: unknown[]): void {
+    const a = LOAD_CONSTANTS(args);
+    const map = a.constantsMap;
+    if (!(map instanceof Map) && !isOptions(map)) throw new TypeError('load_constants(): constants_map must be a Map or an object of tensors');
+    const entries: [unknown, unknown][] = map instanceof Map ? [...map] : Object.entries(map);
+    for (const [k, v] of entries) {
+      if (typeof k !== 'string' || !(v instanceof Tensor)) throw new TypeError(`load_constants(): constants_map must map names to tensors, got ${describe(v)} for ${String(k)}`);
+    }
+    aoti.aotiLoadConstants(this.handle(), entries.map(([k]) => k as string), entries.map(([, v]) => (v as Tensor)._h),
+      checkBool(a.checkFullUpdate, 'check_full_update'), checkBool(a.userManaged, 'user_managed'), checkBool(a.allowH2dCopy, 'allow_h2d_copy'));
   }
 
   /** getMetadata() */

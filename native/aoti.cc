@@ -2,9 +2,11 @@
 // torch._inductor.aoti_compile_and_package, run by libtorch's AOTIModelPackageLoader. A package is
 // a type-tagged handle; runs take and return flat lists of tensor handles (lib/inductor.ts
 // flattens and rebuilds the call spec's trees), on the JS thread or on libuv's pool.
+#include <ATen/EmptyTensor.h>
 #include <torch/csrc/inductor/aoti_package/model_package_loader.h>
 
 #include <mutex>
+#include <shared_mutex>
 
 #include "torchnode.h"
 
@@ -15,20 +17,61 @@ Napi::Promise QueueWork(Napi::Env env, std::function<void()> work, std::function
 static constexpr napi_type_tag kAotiTag = {0x746f7263686e6f64ULL, 0x616f74697061636bULL};  // "torchnod" "aotipack"
 
 // Concurrent runs: the model container hands each run one of its `num_runners` model instances
-// and makes the others wait for a free one; a single-threaded container has no such locking, so
-// its runs take this package's mutex instead.
+// and makes the others wait for a free one, so runs share `lock`; a single-threaded container has
+// no such locking, so there each run holds `lock` alone. Loading constants replaces the buffers
+// runs read (unguarded by the container), so it waits for the runs in flight and holds `lock` alone.
 struct AotiPackage {
   torch::inductor::AOTIModelPackageLoader loader;
   bool singleThreaded;
-  std::mutex mutex;
+  std::shared_mutex lock;
+  std::unordered_map<std::string, at::Tensor> userManaged;  // constants the container points into
 
   AotiPackage(const std::string& path, const std::string& model, bool singleThreaded, size_t runners, c10::DeviceIndex device)
       : loader(path, model, singleThreaded, runners, device), singleThreaded(singleThreaded) {}
 
   std::vector<at::Tensor> Run(std::vector<at::Tensor> inputs) {
-    if (!singleThreaded) return loader.boxed_run(std::move(inputs));
-    std::lock_guard<std::mutex> lock(mutex);
+    if (singleThreaded) {
+      std::unique_lock<std::shared_mutex> alone(lock);
+      return loader.boxed_run(std::move(inputs));
+    }
+    std::shared_lock<std::shared_mutex> shared(lock);
     return loader.boxed_run(std::move(inputs));
+  }
+
+  // The container copies a constant's whole storage into its own buffer (or, user-managed, reads
+  // the tensor in place) at the layout it was compiled for, so each tensor must match the current
+  // constant: same shape and dtype, and (copied) a compact storage of that layout, made here if not.
+  void LoadConstants(std::unordered_map<std::string, at::Tensor> constants, bool checkFullUpdate, bool managed, bool allowH2dCopy) {
+    std::unique_lock<std::shared_mutex> alone(lock);
+    const auto current = loader.get_runner()->extract_constants_map(/*use_inactive=*/false);
+    if (checkFullUpdate) {
+      for (const std::string& fqn : loader.get_constant_fqns()) {
+        TORCH_CHECK(!current.count(fqn) || constants.count(fqn), "load_constants(): check_full_update is set, but no tensor was given for the constant '", fqn,
+                    "'");
+      }
+    }
+    for (auto& kv : constants) {
+      auto it = current.find(kv.first);
+      if (it == current.end()) continue;  // not a constant of the model: ignored, as AOTInductor does
+      const at::Tensor& want = it->second;
+      at::Tensor& t = kv.second;
+      TORCH_CHECK_TYPE(t.scalar_type() == want.scalar_type(), "load_constants(): the constant '", kv.first, "' has dtype ", want.scalar_type(),
+                       ", but the tensor given has dtype ", t.scalar_type());
+      TORCH_CHECK_VALUE(t.sizes() == want.sizes(), "load_constants(): the constant '", kv.first, "' has shape ", want.sizes(),
+                        ", but the tensor given has shape ", t.sizes());
+      const bool compact = t.strides() == want.strides() && t.storage_offset() == 0 &&
+                           t.storage().nbytes() == at::detail::computeStorageNbytes(want.sizes(), want.strides(), want.itemsize());
+      if (compact) continue;
+      TORCH_CHECK_VALUE(!managed, "load_constants(): with user_managed, the constant '", kv.first, "' must have strides ", want.strides(),
+                        " in a storage of its own, but the tensor given has strides ", t.strides());
+      at::Tensor copy = at::empty_strided(want.sizes(), want.strides(), t.options());
+      copy.copy_(t);
+      t = std::move(copy);
+    }
+    loader.load_constants(constants, /*use_inactive=*/false, checkFullUpdate, managed, allowH2dCopy);
+    if (managed) {
+      for (auto& kv : constants) userManaged.insert_or_assign(kv.first, kv.second);
+    }
   }
 };
 
@@ -150,6 +193,21 @@ static Napi::Value AotiConstantFqns(const Napi::CallbackInfo& info) {
   return Strings(info.Env(), PackageOf(info.Env(), info[0])->loader.get_constant_fqns());
 }
 
+// aotiLoadConstants(handle, fqns[], tensors[], checkFullUpdate, userManaged, allowH2dCopy):
+// Python's AOTICompiledModel.load_constants into the active constant buffer.
+static Napi::Value AotiLoadConstants(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<AotiPackage> package = PackageOf(env, info[0]);
+  if (!info[1].IsArray()) throw Napi::TypeError::New(env, "constant names must be an array");
+  auto names = info[1].As<Napi::Array>();
+  std::vector<at::Tensor> tensors = TensorsArg(env, info[2]);
+  if (names.Length() != tensors.size()) throw Napi::TypeError::New(env, "one tensor per constant name");
+  std::unordered_map<std::string, at::Tensor> constants;
+  for (uint32_t i = 0; i < names.Length(); ++i) constants.insert_or_assign(names.Get(i).ToString().Utf8Value(), tensors[i]);
+  package->LoadConstants(std::move(constants), info[3].ToBoolean().Value(), info[4].ToBoolean().Value(), info[5].ToBoolean().Value());
+  return env.Undefined();
+}
+
 // aotiDispose(handle): drops this handle's reference now (runs in flight keep theirs). Safe twice.
 static Napi::Value AotiDispose(const Napi::CallbackInfo& info) {
   HandleOf(info.Env(), info[0])->package.reset();
@@ -163,6 +221,7 @@ void InitAoti(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "aotiMetadata", AotiMetadata);
   TN_EXPORT(exports, "aotiCallSpec", AotiCallSpec);
   TN_EXPORT(exports, "aotiConstantFqns", AotiConstantFqns);
+  TN_EXPORT(exports, "aotiLoadConstants", AotiLoadConstants);
   TN_EXPORT(exports, "aotiDispose", AotiDispose);
 }
 

@@ -13,7 +13,7 @@ const dir = path.join(__dirname, 'fixtures', 'generated', 'aoti');
 const netPath = path.join(dir, 'net.pt2');
 const pairPath = path.join(dir, 'pair.pt2');
 const results = torch.load(path.join(dir, 'results.pt')) as Map<string, torch.Tensor>;
-type Meta = { call_spec: [string, string]; metadata: Record<string, string>; constant_fqns: string[] };
+type Meta = { call_spec: [string, string]; metadata: Record<string, string>; constant_fqns: string[]; partial_update_error?: string };
 const meta = fixture<Record<'net' | 'pair', Meta>>('aoti/meta.json');
 
 const res = (key: string): torch.Tensor => {
@@ -145,6 +145,44 @@ describe('aotiLoadPackage', () => {
     expectError(() => inductor.aotiLoadPackage(42 as unknown as string), 'path must be a str or a Uint8Array', 'TypeError');
     expectError(() => inductor.loadPackage(netPath, { numRunners: 0 }), 'num_runners must be at least 1', 'RangeError');
     expectError(() => inductor.aotiLoadPackage(netPath, { runSingleThreaded: 1 as unknown as boolean }), 'run_single_threaded must be bool', 'TypeError');
+  });
+
+  test("loadConstants replaces the weights as Python's load_constants does", () => {
+    const fqns = meta.net.constant_fqns;
+    const halved = (): Map<string, torch.Tensor> => new Map(fqns.map((k) => [k, res(`halved:${k}`).clone()]));
+    const m = inductor.aotiLoadPackage(netPath);
+    m.loadConstants(halved(), { checkFullUpdate: true });
+    expectTensorClose(m.forward(res('x2')), res('net_halved_x2'));
+    // from an object (the weights doubled back), and from views into larger storages (copied to the constant's layout)
+    m.loadConstants(Object.fromEntries(fqns.map((k) => [k, res(`halved:${k}`).mul(2)])), { checkFullUpdate: true });
+    expectTensorClose(m.forward(res('x2')), res('net_x2'));
+    const views = new Map(fqns.map((k) => [k, torch.stack([res(`halved:${k}`), res(`halved:${k}`)], -1).select(-1, 0)]));
+    m.loadConstants(views, { checkFullUpdate: true });
+    expectTensorClose(m.forward(res('x2')), res('net_halved_x2'));
+    // user-managed: the model reads the tensors in place, so changing them changes the model
+    const managed = halved();
+    m.loadConstants(managed, { checkFullUpdate: true, userManaged: true });
+    expectTensorClose(m.forward(res('x2')), res('net_halved_x2'));
+    for (const t of managed.values()) t.mul_(2);
+    expectTensorClose(m.forward(res('x2')), res('net_x2'));
+    expectError(() => m.loadConstants(views, { checkFullUpdate: true, userManaged: true }), 'with user_managed, the constant', 'RangeError');
+    m.dispose();
+  });
+
+  test('constants that do not fit are Errors', () => {
+    const fqns = meta.net.constant_fqns;
+    const first = fqns[0]!;
+    const m = inductor.aotiLoadPackage(netPath);
+    expect(meta.net.partial_update_error).toBeDefined();  // Python refuses a partial update too
+    expectError(() => m.loadConstants({ [first]: res(`halved:${first}`) }, { checkFullUpdate: true }),
+      `check_full_update is set, but no tensor was given for the constant '${fqns[1]}'`);
+    expectError(() => m.loadConstants({ [first]: res(`halved:${first}`).double() }, { checkFullUpdate: false }), `the constant '${first}' has dtype Float`, 'TypeError');
+    expectError(() => m.loadConstants({ [first]: res(`halved:${first}`).flatten() }, { checkFullUpdate: false }), `the constant '${first}' has shape`, 'RangeError');
+    expectError(() => m.loadConstants({ [first]: 1 as unknown as torch.Tensor }, { checkFullUpdate: false }), 'must map names to tensors', 'TypeError');
+    expectError(() => (m.loadConstants as (...a: unknown[]) => void)(new Map()), "missing 1 required keyword-only argument: 'check_full_update'", 'TypeError');
+    // the model is unchanged by what failed
+    expectTensorClose(m.forward(res('x2')), res('net_x2'));
+    m.dispose();
   });
 
   test('dispose frees the package; a call in flight still finishes', async () => {
