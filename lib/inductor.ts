@@ -112,66 +112,83 @@ function unflatten(spec: TreeSpec, next: () => Tensor): unknown {
 
 interface InputSpec {
   dtype: string;  // torch's dtype name: float32, int64, ...
-  rank: number | null;
-  sizes: Map<number, number>;  // the static sizes, by dimension
-  strides: Map<number, number>;
   device: string | null;  // cpu, cuda
+  // Per dimension: a static size, a dynamic one's symbol (inputs sharing it must agree), or null
+  // for an expression of symbols.
+  sizes: (number | string | null)[];
+  strides: (number | null)[];  // the static strides
 }
 
 const DEVICE_TYPES: Record<string, string> = { 0: 'cpu', 1: 'cuda' };
 
-// The inputs' specs from the generated wrapper source (torch/_inductor/codegen/cpp_wrapper_cpu.py
-// codegen_input_size_and_nan_asserts writes one check_input_N function per input); null when the
-// package has no wrapper source for the model.
+function dimension(text: string): number | string | null {
+  const t = text.trim();
+  if (/^-?\d+L?$/.test(t)) return parseInt(t, 10);
+  return /^[a-z]\w*$/i.test(t) ? t : null;
+}
+
+// The inputs' specs from the generated wrapper source (torch/_inductor/codegen/cpp_wrapper_cpu.py):
+// one check_input_N function per input names its dtype and device, and run_impl's
+// assert_size_stride(argN, {sizes}, {strides}, "input") its layout. null when the package has no
+// wrapper source for the model, or one this reading does not account for.
 function readInputSpecs(source: Source, modelName: string): InputSpec[] | null {
   const zip = new ZipReader(source);
   const pattern = new RegExp(`^[^/]+/data/aotinductor/${modelName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+\\.wrapper\\.cpp$`);
   const name = zip.names.find((n) => pattern.test(n));
   if (name === undefined) return null;
   const code = zip.read(zip.get(name)!).toString('utf8');
+  const count = new Set([...code.matchAll(/inputs_info_\[(\d+)\]\.name = /g)].map((m) => m[1])).size;
   const specs: InputSpec[] = [];
-  for (let i = 0; ; i++) {
+  for (let i = 0; i < count; i++) {
     const start = code.indexOf(`static void check_input_${i}(`);
-    if (start < 0) break;
+    if (start < 0) return null;
     const end = code.indexOf('\n}\n', start);
     const body = code.slice(start, end < 0 ? undefined : end);
     const arg = new RegExp(`ConstantHandle (\\w+) = ConstantHandle\\(input_handles\\[${i}\\]\\)`).exec(body)?.[1];
     const dtype = /aoti_torch_dtype_(\w+)\(\)/.exec(body)?.[1];
-    if (arg === undefined || dtype === undefined) return null;
-    const dims = (kind: string): Map<number, number> =>
-      new Map([...body.matchAll(new RegExp(`if \\((-?\\d+) != ${arg}_${kind}\\[(\\d+)\\]\\)`, 'g'))].map((m) => [Number(m[2]), Number(m[1])]));
-    const shape = new RegExp(`assert_size_stride\\(${arg}, \\{([^}]*)\\}`).exec(code)?.[1];
+    const layout = arg === undefined ? null : new RegExp(`assert_size_stride\\(${arg}, \\{([^}]*)\\}, \\{([^}]*)\\}`).exec(code);
+    if (dtype === undefined || !layout) return null;
+    const list = (text: string): string[] => (text.trim() === '' ? [] : text.split(','));
     const device = new RegExp(`${arg}_expected_device_type = (\\d+);`).exec(body)?.[1];
     specs.push({
       dtype,
-      rank: shape === undefined ? null : shape.trim() === '' ? 0 : shape.split(',').length,
-      sizes: dims('size'),
-      strides: dims('stride'),
       device: device === undefined ? null : DEVICE_TYPES[device] ?? null,
+      sizes: list(layout[1]!).map(dimension),
+      strides: list(layout[2]!).map((d) => {
+        const v = dimension(d);
+        return typeof v === 'number' ? v : null;
+      }),
     });
   }
   return specs;
 }
 
-function checkInput(t: Tensor, spec: InputSpec, i: number): void {
+// `symbols` binds the dynamic sizes seen so far in this call.
+function checkInput(t: Tensor, spec: InputSpec, i: number, symbols: Map<string, number>): void {
   if (t.dtype.name !== spec.dtype) throw new TypeError(`forward(): input ${i} must have dtype torch.${spec.dtype}, but got ${t.dtype}`);
   if (spec.device !== null && t.device.type !== spec.device) {
     throw new TypeError(`forward(): input ${i} must be on ${spec.device}, but is on ${t.device}`);
   }
   const shape = [...t.shape];
-  if (spec.rank !== null && shape.length !== spec.rank) {
-    throw new RangeError(`forward(): input ${i} must have ${spec.rank} dimensions, but got ${shape.length} (shape [${shape.join(', ')}])`);
+  const shown = `[${shape.join(', ')}]`;
+  if (shape.length !== spec.sizes.length) {
+    throw new RangeError(`forward(): input ${i} must have ${spec.sizes.length} dimensions, but got ${shape.length} (shape ${shown})`);
   }
-  for (const [d, size] of spec.sizes) {
-    if (shape[d] !== size) throw new RangeError(`forward(): input ${i} must have size ${size} at dimension ${d}, but got shape [${shape.join(', ')}]`);
-  }
-  const strides = t.stride() as number[];
-  for (const [d, stride] of spec.strides) {
-    // A dimension of size 1 is never stepped over: its stride does not matter.
-    if (shape[d] !== 1 && strides[d] !== stride) {
-      throw new RangeError(`forward(): input ${i} must have stride ${stride} at dimension ${d}, but has strides [${strides.join(', ')}] (.contiguous() gives the usual layout)`);
+  spec.sizes.forEach((want, d) => {
+    if (typeof want === 'number' && shape[d] !== want) throw new RangeError(`forward(): input ${i} must have size ${want} at dimension ${d}, but got shape ${shown}`);
+    if (typeof want === 'string') {
+      const bound = symbols.get(want);
+      if (bound === undefined) symbols.set(want, shape[d]!);
+      else if (bound !== shape[d]) throw new RangeError(`forward(): input ${i} must have size ${bound} at dimension ${d} (as an earlier input has), but got shape ${shown}`);
     }
-  }
+  });
+  const strides = t.stride() as number[];
+  spec.strides.forEach((want, d) => {
+    // A dimension of size 1 is never stepped over: its stride does not matter.
+    if (want !== null && shape[d] !== 1 && strides[d] !== want) {
+      throw new RangeError(`forward(): input ${i} must have stride ${want} at dimension ${d}, but has strides [${strides.join(', ')}] (.contiguous() gives the usual layout)`);
+    }
+  });
 }
 
 export interface LoadConstantsOptions {
@@ -245,7 +262,8 @@ export class AOTICompiledModel {
       if (tensors.length !== this.inputs.length) {
         throw new TypeError(`forward(): the package takes ${this.inputs.length} tensor input${this.inputs.length === 1 ? '' : 's'}, but got ${tensors.length}`);
       }
-      tensors.forEach((t, i) => checkInput(t, this.inputs![i]!, i));
+      const symbols = new Map<string, number>();
+      tensors.forEach((t, i) => checkInput(t, this.inputs![i]!, i, symbols));
     }
     return tensors.map((t) => t._h);
   }

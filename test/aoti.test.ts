@@ -74,6 +74,13 @@ describe('aotiLoadPackage', () => {
     }
   });
 
+  test('inputs sharing a dynamic size must agree on it', () => {
+    const [h] = pair.forward(res('px').slice(0, 0, 2), { y: res('py').slice(0, 0, 2) });
+    expectTensorClose(h, res('pair_h').slice(0, 0, 2));
+    expectError(() => pair.forward(res('px'), { y: res('py').slice(0, 0, 3) }),
+      'input 1 must have size 4 at dimension 0 (as an earlier input has), but got shape [3, 2]', 'RangeError');
+  });
+
   test("metadata and constant names are Python's", () => {
     expect(net.getMetadata()).toEqual(meta.net.metadata);
     expect(net.metadata()).toEqual(meta.net.metadata);
