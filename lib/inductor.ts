@@ -148,7 +148,7 @@ function readInputSpecs(source: Source, modelName: string): InputSpec[] | null {
     const dtype = /aoti_torch_dtype_(\w+)\(\)/.exec(body)?.[1];
     const layout = arg === undefined ? null : new RegExp(`assert_size_stride\\(${arg}, \\{([^}]*)\\}, \\{([^}]*)\\}`).exec(code);
     if (dtype === undefined || !layout) return null;
-    const list = (text: string): string[] => (text.trim() === '' ? [] : text.split(','));
+    const list = (text: string): string[] => text.split(',').map((d) => d.trim()).filter((d) => d !== '');  // {2L, } is one dimension
     const device = new RegExp(`${arg}_expected_device_type = (\\d+);`).exec(body)?.[1];
     specs.push({
       dtype,

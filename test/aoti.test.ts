@@ -62,8 +62,11 @@ describe('aotiLoadPackage', () => {
     for (const key of BATCHES) expectTensorClose(await net.forwardAsync(res(key)), res(`net_${key}`));
   });
 
-  test('keyword inputs and a tuple holding a dict out, as the exported module returned them', async () => {
-    for (const out of [pair.forward(res('px'), { y: res('py') }), await pair.forwardAsync(res('px'), { y: res('py') })]) {
+  test('nested and keyword inputs, and a tuple holding a dict out, as the exported module took and returned them', async () => {
+    const parts = [res('pa'), { b: res('pb') }];
+    const asMap = [res('pa'), new Map([['b', res('pb')]])];
+    for (const out of [pair.forward(res('px'), parts, { y: res('py') }), pair.call(res('px'), asMap, { y: res('py') }),
+      await pair.forwardAsync(res('px'), parts, { y: res('py') })]) {
       expect(Array.isArray(out)).toBe(true);
       expect(out).toHaveLength(2);
       expectTensorClose(out[0], res('pair_h'));
@@ -75,10 +78,11 @@ describe('aotiLoadPackage', () => {
   });
 
   test('inputs sharing a dynamic size must agree on it', () => {
-    const [h] = pair.forward(res('px').slice(0, 0, 2), { y: res('py').slice(0, 0, 2) });
+    const two = (key: string): torch.Tensor => res(key).slice(0, 0, 2);
+    const [h] = pair.forward(two('px'), [two('pa'), { b: res('pb') }], { y: two('py') });
     expectTensorClose(h, res('pair_h').slice(0, 0, 2));
-    expectError(() => pair.forward(res('px'), { y: res('py').slice(0, 0, 3) }),
-      'input 1 must have size 4 at dimension 0 (as an earlier input has), but got shape [3, 2]', 'RangeError');
+    expectError(() => pair.forward(res('px'), [res('pa'), { b: res('pb') }], { y: two('py') }),
+      'input 3 must have size 4 at dimension 0 (as an earlier input has), but got shape [2, 2]', 'RangeError');
   });
 
   test("metadata and constant names are Python's", () => {
@@ -116,7 +120,7 @@ describe('aotiLoadPackage', () => {
     expectTensorClose(fromBytes.forward(res('x2')), res('net_x2'));
     fromBytes.dispose();
     const named = inductor.loadPackage(pairPath, 'model');
-    expectTensorClose(named.forward(res('px'), { y: res('py') })[0], res('pair_h'));
+    expectTensorClose(named.forward(res('px'), [res('pa'), { b: res('pb') }], { y: res('py') })[0], res('pair_h'));
     named.dispose();
   });
 
@@ -128,10 +132,15 @@ describe('aotiLoadPackage', () => {
     expectError(() => net.forward(x.double()), 'input 0 must have dtype torch.float32, but got torch.float64', 'TypeError');
     expectError(() => net.forward(torch.randn([2, 3, 4, 5])), 'input 0 must have size 4 at dimension 3, but got shape [2, 3, 4, 5]', 'RangeError');
     expectError(() => net.forward(torch.randn([2, 3, 4])), 'input 0 must have 4 dimensions, but got 3', 'RangeError');
+    expectError(() => net.forward(torch.empty([2, 3, 4, 4], { device: 'meta' })), 'input 0 must be on cpu, but is on meta', 'TypeError');
     const strided = torch.stack([x, x], 4).select(4, 0);  // x's values, every other element
     expectError(() => net.forward(strided), 'input 0 must have stride 48 at dimension 0, but has strides [96, 32, 8, 2]', 'RangeError');
-    expectError(() => pair.forward(res('px')), "forward() missing required keyword argument: 'y'", 'TypeError');
-    expectError(() => pair.forward(res('px'), { y: res('py'), z: 1 }), "forward() got an unexpected keyword argument 'z'", 'TypeError');
+    const parts = [res('pa'), { b: res('pb') }];
+    expectError(() => pair.forward(res('px'), parts), "forward() missing required keyword argument: 'y'", 'TypeError');
+    expectError(() => pair.forward(res('px'), parts, { y: res('py'), z: 1 }), "forward() got an unexpected keyword argument 'z'", 'TypeError');
+    expectError(() => pair.forward(res('px'), res('pa'), { y: res('py') }), 'args[1] must be an array of 2 (the package\'s input spec), not a Tensor', 'TypeError');
+    expectError(() => pair.forward(res('px'), [res('pa'), { c: res('pb') }], { y: res('py') }), 'args[1][1] has no key "b"', 'TypeError');
+    expectError(() => pair.forward(res('px'), [res('pa'), [res('pb')]], { y: res('py') }), 'args[1][1] must be a Map or an object with keys ["b"], not an array of 1', 'TypeError');
     const gone = torch.randn([2, 3, 4, 4]);
     gone.dispose();
     expectError(() => net.forward(gone));
