@@ -2,9 +2,10 @@
 // compiled with torch._inductor.aoti_compile_and_package give the outputs Python's
 // aoti_load_package gives, sync and async (also many calls at once on one package, while the
 // event loop keeps running), with Python's call spec, metadata and constant names; inputs that do
-// not fit the package, and files that are not packages, are Errors.
+// not fit the package, and files that are not packages, are Errors; worker threads load their own.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as torch from '../lib';
 import { expectError, fixture } from './helpers';
 
@@ -211,5 +212,29 @@ describe('aotiLoadPackage', () => {
     expectError(() => m.forward(res('x2')), 'the AOTInductor package has been disposed');
     expectError(() => m.getMetadata(), 'the AOTInductor package has been disposed');
     expect((await rejection(m.forwardAsync(res('x2')))).message).toContain('has been disposed');
+  });
+
+  test('worker_threads: each environment loads and runs packages on its own', async () => {
+    const dist = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+    if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build:ts\` (npm test does)`);
+    const worker = `
+      const { parentPort, workerData: { dist, file, x, shape } } = require('worker_threads');
+      const torch = require(dist);
+      const m = torch.inductor.aotiLoadPackage(file);
+      const input = torch.tensor(x).reshape(shape);
+      m.forwardAsync(input).then((out) => parentPort.postMessage({ sync: m.forward(input).tolist(), async: out.tolist() }));
+    `;
+    const x = res('x2');
+    const run = (): Promise<{ sync: number[][]; async: number[][] }> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(worker, { eval: true, workerData: { dist, file: netPath, x: x.flatten().tolist(), shape: [...x.shape] } });
+        w.once('message', (r) => void w.terminate().then(() => resolve(r)));
+        w.once('error', reject);
+      });
+    for (const r of await Promise.all([run(), run()])) {
+      expectTensorClose(torch.tensor(r.sync), res('net_x2'));
+      expectTensorClose(torch.tensor(r.async), res('net_x2'));
+    }
+    expectTensorClose(await net.forwardAsync(x), res('net_x2'));
   });
 });
