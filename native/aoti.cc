@@ -43,6 +43,7 @@ struct AotiPackage {
   // constant: same shape and dtype, and (copied) a compact storage of that layout, made here if not.
   void LoadConstants(std::unordered_map<std::string, at::Tensor> constants, bool checkFullUpdate, bool managed, bool allowH2dCopy) {
     std::unique_lock<std::shared_mutex> alone(lock);
+    at::NoGradGuard noGrad;  // copies of parameters are plain tensors
     const auto current = loader.get_runner()->extract_constants_map(/*use_inactive=*/false);
     if (checkFullUpdate) {
       for (const std::string& fqn : loader.get_constant_fqns()) {
