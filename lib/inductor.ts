@@ -6,10 +6,11 @@
 // A call flattens its arguments by the package's input spec (the pytree of `(args, kwargs)` that
 // torch.export recorded), keeps the tensors, runs the compiled model on them and rebuilds the
 // output spec's tree: a Tensor for a model that returned one tensor, arrays for tuples and lists,
-// Maps for dicts. AOTInductor itself checks only the number of inputs, so the dtype, rank, static
-// sizes, strides and device each input was compiled for are read from the package's generated
-// wrapper source (its check_input_N functions) and checked here: a wrong input is an Error, never
-// an out-of-bounds read.
+// Maps for dicts. AOTInductor itself checks only the number of inputs (its other checks run only
+// under AOTI_RUNTIME_CHECK_INPUTS=1, and refuse dynamic sizes below 2 by default), so the dtype,
+// device, rank, static sizes and strides each input was compiled for, and the dynamic sizes inputs
+// share, are read from the package's generated wrapper source and checked here: a wrong input is
+// an Error, never an out-of-bounds read.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
