@@ -19,36 +19,42 @@ test('a ~500 ms forwardAsync keeps a 10 ms timer firing with lag < 50 ms', async
   for (let i = 0; i < 3; i++) await m.forwardAsync(x, 2);
   let n = 8;
   let took = 0;
-  let t0 = 0;
   while (took < 100) {
     n *= 2;
-    t0 = performance.now();
+    const t0 = performance.now();
     await m.forwardAsync(x, n);
     took = performance.now() - t0;
   }
-  const iters = Math.round((n * 500) / took);
-
-  const ticks: number[] = [];
-  const timer = setInterval(() => ticks.push(performance.now()), 10);
-  let out: torch.Tensor;
-  let elapsed: number;
-  try {
-    t0 = performance.now();
-    ticks.push(t0);
-    out = await m.forwardAsync(x, iters);
-    elapsed = performance.now() - t0;
-    ticks.push(performance.now());
-  } finally {
-    clearInterval(timer);
+  // One timed forwardAsync under a 10 ms timer: its duration, the ticks and the largest lag.
+  const measure = async (count: number): Promise<{ elapsed: number; ticks: number; lag: number; out: torch.Tensor }> => {
+    const stamps: number[] = [];
+    const timer = setInterval(() => stamps.push(performance.now()), 10);
+    try {
+      const start = performance.now();
+      stamps.push(start);
+      const out = (await m.forwardAsync(x, count)) as torch.Tensor;
+      const end = performance.now();
+      stamps.push(end);
+      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
+      return { elapsed: end - start, ticks: stamps.length - 2, lag: Math.max(...gaps) - 10, out };
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  // The machine's load changes: a run that came out short is made longer (at most 3 more times).
+  let iters = Math.round((n * 500) / took);
+  let r = await measure(iters);
+  for (let attempt = 0; attempt < 3 && r.elapsed < 400; attempt++) {
+    expect(r.lag).toBeLessThan(50);
+    iters = Math.round((iters * 500) / Math.max(r.elapsed, 1));
+    r = await measure(iters);
   }
-  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
-  const lag = Math.max(...gaps) - 10;
-  console.log(`forwardAsync: ${iters} matmuls in ${elapsed.toFixed(0)} ms; ${ticks.length - 2} ticks of 10 ms, largest lag ${lag.toFixed(1)} ms`);
-  expect(elapsed).toBeGreaterThan(250);
-  expect(ticks.length - 2).toBeGreaterThan(elapsed / 10 / 2);
-  expect(lag).toBeLessThan(50);
-  expect(out.shape).toEqual([256, 256]);
-  expect(torch.isfinite(out).all().item()).toBe(true);
+  console.log(`forwardAsync: ${iters} matmuls in ${r.elapsed.toFixed(0)} ms; ${r.ticks} ticks of 10 ms, largest lag ${r.lag.toFixed(1)} ms`);
+  expect(r.elapsed).toBeGreaterThan(250);
+  expect(r.ticks).toBeGreaterThan(r.elapsed / 10 / 2);
+  expect(r.lag).toBeLessThan(50);
+  expect(r.out.shape).toEqual([256, 256]);
+  expect(torch.isfinite(r.out).all().item()).toBe(true);
 });
 
 test('8 concurrent forwardAsync calls give PyTorch\'s outputs', async () => {

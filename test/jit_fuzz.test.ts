@@ -1,9 +1,10 @@
 // torch.jit.load's pre-check (lib/jit/validate.ts). Every archive real PyTorch writes passes it and
 // loads with PyTorch's outputs (scripts/fixtures/jit_fuzz.py: scripted, traced, frozen, quantized,
-// views, old and missing debug tables, extra files, lite interpreter; the jit_models.py fixtures;
-// what torchnode's own jit.save writes). Malformed archives are refused with what is wrong. And
-// 5,000 seeded mutations of three small real archives, loaded in a child process (so that a crash
-// is a failure naming its mutation, not a dead jest), each end in a loaded module or an Error.
+// views, sparse COO and CSR, old and missing debug tables, extra files, lite interpreter; the
+// jit_models.py fixtures; what torchnode's own jit.save writes). Malformed archives are refused
+// with what is wrong. And 5,000 seeded mutations of three small real archives (scripted, traced,
+// sparse), loaded in a child process (so that a crash is a failure naming its mutation, not a
+// dead jest), each end in a loaded module or an Error.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -196,6 +197,19 @@ describe('malformed archives are refused with what is wrong', () => {
     expectError(() => torch.jit.load(replaced(entries, '/constants.pkl', Buffer.from([0x80, 0x02, 0x4e, 0x2e]))), 'the constants must be a tuple, not none');
   });
 
+  test('sparse tensors: indices inside the size (libtorch builds them unchecked)', () => {
+    const sparse = readZip(fs.readFileSync(model('sparse')));
+    const indices = Buffer.from(sparse.find((e) => e.name === 'sparse/data/0')!.data);
+    indices.writeBigInt64LE(9n, 2 * 8);
+    expectError(() => torch.jit.load(replaced(sparse, '/data/0', indices)), "entry 'sparse/data.pkl': a sparse COO index lies outside the size");
+    const col = Buffer.from(sparse.find((e) => e.name === 'sparse/data/3')!.data);
+    col.writeBigInt64LE(-1n, 3 * 8);
+    expectError(() => torch.jit.load(replaced(sparse, '/data/3', col)), 'a sparse CSR column index lies outside the size');
+    const crow = Buffer.from(sparse.find((e) => e.name === 'sparse/data/2')!.data);
+    crow.writeBigInt64LE(7n, 3 * 8);
+    expectError(() => torch.jit.load(replaced(sparse, '/data/2', crow)), 'sparse CSR row offsets must rise from 0 to the number of values');
+  });
+
   test('debug tables', () => {
     const debugName = '/code/__torch__.py.debug_pkl';
     const debug = entries.find((e) => e.name.endsWith(debugName))!.data;
@@ -362,7 +376,7 @@ test('5,000 mutated archives: each an Error or a module, never a crash', () => {
   const dist = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
   if (!fs.existsSync(path.join(path.dirname(dist), 'jit', 'validate.js'))) throw new Error(`${dist} is missing or stale: run \`npm run build:ts\` (npm test does)`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['-e', CHILD, JSON.stringify({ dist, seeds: ['tiny_script', 'tiny_trace', 'tiny_add'].map(model), count: 5000, seed: 14, zipJs: ZIP_JS })], {
+  const r = spawnSync(process.execPath, ['-e', CHILD, JSON.stringify({ dist, seeds: ['tiny_script', 'tiny_trace', 'sparse'].map(model), count: 5000, seed: 14, zipJs: ZIP_JS })], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     timeout: 300_000,

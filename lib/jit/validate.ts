@@ -11,10 +11,11 @@
 //  - every pickle (data.pkl, constants.pkl, traced_inputs.pkl, bytecode.pkl, .debug_pkl) runs on a
 //    typed model of libtorch's unpickler (torch/csrc/jit/serialization/unpickler.cpp): its
 //    opcodes, protocol 2, stack and MARK discipline, the globals TorchScript writes
-//    (torch._utils._rebuild_tensor_v2 / _rebuild_qtensor, torch.<T>Storage, quantization schemes,
-//    torch.jit._pickle.*, collections.OrderedDict, torch.device, builtins.complex and __torch__
-//    classes whose source is in code/), storages that name existing records of the right size,
-//    tensors inside their storages, type tags that match their values, and no cycles.
+//    (torch._utils._rebuild_tensor_v2 / _rebuild_qtensor / _rebuild_sparse_tensor, torch.<T>Storage,
+//    quantization schemes, torch.jit._pickle.*, collections.OrderedDict, torch.device,
+//    builtins.complex and __torch__ classes defined in code/), storages that name existing records
+//    of the right size, tensors inside their storages, sparse indices inside their sizes, type tags
+//    that match their values, and no cycles.
 import { isUtf8 } from 'buffer';
 import * as zlib from 'zlib';
 import { native } from '../native';
@@ -51,6 +52,7 @@ const PER_CHANNEL = new Set(['per_channel_affine', 'per_channel_symmetric', 'per
 
 type Global =
   | { g: 'tensor'; quantized: boolean }
+  | { g: 'sparse' }
   | { g: 'orderedDict' }
   | { g: 'device' }
   | { g: 'complex' }
@@ -66,8 +68,8 @@ type V =
   | { k: 'str'; s: string }
   | { k: 'complex' }
   | { k: 'device' }
-  | { k: 'storage'; dtype: string; numel: bigint }
-  | { k: 'tensor'; dtype: string; sizes: bigint[] }
+  | { k: 'storage'; dtype: string; numel: bigint; key: string }
+  | { k: 'tensor'; dtype: string; sizes: bigint[]; strides: bigint[]; offset: bigint; key: string | null }
   | { k: 'object'; cls: string }
   | { k: 'global'; fn: Global }
   | { k: 'tuple'; items: V[] }
@@ -166,8 +168,8 @@ function matches(v: V, t: TypeNode, seen: Set<V>): boolean {
 
 /** What a pickle may refer to outside itself. */
 interface PickleContext {
-  /** The storage record `key` of a pickle: its size, or undefined when it is missing. */
-  storageSize(key: string): number | undefined;
+  /** The storage record `key` of a pickle, or undefined when it is missing. */
+  storage(key: string): Uint8Array | undefined;
   /** Whether code/ defines the class `qualifiedName`. */
   hasClass(qualifiedName: string): boolean;
   /** Whether globals other than torch.jit._pickle.build_intlist are allowed (not in debug tables). */
@@ -264,6 +266,7 @@ function checkPickle(data: Uint8Array, ctx: PickleContext, fail: (m: string) => 
     if (module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_qtensor')) {
       return { k: 'global', fn: { g: 'tensor', quantized: name === '_rebuild_qtensor' } };
     }
+    if (module === 'torch._utils' && name === '_rebuild_sparse_tensor') return { k: 'global', fn: { g: 'sparse' } };
     if (module === 'collections' && name === 'OrderedDict') return { k: 'global', fn: { g: 'orderedDict' } };
     if (module === 'torch' && name === 'device') return { k: 'global', fn: { g: 'device' } };
     if (module === 'builtins' && name === 'complex') return { k: 'global', fn: { g: 'complex' } };
@@ -334,12 +337,79 @@ function checkPickle(data: Uint8Array, ctx: PickleContext, fail: (m: string) => 
     } else if (a.length !== i) {
       fail(`_rebuild_tensor takes ${i} arguments, not ${a.length}`);
     }
-    return { k: 'tensor', dtype: s.dtype, sizes };
+    return { k: 'tensor', dtype: s.dtype, sizes, strides, offset, key: s.key };
+  };
+
+  // The elements of an integer tensor (Long or Int), read from its storage record, in order.
+  const elements = (t: V & { k: 'tensor' }, what: string): bigint[] => {
+    if ((t.dtype !== 'Long' && t.dtype !== 'Int') || t.sizes.length !== 1 && t.sizes.length !== 2) fail(`${what} must be a 1-D or 2-D int64 or int32 tensor`);
+    const bytes = t.key === null ? undefined : ctx.storage(t.key);
+    const n = product(t.sizes);
+    if (n > 0n && (bytes === undefined || bytes.length === 0)) fail(`${what} has no data`);
+    const width = t.dtype === 'Long' ? 8 : 4;
+    const view = n > 0n ? Buffer.from(bytes!.buffer, bytes!.byteOffset, bytes!.length) : Buffer.alloc(0);
+    const out: bigint[] = [];
+    const rows = t.sizes.length === 2 ? t.sizes[0]! : 1n;
+    const cols = t.sizes[t.sizes.length - 1]!;
+    const rowStride = t.sizes.length === 2 ? t.strides[0]! : 0n;
+    const colStride = t.strides[t.strides.length - 1]!;
+    for (let r = 0n; r < rows; r++) {
+      for (let c = 0n; c < cols; c++) {
+        const at = Number((t.offset + r * rowStride + c * colStride) * BigInt(width));
+        out.push(width === 8 ? view.readBigInt64LE(at) : BigInt(view.readInt32LE(at)));
+      }
+    }
+    return out;
+  };
+
+  // torch._utils._rebuild_sparse_tensor as libtorch rebuilds it (COO and CSR), with the invariants
+  // libtorch does not check (it makes the tensor "unsafe"): every index inside the size.
+  const rebuildSparse = (args: V): V => {
+    if (args.k !== 'tuple') fail('_rebuild_sparse_tensor arguments must be a tuple');
+    const [layout, sizeV, rg, ...rest] = args.items;
+    const parts = rest[rest.length - 1]?.k === 'none' ? rest.slice(0, -1) : rest; // the backward hooks
+    const size = intTuple(sizeV, 'a sparse tensor size');
+    if (rg?.k !== 'bool') fail('requires_grad must be a bool');
+    if (size.some((x) => x < 0n)) fail('a sparse tensor has a negative size');
+    const tensors = parts.map((x) => {
+      if (x.k !== 'tensor' || x.key === null) fail('sparse indices and values must be tensors');
+      return x;
+    });
+    const coo = layout?.k === 'int' && layout.v === 1n;
+    const csr = layout?.k === 'int' && layout.v === 2n;
+    if (coo && tensors.length === 2) {
+      const [indices, values] = tensors as [V & { k: 'tensor' }, V & { k: 'tensor' }];
+      if (indices.sizes.length !== 2) fail('sparse COO indices must be 2-D');
+      const [sparseDim, nnz] = indices.sizes as [bigint, bigint];
+      if (values.sizes.length === 0 || values.sizes[0] !== nnz) fail('sparse COO values must have one row per index');
+      const dense = values.sizes.slice(1);
+      if (BigInt(size.length) !== sparseDim + BigInt(dense.length) || dense.some((d, i) => d !== size[Number(sparseDim) + i])) {
+        fail('a sparse COO size does not match its indices and values');
+      }
+      elements(indices, 'sparse COO indices').forEach((v, i) => {
+        if (v < 0n || v >= size[Math.floor(i / Number(nnz))]!) fail('a sparse COO index lies outside the size');
+      });
+    } else if (csr && tensors.length === 3) {
+      const [crowT, colT, values] = tensors as [V & { k: 'tensor' }, V & { k: 'tensor' }, V & { k: 'tensor' }];
+      if (size.length !== 2 || crowT.sizes.length !== 1 || colT.sizes.length !== 1 || crowT.dtype !== colT.dtype) fail('sparse CSR tensors must be 2-D with 1-D indices of one dtype');
+      const crow = elements(crowT, 'sparse CSR row offsets');
+      const col = elements(colT, 'sparse CSR column indices');
+      const nnz = BigInt(col.length);
+      if (BigInt(crow.length) !== size[0]! + 1n || crow[0] !== 0n || crow[crow.length - 1] !== nnz || crow.some((v, i) => i > 0 && v < crow[i - 1]!)) {
+        fail('sparse CSR row offsets must rise from 0 to the number of values, one per row and one more');
+      }
+      if (col.some((v) => v < 0n || v >= size[1]!)) fail('a sparse CSR column index lies outside the size');
+      if (values.sizes.length !== 1 || values.sizes[0] !== nnz) fail('sparse CSR values must have one element per column index');
+    } else {
+      fail('Unsupported sparse tensor layout type in serialization (only COO and CSR tensors are read)');
+    }
+    return { k: 'tensor', dtype: tensors[tensors.length - 1]!.dtype, sizes: size, strides: [], offset: 0n, key: null };
   };
 
   const apply = (fn: Global, arg: V): V => {
     switch (fn.g) {
       case 'tensor': return rebuildTensor(arg, fn.quantized);
+      case 'sparse': return rebuildSparse(arg);
       case 'orderedDict': return NONE;
       case 'device': {
         const d = arg.k === 'tuple' ? arg.items[0] : undefined;
@@ -491,12 +561,12 @@ function checkPickle(data: Uint8Array, ctx: PickleContext, fail: (m: string) => 
         if (known !== undefined) {
           if (known.dtype !== type.dtype || known.numel !== numel) fail(`storage ${safeName(key.s)} is used with two types or sizes`);
         } else if (numel > 0n) {
-          const size = ctx.storageSize(key.s);
+          const size = ctx.storage(key.s)?.length;
           if (size === undefined) fail(`PytorchStreamReader failed locating file ${safeName(key.s)}: file not found`);
           if (BigInt(size) !== numel * BigInt(itemsize) && !(ctx.emptyStorages && size === 0)) fail(`storage ${safeName(key.s)} has ${size} bytes, not ${numel} ${type.dtype} elements`);
         }
         storages.set(key.s, { dtype: type.dtype, numel });
-        push({ k: 'storage', dtype: type.dtype, numel });
+        push({ k: 'storage', dtype: type.dtype, numel, key: key.s });
         break;
       }
       case OP.STOP: {
@@ -735,15 +805,12 @@ export function validateArchive(bytes: Uint8Array, label: string): void {
     if (rest.startsWith('code/') && rest.endsWith('.py.debug_pkl')) {
       const source = code.get(rest.slice(0, -'.debug_pkl'.length));
       if (source === undefined) fail(`${where} has no source file`);
-      const table = check({ storageSize: () => undefined, hasClass: () => false, allowGlobals: false });
+      const table = check({ storage: () => undefined, hasClass: () => false, allowGlobals: false });
       checkDebugTable(table, source!.length, (m) => fail(`${where}: ${m}`));
     } else if (!rest.includes('/') && rest.endsWith('.pkl')) {
       const dir = rest.slice(0, -'.pkl'.length);
-      const storageSize = (key: string): number | undefined => {
-        const rec = contents.get(`${dir}/${key}`) ?? (dir === 'bytecode' ? contents.get(`constants/${key}`) : undefined);
-        return rec?.length;
-      };
-      const root = check({ storageSize, hasClass, allowGlobals: true, emptyStorages: rest === 'traced_inputs.pkl' });
+      const storage = (key: string): Uint8Array | undefined => contents.get(`${dir}/${key}`) ?? (dir === 'bytecode' ? contents.get(`constants/${key}`) : undefined);
+      const root = check({ storage, hasClass, allowGlobals: true, emptyStorages: rest === 'traced_inputs.pkl' });
       if (rest === 'data.pkl' && root.k !== 'object') fail(`${where}: the module must be an object, not ${kindOf(root)}`);
       if (rest === 'constants.pkl' && root.k !== 'tuple') fail(`${where}: the constants must be a tuple, not ${kindOf(root)}`);
     }
