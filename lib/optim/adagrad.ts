@@ -1,13 +1,13 @@
 // torch/optim/adagrad.py: Adagrad (dense and sparse gradients; single-tensor, foreach, fused).
 import { Complex } from '../complex';
 import { tensor as makeTensor } from '../creation';
-import { fullLike, zeros, viewAsReal } from '../generated/torch';
+import { fullLike, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _indices,
+  Optimizer, checkCommon, incrementSteps, newStep, setDefault, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getScalarDtype, _groupTensorsByDeviceAndDtype, _indices,
   _makeSparse, _toScalar, _values, _viewAsReal, isSparse, num, pyFormat, sDiv, type StepClosure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 
@@ -29,9 +29,6 @@ export interface AdagradOptions {
   fused?: boolean | null;
 }
 
-function newAdagradStep(p: Tensor, fused: boolean | null): Tensor {
-  return fused ? zeros([], { dtype: _getScalarDtype(fused), device: p.device }) : makeTensor(0, { dtype: _getScalarDtype() });
-}
 function initialSum(p: Tensor, value: number): Tensor {
   return fullLike(p, (p.dtype.isComplex ? new Complex(value, value) : value) as number, { memoryFormat: preserveFormat });
 }
@@ -43,8 +40,7 @@ export class Adagrad extends Optimizer {
   constructor(params: ParamsT, ...args: unknown[]);
   constructor(...args: unknown[]) {
     const a = ADAGRAD_INIT<Required<AdagradOptions> & { params: ParamsT }>(args);
-    if (a.lr instanceof Tensor && a.lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
-    if (!(0 <= num(a.lr))) throw new RangeError(`Invalid learning rate: ${pyFormat(a.lr)}`);
+    checkCommon({ lr: a.lr });
     if (!(0 <= num(a.lrDecay))) throw new RangeError(`Invalid lr_decay value: ${pyFormat(a.lrDecay)}`);
     if (!(0 <= num(a.weightDecay))) throw new RangeError(`Invalid weight_decay value: ${pyFormat(a.weightDecay)}`);
     if (!(0 <= num(a.initialAccumulatorValue))) throw new RangeError(`Invalid initial_accumulator_value value: ${pyFormat(a.initialAccumulatorValue)}`);
@@ -62,7 +58,7 @@ export class Adagrad extends Optimizer {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const state = this.stateOf(p);
-        state.step = newAdagradStep(p, group.fused);
+        state.step = newStep(p, Boolean(group.fused), group.fused);
         state.sum = initialSum(p, num(a.initialAccumulatorValue));
       }
     }
@@ -114,7 +110,7 @@ export class Adagrad extends Optimizer {
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
         if (group.fused) _deviceDtypeCheckForFused(p);
-        state.step = newAdagradStep(p, group.fused);
+        state.step = newStep(p, Boolean(group.fused), group.fused);
         state.sum = initialSum(p, num(this.defaults.initialAccumulatorValue));
       }
       sums.push(state.sum);
@@ -185,7 +181,7 @@ const singleTensorAdagrad: Impl = (params, grads, sums, steps, o) => {
     let stateSum = sums[i]!;
     const stepT = steps[i]!;
     stepT.add_(1);
-    const step = _getValue(stepT);
+    const step = num(stepT);
     let grad = o.maximize ? grads[i]!.neg() : grads[i]!;
     if (o.weightDecay !== 0) {
       if (isSparse(grad)) throw new Error('weight_decay option is not compatible with sparse gradients');
@@ -232,7 +228,7 @@ const multiTensorAdagrad: Impl = (params, grads, sums, steps, o) => {
       if (o.maximize) fe.foreachAdd_(g, ps!, o.weightDecay);
       else g = fe.foreachAdd(g, ps!, o.weightDecay);
     }
-    const minusClr = st!.map((s) => -lr / (1 + (_getValue(s) - 1) * o.lrDecay));
+    const minusClr = st!.map((s) => -lr / (1 + (num(s) - 1) * o.lrDecay));
     fe.foreachAddcmul_(ss!, g, g, 1);
     const std = fe.foreachSqrt(ss!);
     fe.foreachAdd_(std, o.eps);

@@ -1,14 +1,13 @@
 // torch/optim/adam.py: Adam (and, with decoupledWeightDecay, AdamW's update).
-import { tensor as makeTensor } from '../creation';
-import { maximum, zeros, zerosLike, viewAsComplex, viewAsReal } from '../generated/torch';
+import { maximum, zerosLike, viewAsComplex, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, checkCapturable, incrementSteps, setDefault, upgradeStep, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype, _getValue,
-  _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, pyFormat, sDiv, sMul, sNeg, sPow, sSub,
+  Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, setDefault, upgradeStep, _defaultToFusedOrForeach, _deviceDtypeCheckForFused, _getCapturableSupportedDevices, _getScalarDtype,
+  _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
   type StepClosure, type NumberOrTensor, type ParamGroup, type ParamsT,
 } from './optimizer';
 
@@ -45,11 +44,8 @@ export class Adam extends Optimizer {
       if (foreach && !capturable) throw new RangeError('lr as a Tensor is not supported for capturable=False and foreach=True');
       if (lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
     }
-    if (!(0 <= num(lr))) throw new RangeError(`Invalid learning rate: ${pyFormat(lr)}`);
-    if (!(0 <= num(eps))) throw new RangeError(`Invalid epsilon value: ${pyFormat(eps)}`);
     const betas = [...a.betas] as NumberOrTensor[];
-    checkBetas(betas);
-    if (!(0 <= num(weightDecay))) throw new RangeError(`Invalid weight_decay value: ${pyFormat(weightDecay)}`);
+    checkCommon({ lr, eps, betas, weightDecay });
     if (!((isPyFloat(betas[0]) && isPyFloat(betas[1])) || (betas[0] instanceof Tensor && betas[1] instanceof Tensor))) {
       throw new RangeError('betas must be either both floats or both Tensors');
     }
@@ -98,9 +94,7 @@ export class Adam extends Optimizer {
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
         if (group.fused) _deviceDtypeCheckForFused(p);
-        state.step = group.capturable || group.fused
-          ? zeros([], { dtype: _getScalarDtype(group.fused), device: p.device })
-          : makeTensor(new PyFloat(0), { dtype: _getScalarDtype(), device: 'cpu' });
+        state.step = newStep(p, group.capturable || group.fused, group.fused);
         state.expAvg = zerosLike(p, { memoryFormat: preserveFormat });
         state.expAvgSq = zerosLike(p, { memoryFormat: preserveFormat });
         if (group.amsgrad) state.maxExpAvgSq = zerosLike(p, { memoryFormat: preserveFormat });
@@ -130,13 +124,6 @@ export class Adam extends Optimizer {
       }
       return loss;
     });
-  }
-}
-
-function checkBetas(betas: readonly NumberOrTensor[]): void {
-  for (const i of [0, 1]) {
-    const b = num(betas[i]);
-    if (!(0 <= b && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyFormat(betas[i])}`);
   }
 }
 
@@ -245,7 +232,7 @@ const singleTensorAdam: Impl = (params, grads, expAvgs, expAvgSqs, maxExpAvgSqs,
       }
       param.addcdiv_(differentiable ? expAvg.clone() : expAvg, denom);
     } else {
-      const step = _getValue(stepT);
+      const step = num(stepT);
       const bc1 = sSub(1, sPow(beta1, step));
       const bc2 = sSub(1, sPow(beta2, step));
       const stepSize = sDiv(lr, bc1);
@@ -332,8 +319,8 @@ const multiTensorAdam: Impl = (params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, 
     } else {
       const b1 = num(beta1);
       const b2 = num(beta2);
-      const stepSize = deviceStateSteps!.map((s) => (num(lr) / (1 - b1 ** _getValue(s))) * -1);
-      const bc2Sqrt = deviceStateSteps!.map((s) => (1 - b2 ** _getValue(s)) ** 0.5);
+      const stepSize = deviceStateSteps!.map((s) => (num(lr) / (1 - b1 ** num(s))) * -1);
+      const bc2Sqrt = deviceStateSteps!.map((s) => (1 - b2 ** num(s)) ** 0.5);
       let sq: Tensor[];
       if (amsgrad) {
         fe.foreachMaximum_(deviceMaxExpAvgSqs!, deviceExpAvgSqs!);

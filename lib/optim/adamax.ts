@@ -1,13 +1,12 @@
 // torch/optim/adamax.py: Adamax (Adam with the infinity norm).
-import { tensor as makeTensor } from '../creation';
-import { amax, cat, maximum, zeros, zerosLike, viewAsReal } from '../generated/torch';
+import { amax, cat, maximum, zerosLike, viewAsReal } from '../generated/torch';
 import { preserveFormat } from '../layout';
 import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
-  pyFormat, sDiv, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
+  Optimizer, checkCapturable, checkCommon, incrementSteps, newStep, upgradeStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  sDiv, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
 const ADAMAX_INIT = pySignature(
@@ -141,7 +140,7 @@ const singleTensorAdamax: Impl = (params, grads, expAvgs, expInfs, steps, o) => 
       const negBiasCorrection = (sSub(sPow(beta1, stepT), 1) as Tensor).div_(lr);
       param.addcdiv_(expAvg, expInf.mul(negBiasCorrection));
     } else {
-      const biasCorrection = 1 - beta1 ** _getValue(stepT);
+      const biasCorrection = 1 - beta1 ** num(stepT);
       param.addcdiv_(expAvg, expInf, { value: -num(sDiv(lr, biasCorrection)) });
     }
   });
@@ -176,7 +175,7 @@ const multiTensorAdamax: Impl = (params, grads, expAvgs, expInfs, steps, o) => {
       const denom = fe.foreachMul(ei!, bc);
       fe.foreachAddcdiv_(ps!, ea!, denom);
     } else {
-      const stepSize = st!.map((s) => (_getValue(lr) / (1 - beta1 ** _getValue(s))) * -1);
+      const stepSize = st!.map((s) => (num(lr) / (1 - beta1 ** num(s))) * -1);
       fe.foreachAddcdiv_(ps!, ea!, ei!, stepSize);
     }
   }

@@ -6,7 +6,7 @@ import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
+  Optimizer, incrementSteps, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getCapturableSupportedDevices, _groupTensorsByDeviceAndDtype, _toScalar,
   _viewAsReal, isSparse, num, pyFormat, sAdd, sDiv, sMul, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -152,7 +152,7 @@ const singleTensorAsgd: Impl = (params, grads, axs, mus, etas, steps, o) => {
       param.mul_(sSub(1, sMul(lambd, eta)) as Tensor);
       param.addcmul_(grad, eta, { value: -1 });
     } else {
-      const etaValue = _getValue(eta);
+      const etaValue = num(eta);
       param.mul_(1 - lambd * etaValue);
       param.add_(grad, { alpha: -etaValue });
     }
@@ -162,7 +162,7 @@ const singleTensorAsgd: Impl = (params, grads, axs, mus, etas, steps, o) => {
       eta.copy_(sDiv(lr, sPow(sAdd(1, sMul(sMul(lambd, lr), stepT)), alpha)) as Tensor);
       mu.copy_(maximum(stepT.sub(t0), onesLike(stepT)).reciprocal());
     } else {
-      const step = _getValue(stepT);
+      const step = num(stepT);
       const newEta = sDiv(lr, sPow(sAdd(1, sMul(sMul(lambd, lr), step)), alpha));
       if (newEta instanceof Tensor) eta.copy_(newEta);
       else eta.fill_(newEta);
@@ -216,7 +216,7 @@ const multiTensorAsgd: Impl = (params, grads, axs, mus, etas, steps, o) => {
         const v = sDiv(lr, sPow(sAdd(1, sMul(sMul(lambd, lr), s)), alpha));
         return v instanceof Tensor ? v.to(device) : makeTensor(v, { device });
       });
-      const newMus = st!.map((s) => makeTensor(1 / Math.max(1, _getValue(s) - t0), { dtype: _getScalarDtype(), device }));
+      const newMus = st!.map((s) => makeTensor(1 / Math.max(1, num(s) - t0), { dtype: _getScalarDtype(), device }));
       fe.foreachCopy_(es!, newEtas);
       fe.foreachCopy_(ms!, newMus);
     }

@@ -12,7 +12,7 @@ import { camelToSnake, snakeToCamel, isOptions, type Args } from '../nn/modules_
 import { pySignature } from '../python_signature';
 import { PyFloat, type FloatLike, type IntLike } from '../scalar';
 import { Tensor } from '../tensor';
-import { Optimizer, _toScalar, sAdd, sDiv, sMul, sSub, type NumberOrTensor, type ParamGroup } from './optimizer';
+import { Optimizer, _toScalar, num, sAdd, sDiv, sMul, sSub, type NumberOrTensor, type ParamGroup } from './optimizer';
 
 /** A learning rate: a Python number, or a tensor as PyTorch allows. */
 export type Lr = NumberOrTensor;
@@ -20,8 +20,6 @@ export type Lr = NumberOrTensor;
 /** A scheduler's state_dict: Python's dict, keys as PyTorch names them. */
 export type SchedulerStateDict = Map<string, unknown>;
 
-/** @internal A number as it is used in arithmetic (a torch.pyFloat unwrapped). */
-export const num = (x: unknown): number => (x instanceof PyFloat ? x.value : (x as number));
 const isFloat = (x: unknown): boolean => x instanceof PyFloat || (typeof x === 'number' && !Number.isInteger(x));
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 /** @internal Python's repr of a number given to a check (`5.0` for a float, `5` for an int). */

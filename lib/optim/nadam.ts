@@ -7,7 +7,7 @@ import { PyFloat } from '../scalar';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
+  Optimizer, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getScalarDtype, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num,
   pyFormat, sAdd, sDiv, sMul, sNeg, sPow, sSub, type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -153,7 +153,7 @@ const singleTensorNadam: Impl = (params, grads, expAvgs, expAvgSqs, muProducts, 
       }
     }
     stepT.add_(1);
-    const step: NumberOrTensor = o.capturable ? stepT : _getValue(stepT);
+    const step: NumberOrTensor = o.capturable ? stepT : num(stepT);
     const bc2 = sSub(1, sPow(beta2, step));
     if (weightDecay !== 0) {
       if (o.decoupledWeightDecay) param.mul_(sSub(1, sMul(lr, weightDecay)) as number);
@@ -173,9 +173,9 @@ const singleTensorNadam: Impl = (params, grads, expAvgs, expAvgSqs, muProducts, 
       param.addcdiv_(grad, denom);
       param.addcdiv_(expAvg, denom);
     } else {
-      const muProductNext = _getValue(muProduct) * num(muNext);
+      const muProductNext = num(muProduct) * num(muNext);
       denom.add_(eps);
-      param.addcdiv_(grad, denom, { value: num(sDiv(sMul(sNeg(lr), 1 - num(mu)), 1 - _getValue(muProduct))) });
+      param.addcdiv_(grad, denom, { value: num(sDiv(sMul(sNeg(lr), 1 - num(mu)), 1 - num(muProduct))) });
       param.addcdiv_(expAvg, denom, { value: num(sDiv(sMul(sNeg(lr), muNext), 1 - muProductNext)) });
     }
   });
@@ -229,9 +229,9 @@ const multiTensorNadam: Impl = (params, grads, expAvgs, expAvgSqs, muProducts, s
       fe.foreachSqrt_(bc);
       [bcSqrt, mus, muNexts] = [bc, m, mn];
     } else {
-      bcSqrt = st!.map((s) => (1 - beta2 ** _getValue(s)) ** 0.5);
-      mus = st!.map((s) => beta1 * (1 - 0.5 * 0.96 ** (_getValue(s) * momentumDecay)));
-      muNexts = st!.map((s) => beta1 * (1 - 0.5 * 0.96 ** ((_getValue(s) + 1) * momentumDecay)));
+      bcSqrt = st!.map((s) => (1 - beta2 ** num(s)) ** 0.5);
+      mus = st!.map((s) => beta1 * (1 - 0.5 * 0.96 ** (num(s) * momentumDecay)));
+      muNexts = st!.map((s) => beta1 * (1 - 0.5 * 0.96 ** ((num(s) + 1) * momentumDecay)));
     }
     fe.foreachMul_(mp!, mus);
     fe.foreachDiv_(sqrt, bcSqrt);
@@ -252,9 +252,9 @@ const multiTensorNadam: Impl = (params, grads, expAvgs, expAvgSqs, muProducts, s
       fe.foreachAddcmul_(numerator, mn, ea!);
       fe.foreachAddcdiv_(ps!, numerator, sqrt);
     } else {
-      const lrv = _getValue(lr);
-      const stepSizeGrads = mp!.map((x, i) => ((lrv * (1 - (mus[i] as number))) / (1 - _getValue(x))) * -1);
-      const stepSizeExpAvg = mp!.map((x, i) => ((lrv * (muNexts[i] as number)) / (1 - _getValue(x) * (muNexts[i] as number))) * -1);
+      const lrv = num(lr);
+      const stepSizeGrads = mp!.map((x, i) => ((lrv * (1 - (mus[i] as number))) / (1 - num(x))) * -1);
+      const stepSizeExpAvg = mp!.map((x, i) => ((lrv * (muNexts[i] as number)) / (1 - num(x) * (muNexts[i] as number))) * -1);
       fe.foreachAddcdiv_(ps!, g, sqrt, stepSizeGrads);
       fe.foreachAddcdiv_(ps!, ea!, sqrt, stepSizeExpAvg);
     }

@@ -66,7 +66,7 @@ export function pyFormat(x: unknown): string {
   return String(x);
 }
 
-/** A hyperparameter's numeric value (a Tensor's item, a PyFloat's number). */
+/** A hyperparameter's numeric value (a Tensor's item, a PyFloat's number); also Python's `_get_value`. */
 export function num(x: unknown): number {
   if (x instanceof Tensor) return Number(x.item());
   return Number(x);
@@ -80,11 +80,6 @@ export function isSparse(t: Tensor): boolean {
 export function _getScalarDtype(isFused: boolean | null = null): DType {
   if (isFused) return float32;
   return getDefaultDtype() === float64 ? float64 : float32;
-}
-
-/** `_get_value`: a tensor's item (no compilation here). */
-export function _getValue(x: unknown): number {
-  return x instanceof Tensor ? Number(x.item()) : (x as number);
 }
 
 /** `_to_scalar`: a 1-element tensor hyperparameter becomes 0-dim. */

@@ -5,7 +5,7 @@ import { pySignature } from '../python_signature';
 import { Tensor } from '../tensor';
 import * as fe from '../_foreach';
 import {
-  Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _getValue, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
+  Optimizer, checkCapturable, incrementSteps, upgradeStep, checkCommon, newStep, setDefault, _defaultToFusedOrForeach, _groupTensorsByDeviceAndDtype, _toScalar, _viewAsReal, isSparse, num, sDiv, sMul, sPow, sSub,
   type StepClosure, type NumberOrTensor, type ParamsT,
 } from './optimizer';
 
@@ -135,7 +135,7 @@ const singleTensorRadam: Impl = (params, grads, expAvgs, expAvgSqs, steps, o) =>
       expAvgSq = viewAsReal(expAvgSq);
     }
     stepT.add_(1);
-    const step: NumberOrTensor = o.capturable ? stepT : _getValue(stepT);
+    const step: NumberOrTensor = o.capturable ? stepT : num(stepT);
     if (weightDecay !== 0) {
       if (o.decoupledWeightDecay) param.mul_(sSub(1, sMul(lr, weightDecay)) as number);
       else grad = grad.add(param, { alpha: weightDecay });
@@ -191,7 +191,7 @@ const multiTensorRadam: Impl = (params, grads, expAvgs, expAvgSqs, steps, o) => 
       fe.foreachAdd_(bc2, rhoInf);
       rhoTList = bc2;
     } else {
-      rhoTList = st!.map((s) => rhoInf - (2 * _getValue(s) * beta2 ** _getValue(s)) / (1 - beta2 ** _getValue(s)));
+      rhoTList = st!.map((s) => rhoInf - (2 * num(s) * beta2 ** num(s)) / (1 - beta2 ** num(s)));
     }
     if (weightDecay !== 0) {
       if (o.decoupledWeightDecay) fe.foreachMul_(ps!, sSub(1, sMul(lr, weightDecay)));
@@ -234,9 +234,9 @@ const multiTensorRadam: Impl = (params, grads, expAvgs, expAvgSqs, steps, o) => 
       const lrv = num(lr);
       const rect = (rhoTList as number[]).map((r) => (r > 5 ? (((r - 4) * (r - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * r)) ** 0.5 : 0));
       const unrectified = rect.map((r) => (r > 0 ? 0 : 1));
-      const bc1 = st!.map((s) => 1 - beta1 ** _getValue(s));
+      const bc1 = st!.map((s) => 1 - beta1 ** num(s));
       unrectStepSize = unrectified.map((r, i) => ((lrv * r) / bc1[i]!) * -1);
-      bc2 = st!.map((s, i) => (1 - beta2 ** _getValue(s)) ** 0.5 * ((lrv * rect[i]!) / bc1[i]!) * -1);
+      bc2 = st!.map((s, i) => (1 - beta2 ** num(s)) ** 0.5 * ((lrv * rect[i]!) / bc1[i]!) * -1);
     }
     const buffer = fe.foreachSqrt(eas!);
     fe.foreachAdd_(buffer, eps);

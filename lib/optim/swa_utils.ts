@@ -14,9 +14,9 @@ import { registerModule } from '../serialization/modules';
 import type { FloatLike, IntLike } from '../scalar';
 import { Tensor } from '../tensor';
 import { foreachAdd_, foreachAddcdiv_, foreachLerp_, foreachSub } from '../_foreach';
-import { LRScheduler, floats, formatParam, groupLr, num, pyNumRepr, setGroup, type Lr, type SchedulerStateDict } from './lr_scheduler';
+import { LRScheduler, floats, formatParam, groupLr, pyNumRepr, setGroup, type Lr, type SchedulerStateDict } from './lr_scheduler';
 import { _getForeachKernelsSupportedDevices, _groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils';
-import { sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
+import { num, sAdd, sDiv, sMul, sSub, type Optimizer } from './optimizer';
 
 /** `avg_fn(averaged_param, current_param, num_averaged)`: the new average of one parameter. */
 export type AvgFn = (averagedParam: Tensor, currentParam: Tensor, numAveraged: Tensor | number) => Tensor;
