@@ -580,6 +580,8 @@ function grayscale(image: Tensor, numOutputChannels: number, preserveDtype: bool
     reps[reps.length - 3] = 3;
     return image.repeat(reps);
   }
+  // torchvision unpacks `r, g, b = image.unbind(dim=-3)`: Python's ValueError for any other count.
+  if (c !== 3) throw new Error(c < 3 ? `not enough values to unpack (expected 3, got ${c})` : 'too many values to unpack (expected 3)');
   const [r, g, b] = image.unbind(-3) as [Tensor, Tensor, Tensor];
   let l = r.mul(pyFloat(0.2989)).add_(g, { alpha: pyFloat(0.587) }).add_(b, { alpha: pyFloat(0.114) }).unsqueeze(-3);
   if (preserveDtype) l = l.to(image.dtype);
