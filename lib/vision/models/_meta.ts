@@ -125,3 +125,9 @@ export const _IMAGENET_CATEGORIES: readonly string[] = Object.freeze([
   "acorn", "hip", "buckeye", "coral fungus", "agaric", "gyromitra", "stinkhorn", "earthstar", "hen-of-the-woods",
   "bolete", "ear", "toilet tissue",
 ]);
+
+/** The 21 Pascal VOC classes the segmentation weights predict (index 0 is the background). */
+export const _VOC_CATEGORIES: readonly string[] = Object.freeze([
+  "__background__", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
+  "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
+]);
