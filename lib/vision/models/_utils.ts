@@ -1,6 +1,9 @@
 // torchvision/models/_utils.py: what the builders share (_ovewrite_named_param, _make_divisible),
-// and how a builder splits its own options from the model's (Python's `**kwargs`).
+// and how a builder splits its own options from the model's (Python's `**kwargs`); the
+// IntermediateLayerGetter the segmentation models take their backbone's features with.
+import { ModuleDict } from '../../nn/container';
 import { Module } from '../../nn/module';
+import type { Tensor } from '../../tensor';
 import { isOptions } from '../../nn/modules_utils';
 import type { WeightsEnum, WeightsEnumClass } from './_api';
 
@@ -52,4 +55,47 @@ export function _makeDivisible(v: number, divisor: number, minValue: number | nu
   let newV = Math.max(min, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor);
   if (newV < 0.9 * v) newV += divisor;
   return newV;
+}
+
+/** Python's `_ovewrite_value_param`: a value the weights impose must agree with the one given. */
+export function _ovewriteValueParam<V>(param: string, actual: V | null | undefined, expected: V): V {
+  const str = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
+  if (actual !== null && actual !== undefined && actual !== expected) {
+    throw new RangeError(`The parameter '${param}' expected value ${str(expected)} but got ${str(actual)} instead.`);
+  }
+  return expected;
+}
+
+/**
+ * The children of `model` up to the last one named in `returnLayers` (which maps a child's name to
+ * the name of its output); forward runs them in order and gives a Map of the named outputs. Only
+ * direct children can be returned, and they must be registered in the order forward uses them.
+ */
+export class IntermediateLayerGetter extends ModuleDict {
+  static override pythonModule = 'torchvision.models._utils';
+  static override _version = 2;
+  declare returnLayers: Record<string, string>;
+
+  constructor(model: Module, returnLayers: Record<string, string>) {
+    const names = [...model.namedChildren()].map(([name]) => name);
+    if (!Object.keys(returnLayers).every((k) => names.includes(k))) throw new RangeError('return_layers are not present in model');
+    const remaining = new Set(Object.keys(returnLayers));
+    const layers = new Map<string, Module>();
+    for (const [name, module] of model.namedChildren()) {
+      layers.set(name, module);
+      remaining.delete(name);
+      if (remaining.size === 0) break;
+    }
+    super(layers);
+    this.returnLayers = { ...returnLayers };
+  }
+
+  override forward(x: Tensor): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const [name, module] of this.items()) {
+      x = module.call(x) as Tensor;
+      if (Object.hasOwn(this.returnLayers, name)) out.set(this.returnLayers[name]!, x);
+    }
+    return out;
+  }
 }
