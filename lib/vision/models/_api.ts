@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Module, StateDict } from '../../nn/module';
 import { load, type MapLocation } from '../../serialization';
-import type { ImageClassification } from '../transforms/_presets';
+import type { ImageClassification, SemanticSegmentation } from '../transforms/_presets';
 
 export interface WeightsMeta {
   categories?: readonly string[] | null;
@@ -27,8 +27,11 @@ export interface WeightsMeta {
   [key: string]: unknown;
 }
 
-/** The preprocessing a set of weights was evaluated with (Python's `functools.partial` of a preset). */
-export type TransformsFactory = () => ImageClassification;
+/**
+ * The preprocessing a set of weights was evaluated with (Python's `functools.partial` of a preset;
+ * options given override the partial's).
+ */
+export type TransformsFactory = (options?: Record<string, unknown>) => ImageClassification | SemanticSegmentation;
 
 /** torchvision's Weights dataclass: where the file is, its preprocessing, its metadata. */
 export class Weights {
@@ -174,13 +177,16 @@ export function getModel(name: string, config: Record<string, unknown> = {}): Mo
 }
 
 export interface ListModelsOptions {
+  /** Only the builders this namespace exports (`torch.vision.models`, `torch.vision.models.segmentation`). */
+  module?: object | null;
   include?: string | Iterable<string> | null;
   exclude?: string | Iterable<string> | null;
 }
 
 /** The registered names, sorted; `include`/`exclude` are shell-style patterns (Python's fnmatch). */
 export function listModels(options: ListModelsOptions = {}): string[] {
-  const all = [...BUILTIN_MODELS.keys()];
+  const exported = options.module ? new Set(Object.values(options.module)) : null;
+  const all = [...BUILTIN_MODELS.keys()].filter((name) => exported === null || exported.has(BUILTIN_MODELS.get(name)!.builder));
   const patterns = (p: string | Iterable<string>): string[] => (typeof p === 'string' ? [p] : [...p]);
   let models = new Set(all);
   if (options.include) {
