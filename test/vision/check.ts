@@ -14,6 +14,9 @@ interface Case {
   state: [string, number[], string][];
   checksums: [number, number][];
   output: number[];
+  /** For a model giving a dict: its keys, and its 'aux' output when it has one. */
+  keys?: string[];
+  aux?: number[];
 }
 
 const camel = (k: string): string => k.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -79,12 +82,18 @@ export function checkModels(fixtureName: string): void {
         perturbBuffers(model);
         model.eval();
         const x = torch.rand(1, 3, c.side, c.side);
-        const y = torch.noGrad(() => model.call(x) as torch.Tensor);
-        const out = y.flatten().tolist() as number[];
-        expect(out.length).toBe(c.output.length);
-        const scale = Math.max(1, ...c.output.map(Math.abs));
-        const worst = Math.max(...out.map((v, i) => Math.abs(v - c.output[i]!)));
-        expect(worst / scale).toBeLessThan(1e-4);
+        const y = torch.noGrad(() => model.call(x) as torch.Tensor | Map<string, torch.Tensor>);
+        // A model giving a dict (the segmentation models) is compared on its 'out' (and 'aux').
+        if (y instanceof Map) expect([...y.keys()]).toEqual(c.keys);
+        const pairs: [torch.Tensor, number[]][] = y instanceof Map ? [[y.get('out')!, c.output]] : [[y, c.output]];
+        if (y instanceof Map && c.aux !== undefined) pairs.push([y.get('aux')!, c.aux]);
+        for (const [t, expected] of pairs) {
+          const out = t.flatten().tolist() as number[];
+          expect(out.length).toBe(expected.length);
+          const scale = Math.max(1, ...expected.map(Math.abs));
+          const worst = Math.max(...out.map((v, i) => Math.abs(v - expected[i]!)));
+          expect(worst / scale).toBeLessThan(1e-4);
+        }
       } finally {
         model.dispose();
       }
