@@ -4,7 +4,7 @@ export {
   Weights, WeightsEnum, getModel, getModelBuilder, getModelWeights, getWeight, listModels, getDir, loadStateDictFromUrl, downloadUrlToFile,
   type WeightsMeta, type WeightsEnumClass, type ModelBuilder, type GetStateDictOptions, type ListModelsOptions,
 } from './_api';
-export { _IMAGENET_CATEGORIES } from './_meta';
+export { _IMAGENET_CATEGORIES, _VOC_CATEGORIES } from './_meta';
 export { type BuilderOptions, type LayerFactory } from './_utils';
 export * from './alexnet';
 export * from './vgg';
@@ -44,3 +44,5 @@ export * as mnasnet from './mnasnet';
 export * as efficientnet from './efficientnet';
 export * as maxvit from './maxvit';
 export * as swin_transformer from './swin_transformer';
+// torchvision.models.segmentation (FCN, DeepLabV3, LRASPP), a subpackage as in torchvision.
+export * as segmentation from './segmentation';
