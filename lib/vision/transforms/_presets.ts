@@ -235,8 +235,8 @@ export function normalize(tensor: Tensor, mean: readonly number[], std: readonly
     throw new RangeError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = ${tensor.shape}`);
   }
   if (!inplace) tensor = tensor.clone();
-  const m = makeTensor([...mean], { dtype: tensor.dtype }).view(-1, 1, 1);
-  const s = makeTensor([...std], { dtype: tensor.dtype }).view(-1, 1, 1);
+  const m = makeTensor([...mean], { dtype: tensor.dtype, device: tensor.device }).view(-1, 1, 1);
+  const s = makeTensor([...std], { dtype: tensor.dtype, device: tensor.device }).view(-1, 1, 1);
   if (s.eq(0).any().item()) throw new RangeError(`std evaluated to zero after conversion to ${tensor.dtype}, leading to division by zero.`);
   return tensor.sub_(m).div_(s);
 }

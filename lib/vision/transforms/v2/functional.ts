@@ -229,7 +229,7 @@ function resizeImpl(
   const dtype = image.dtype;
   const acceptable = [float32.name, float64.name];
   if (mode === InterpolationMode.NEAREST || mode === InterpolationMode.NEAREST_EXACT) acceptable.push('uint8');
-  else if (mode === InterpolationMode.BICUBIC || mode === InterpolationMode.LANCZOS || (mode === InterpolationMode.BILINEAR && doNativeUint8BilinearOnCpu())) {
+  else if (image.device.type === 'cpu' && (mode === InterpolationMode.BICUBIC || mode === InterpolationMode.LANCZOS || (mode === InterpolationMode.BILINEAR && doNativeUint8BilinearOnCpu()))) {
     acceptable.push('uint8');
   }
   let x = image.reshape(-1, c, oldH, oldW);
@@ -265,7 +265,7 @@ function padSymmetric(img: Tensor, padding: number[]): Tensor {
       ...Array.from({ length: before }, (_, i) => before - 1 - i),
       ...Array.from({ length: n }, (_, i) => i),
       ...Array.from({ length: after }, (_, i) => -(i + 1)),
-    ]);
+    ], { device: img.device });
   const x = indices(img.shape[img.ndim - 1]!, l, r);
   const y = indices(img.shape[img.ndim - 2]!, t, b);
   if (img.ndim === 3) return img.get(':', y.get(':', null), x.get(null, ':'));
@@ -303,7 +303,7 @@ function padImpl(image: Tensor, padding: number | readonly number[], fill: Fill 
   if (paddingMode !== 'constant') throw new Error(`Padding mode '${paddingMode}' is not supported if fill is not scalar`);
   const out = padWithScalarFill(image, torchPadding, 0, 'constant');
   const [l, r, t, b] = torchPadding;
-  const value = makeTensor([...fill]).to(image.dtype).reshape(-1, 1, 1);
+  const value = makeTensor([...fill], { device: image.device }).to(image.dtype).reshape(-1, 1, 1);
   if (t > 0) out.set(['...', `:${t}`, ':'], value);
   if (l > 0) out.set(['...', ':', `:${l}`], value);
   if (b > 0) out.set(['...', `-${b}:`, ':'], value);
@@ -419,7 +419,7 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: string, fill: Fill)
   let floatImg = fp ? img : img.to(grid.dtype);
   if (n > 1) grid = grid.expand(n, -1, -1, -1);
   if (fill !== null) {
-    const mask = T.ones([n, 1, ih, iw], { dtype: floatImg.dtype });
+    const mask = T.ones([n, 1, ih, iw], { dtype: floatImg.dtype, device: floatImg.device });
     floatImg = T.cat([floatImg, mask], { dim: 1 });
   }
   floatImg = F.gridSample(floatImg, grid, { mode: mode as 'bilinear', paddingMode: 'zeros', alignCorners: false });
@@ -428,7 +428,7 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: string, fill: Fill)
     floatImg = floatImg.get(':', ':-1');
     mask = mask.expandAs(floatImg);
     const fillList = typeof fill === 'number' ? [fill] : [...fill];
-    const fillImg = makeTensor(fillList, { dtype: floatImg.dtype }).view(1, -1, 1, 1);
+    const fillImg = makeTensor(fillList, { dtype: floatImg.dtype, device: floatImg.device }).view(1, -1, 1, 1);
     if (mode === 'nearest') floatImg = T.where(mask.lt(0.5), fillImg.expandAs(floatImg), floatImg);
     else floatImg = floatImg.sub_(fillImg).mul_(mask).add_(fillImg);
   }
@@ -447,12 +447,12 @@ function assertGridTransformInputs(image: Tensor, interpolation: string, fill: F
 }
 
 function affineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number): Tensor {
-  const dtype = theta.dtype;
-  const baseGrid = T.empty([1, oh, ow, 3], { dtype });
-  baseGrid.get('...', 0).copy_(T.linspace((1.0 - ow) * 0.5, (ow - 1.0) * 0.5, { steps: ow }));
-  baseGrid.get('...', 1).copy_(T.linspace((1.0 - oh) * 0.5, (oh - 1.0) * 0.5, { steps: oh }).unsqueeze_(-1));
+  const { dtype, device } = theta;
+  const baseGrid = T.empty([1, oh, ow, 3], { dtype, device });
+  baseGrid.get('...', 0).copy_(T.linspace((1.0 - ow) * 0.5, (ow - 1.0) * 0.5, { steps: ow, device }));
+  baseGrid.get('...', 1).copy_(T.linspace((1.0 - oh) * 0.5, (oh - 1.0) * 0.5, { steps: oh, device }).unsqueeze_(-1));
   baseGrid.get('...', 2).fill_(1);
-  const rescaledTheta = theta.transpose(1, 2).div_(makeTensor([0.5 * w, 0.5 * h], { dtype }));
+  const rescaledTheta = theta.transpose(1, 2).div_(makeTensor([0.5 * w, 0.5 * h], { dtype, device }));
   return baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta).view(1, oh, ow, 2);
 }
 
@@ -485,7 +485,7 @@ function rotateImpl(
   assertGridTransformInputs(image, mode.value, fill);
   const [ow, oh] = expand ? computeAffineOutputSize(matrix, iw, ih) : [iw, ih];
   const dtype = isFloat(image) ? image.dtype : float32;
-  const theta = makeTensor(matrix, { dtype }).reshape(1, 2, 3);
+  const theta = makeTensor(matrix, { dtype, device: image.device }).reshape(1, 2, 3);
   return applyGridTransform(image, affineGrid(theta, iw, ih, ow, oh), mode.value, fill);
 }
 
@@ -510,7 +510,7 @@ function affineImpl(
   const matrix = inverseAffineMatrix(centerF, angle, [...translate], scale, sh);
   assertGridTransformInputs(image, mode.value, fill);
   const dtype = isFloat(image) ? image.dtype : float32;
-  const theta = makeTensor(matrix, { dtype }).reshape(1, 2, 3);
+  const theta = makeTensor(matrix, { dtype, device: image.device }).reshape(1, 2, 3);
   return applyGridTransform(image, affineGrid(theta, w, h, w, h), mode.value, fill);
 }
 
@@ -520,14 +520,14 @@ function normalizeImpl(image: Tensor, mean: readonly number[], std: readonly num
   if (!isFloat(image)) throw new TypeError(`Input tensor should be a float tensor. Got torch.${image.dtype.name}.`);
   if (image.ndim < 3) throw new Error(`Expected tensor to be a tensor image of size (..., C, H, W). Got torch.Size([${image.shape.join(', ')}]).`);
   if (std.some((s) => s === 0)) throw new Error('std evaluated to zero, leading to division by zero.');
-  const m = makeTensor([...mean], { dtype: image.dtype }).view(-1, 1, 1);
-  const s = makeTensor([...std], { dtype: image.dtype }).view(-1, 1, 1);
+  const m = makeTensor([...mean], { dtype: image.dtype, device: image.device }).view(-1, 1, 1);
+  const s = makeTensor([...std], { dtype: image.dtype, device: image.device }).view(-1, 1, 1);
   return (inplace ? image.sub_(m) : image.sub(m)).div_(s);
 }
 
-function gaussianKernel1d(kernelSize: number, sigma: number, dtype: DType): Tensor {
+function gaussianKernel1d(kernelSize: number, sigma: number, dtype: DType, device: Tensor['device']): Tensor {
   const lim = (kernelSize - 1) / (2.0 * Math.sqrt(2.0));
-  const x = T.linspace(-lim, lim, { steps: kernelSize, dtype });
+  const x = T.linspace(-lim, lim, { steps: kernelSize, dtype, device });
   return T.softmax(x.div(pyFloat(sigma)).pow(2).neg(), { dim: 0 });
 }
 
@@ -549,8 +549,8 @@ function gaussianBlurImpl(image: Tensor, kernelSize: number | readonly number[],
   let x = ndim === 3 ? image.unsqueeze(0) : ndim > 4 ? image.reshape([-1, ...shape.slice(-3)]) : image;
   const fp = isFloat(x);
   const kdtype = fp ? dtype : float32;
-  const kx = gaussianKernel1d(ks[0]!, sg[0]!, kdtype);
-  const ky = gaussianKernel1d(ks[1]!, sg[1]!, kdtype);
+  const kx = gaussianKernel1d(ks[0]!, sg[0]!, kdtype, image.device);
+  const ky = gaussianKernel1d(ks[1]!, sg[1]!, kdtype, image.device);
   const c = shape[shape.length - 3]!;
   const kernel = ky.unsqueeze(-1).mul(kx).expand(c, 1, ks[1]!, ks[0]!);
   if (!fp) x = x.to(float32);
@@ -654,7 +654,7 @@ function adjustSharpnessImpl(image: Tensor, sharpnessFactor: number): Tensor {
       [a, b, a],
       [a, a, a],
     ],
-    { dtype: kdtype },
+    { dtype: kdtype, device: image.device },
   ).expand(c, 1, 3, 3);
   let out = image.to(kdtype, { copy: true });
   let blurred = F.conv2d(out, kernel, { groups: c });
@@ -704,7 +704,9 @@ function hsvToRgb(img: Tensor): Tensor {
       [1, 1, 3, 0, 0, 2],
     ],
     { dtype: int64 },
-  ).get(':', i);
+  )
+    .to({ device: i.device, nonBlocking: true })
+    .get(':', i);
   if (select.ndim > 3) select = select.moveaxis(0, -3);
   return vpqt.gather(-3, select);
 }
@@ -895,16 +897,16 @@ function perspectiveCoefficients(
   throw new Error('Either the startpoints/endpoints or the coefficients must have non `None` values.');
 }
 
-function perspectiveGrid(coeffs: readonly number[], ow: number, oh: number, dtype: DType): Tensor {
+function perspectiveGrid(coeffs: readonly number[], ow: number, oh: number, dtype: DType, device: Tensor['device']): Tensor {
   const [c0, c1, c2, c3, c4, c5, c6, c7] = coeffs as [number, number, number, number, number, number, number, number];
-  const theta1 = makeTensor([[[c0, c1, c2], [c3, c4, c5]]], { dtype });
-  const theta2 = makeTensor([[[c6, c7, 1.0], [c6, c7, 1.0]]], { dtype });
+  const theta1 = makeTensor([[[c0, c1, c2], [c3, c4, c5]]], { dtype, device });
+  const theta2 = makeTensor([[[c6, c7, 1.0], [c6, c7, 1.0]]], { dtype, device });
   const d = 0.5;
-  const baseGrid = T.empty([1, oh, ow, 3], { dtype });
-  baseGrid.get('...', 0).copy_(T.linspace(d, ow + d - 1.0, { steps: ow, dtype }));
-  baseGrid.get('...', 1).copy_(T.linspace(d, oh + d - 1.0, { steps: oh, dtype }).unsqueeze_(-1));
+  const baseGrid = T.empty([1, oh, ow, 3], { dtype, device });
+  baseGrid.get('...', 0).copy_(T.linspace(d, ow + d - 1.0, { steps: ow, device, dtype }));
+  baseGrid.get('...', 1).copy_(T.linspace(d, oh + d - 1.0, { steps: oh, device, dtype }).unsqueeze_(-1));
   baseGrid.get('...', 2).fill_(1);
-  const rescaledTheta1 = theta1.transpose(1, 2).div_(makeTensor([0.5 * ow, 0.5 * oh], { dtype }));
+  const rescaledTheta1 = theta1.transpose(1, 2).div_(makeTensor([0.5 * ow, 0.5 * oh], { dtype, device }));
   const outputGrid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
   const outputGrid2 = baseGrid.view(1, oh * ow, 3).bmm(theta2.transpose(1, 2));
   return outputGrid1.div_(outputGrid2).sub_(1.0).view(1, oh, ow, 2);
@@ -923,13 +925,13 @@ function perspectiveImpl(
   assertGridTransformInputs(image, mode.value, fill);
   const [oh, ow] = image.shape.slice(-2) as [number, number];
   const dtype = isFloat(image) ? image.dtype : float32;
-  return applyGridTransform(image, perspectiveGrid(coeffs, ow, oh, dtype), mode.value, fill);
+  return applyGridTransform(image, perspectiveGrid(coeffs, ow, oh, dtype, image.device), mode.value, fill);
 }
 
-function createIdentityGrid(sy: number, sx: number, dtype: DType): Tensor {
-  const baseGrid = T.empty([1, sy, sx, 2], { dtype });
-  baseGrid.get('...', 0).copy_(T.linspace((-sx + 1) / sx, (sx - 1) / sx, sx, { dtype }));
-  baseGrid.get('...', 1).copy_(T.linspace((-sy + 1) / sy, (sy - 1) / sy, sy, { dtype }).unsqueeze_(-1));
+function createIdentityGrid(sy: number, sx: number, device: Tensor['device'], dtype: DType): Tensor {
+  const baseGrid = T.empty([1, sy, sx, 2], { device, dtype });
+  baseGrid.get('...', 0).copy_(T.linspace((-sx + 1) / sx, (sx - 1) / sx, sx, { device, dtype }));
+  baseGrid.get('...', 1).copy_(T.linspace((-sy + 1) / sy, (sy - 1) / sy, sy, { device, dtype }).unsqueeze_(-1));
   return baseGrid;
 }
 
@@ -937,9 +939,10 @@ function elasticImpl(image: Tensor, displacement: Tensor, interpolation: Interpo
   if (!(displacement instanceof Tensor)) throw new TypeError('Argument displacement should be a Tensor');
   const mode = checkInterpolation(interpolation);
   const [height, width] = image.shape.slice(-2) as [number, number];
+  const device = image.device;
   let dtype = isFloat(image) ? image.dtype : float32;
   // elastic supports (cpu, float16) input by computing in float32
-  const isCpuHalf = dtype.name === 'float16';
+  const isCpuHalf = device.type === 'cpu' && dtype.name === 'float16';
   if (isCpuHalf) {
     image = image.to(float32);
     dtype = float32;
@@ -948,7 +951,7 @@ function elasticImpl(image: Tensor, displacement: Tensor, interpolation: Interpo
   if (!(d.length === 4 && d[0] === 1 && d[1] === height && d[2] === width && d[3] === 2)) {
     throw new Error(`Argument displacement shape should be (1, ${height}, ${width}, 2), but given torch.Size([${d.join(', ')}])`);
   }
-  const grid = createIdentityGrid(height, width, dtype).add_(displacement.to(dtype));
+  const grid = createIdentityGrid(height, width, device, dtype).add_(displacement.to({ dtype, device }));
   const output = applyGridTransform(image, grid, mode.value, fill);
   return isCpuHalf ? output.to(float16) : output;
 }
