@@ -1,5 +1,6 @@
 'use strict';
-// A DeepLabV3 (ResNet-50) segmentation of an image into the 21 Pascal VOC classes:
+// A DeepLabV3 (ResNet-50, torch.vision.models.segmentation) segmentation of an image into the 21
+// Pascal VOC classes:
 //   node examples/segment/main.js <image.jpg|png> [--out dir] [--resize 520] [--weights file] [--offline]
 // writes <out>/mask.png (each pixel's class index, 0 = background, as a grayscale PNG) and
 // <out>/overlay.png (each class found drawn over the image with torchvision's
@@ -11,7 +12,8 @@ const fs = require('fs');
 const path = require('path');
 const torch = require('../..');
 const { pretrained, parseArgs } = require('../classify/hub');
-const { DeepLabV3_ResNet50_Weights, deeplabv3Resnet50 } = require('./deeplabv3');
+
+const { DeepLabV3_ResNet50_Weights, deeplabv3Resnet50 } = torch.vision.models.segmentation;
 
 const T = torch.vision.transforms;
 
