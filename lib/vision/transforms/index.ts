@@ -1,8 +1,8 @@
-// torchvision.transforms: the presets classification weights use, on tensors, and transforms.v2.
-// The classes under torchvision.transforms (v1) are v2's classes here, and transforms.functional is
-// v2's: on tensors torchvision gives both the same results and the same random draws (the printed
-// reprs are v2's).
-export { ImageClassification, SemanticSegmentation, InterpolationMode, resize, centerCrop, convertImageDtype, normalize, type ImageClassificationOptions, type SemanticSegmentationOptions } from './_presets';
+// torchvision.transforms: the presets the weights use, on tensors, and transforms.v2. The names
+// torchvision.transforms (v1) shares with v2 are v2's classes here, and transforms.functional is
+// v2's functional: the same random draws as v1, but v2's kernels and reprs (a uint8 resize can
+// differ by 1 from v1's, which resizes in float; v1's repr prints `interpolation=bilinear`).
+export { ImageClassification, SemanticSegmentation, InterpolationMode, type ImageClassificationOptions, type SemanticSegmentationOptions } from './_presets';
 export * as v2 from './v2';
 export { functional } from './v2';
 export {
