@@ -164,6 +164,13 @@ describe('malformed archives are refused with what is wrong', () => {
     expectError(() => torch.jit.load(writeZip(entries.map((e) => ({ name: e.name.replace('tiny_script/code/', 'other/code/'), data: e.data })))), "is not in the archive folder 'tiny_script/'");
     expectError(() => torch.jit.load(replaced(entries, '/version', Buffer.from('99\n'))), 'Attempted to read a PyTorch file with version 99, but the maximum supported version for reading is 10.');
     expectError(() => torch.jit.load(replaced(entries, '/code/__torch__.py', Buffer.from([0x63, 0xff, 0xfe]))), "entry 'tiny_script/code/__torch__.py' is not UTF-8 text");
+    // A compressed record that claims to inflate to 300 MB (a zip bomb's shape).
+    const bomb = Buffer.from(bytes);
+    const eocd = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    let p = bomb.readUInt32LE(eocd + 16);
+    while (bomb.readUInt16LE(p + 10) !== 8) p += 46 + bomb.readUInt16LE(p + 28) + bomb.readUInt16LE(p + 30) + bomb.readUInt16LE(p + 32);
+    bomb.writeUInt32LE(300 << 20, p + 24);
+    expectError(() => torch.jit.load(bomb), 'inflates past 268435456 bytes of compressed records');
     // Two records over the same bytes.
     const overlap = writeZip(entries);
     const cd = overlap.readUInt32LE(overlap.length - 6);

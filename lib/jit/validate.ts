@@ -30,6 +30,7 @@ export class ArchiveError extends Error {
   }
 }
 
+// Deflated records (code/ and its debug tables) inflate to at most this much, all together (zip bombs).
 const MAX_INFLATED = 256 * 1024 * 1024;
 const MAX_DEPTH = 1000;
 const MAX_MEMO = 1 << 22;
@@ -717,6 +718,7 @@ export function validateArchive(bytes: Uint8Array, label: string): void {
   // Local headers agree with the central directory; records lie apart; CRC-32s match.
   const contents = new Map<string, Uint8Array>();
   const spans: [number, number, string][] = [];
+  let inflated = 0;
   for (const name of z.names) {
     const e = z.get(name)!;
     const where = `entry '${safeName(name)}'`;
@@ -750,7 +752,8 @@ export function validateArchive(bytes: Uint8Array, label: string): void {
     }
     let data: Uint8Array = bytes.subarray(dataStart, dataStart + e.compressedSize);
     if (e.method === 8) {
-      if (e.size > MAX_INFLATED) fail(`${where} is too large (${e.size} bytes)`);
+      inflated += e.size;
+      if (inflated > MAX_INFLATED) fail(`${where} inflates past ${MAX_INFLATED} bytes of compressed records`);
       try {
         data = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.size) });
       } catch {
