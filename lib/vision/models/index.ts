@@ -46,3 +46,5 @@ export * as maxvit from './maxvit';
 export * as swin_transformer from './swin_transformer';
 // torchvision.models.segmentation (FCN, DeepLabV3, LRASPP), a subpackage as in torchvision.
 export * as segmentation from './segmentation';
+// torchvision.models._utils (IntermediateLayerGetter, ...).
+export * as _utils from './_utils';
