@@ -2,9 +2,10 @@
 // the six builders with and without the auxiliary classifier, through test/vision/check.ts; the
 // subpackage's registry, the builders' errors, a torchvision state_dict loaded strictly and the
 // SemanticSegmentation preset.
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
-import { IntermediateLayerGetter } from '../lib/vision/models/_utils';
 import { expectError, fixture } from './helpers';
 import { checkModels } from './vision/check';
 
@@ -43,27 +44,51 @@ describe('segmentation', () => {
       expect.objectContaining({ name: 'NotImplementedError', message: e.lraspp_aux![1] }),
     );
     expectError(() => segmentation.fcnResnet50({ weights: models.ResNet50_Weights.DEFAULT as never }), e.wrong_weights![1], kind('wrong_weights'));
-    expectError(() => new IntermediateLayerGetter(models.resnet18(), { layer9: 'out' }), e.getter_missing![1], kind('getter_missing'));
-    expectError(() => (segmentation.deeplabv3Resnet50 as (...a: unknown[]) => unknown)(null), 'deeplabv3_resnet50() takes 0 positional arguments but 1 was given', 'TypeError');
+    expectError(() => new models._utils.IntermediateLayerGetter(models.resnet18(), { layer9: 'out' }), e.getter_missing![1], kind('getter_missing'));
+    expectError(() => (segmentation.deeplabv3Resnet50 as (...a: unknown[]) => unknown)(null), e.positional![1], kind('positional'));
   });
 
+  const statePath = path.join(generated, 'vision_segmentation_lraspp_state.pth');
+  function expectForward(model: torch.nn.Module): void {
+    model.eval();
+    const y = torch.noGrad(() => model.call(io.get('input')!) as Map<string, torch.Tensor>);
+    expect([...y.keys()]).toEqual(['out']);
+    const expected = io.get('output')!;
+    expect(y.get('out')!.shape).toEqual(expected.shape);
+    const scale = Math.max(1, expected.abs().max().item() as number);
+    expect((y.get('out')!.sub(expected).abs().max().item() as number) / scale).toBeLessThan(1e-4);
+  }
+
   test('a torchvision lraspp_mobilenet_v3_large state_dict loads strictly and gives its forward', () => {
-    torch.manualSeed(3);
-    const model = segmentation.lrasppMobilenetV3Large({ weightsBackbone: null, numClasses: 3 });
+    const model = segmentation.lrasppMobilenetV3Large({ weightsBackbone: null });
     try {
       const versions = Object.fromEntries([...model.stateDict()._metadata!].map(([k, v]) => [k, v.get('version')]));
       expect(versions).toEqual(extra.metadata);
-      const state = torch.load(path.join(generated, 'vision_segmentation_lraspp_state.pth')) as Map<string, torch.Tensor>;
-      model.loadStateDict(state, { strict: true });
-      model.eval();
-      const y = torch.noGrad(() => model.call(io.get('input')!));
-      expect([...y.keys()]).toEqual(['out']);
-      const expected = io.get('output')!;
-      expect(y.get('out')!.shape).toEqual(expected.shape);
-      const scale = Math.max(1, expected.abs().max().item() as number);
-      expect((y.get('out')!.sub(expected).abs().max().item() as number) / scale).toBeLessThan(1e-4);
+      model.loadStateDict(torch.load(statePath) as Map<string, torch.Tensor>, { strict: true });
+      expectForward(model);
     } finally {
       model.dispose();
+    }
+  });
+
+  test("weights: 'DEFAULT' loads the checkpoint from the hub cache under torchvision's file name", () => {
+    const weights = segmentation.LRASPP_MobileNet_V3_Large_Weights.DEFAULT;
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'seg-hub-'));
+    const saved = process.env.TORCH_HOME;
+    try {
+      fs.mkdirSync(path.join(home, 'hub', 'checkpoints'), { recursive: true });
+      fs.copyFileSync(statePath, path.join(home, 'hub', 'checkpoints', path.posix.basename(weights.url)));
+      process.env.TORCH_HOME = home;
+      const model = segmentation.lrasppMobilenetV3Large({ weights: 'DEFAULT' });
+      try {
+        expectForward(model);
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TORCH_HOME;
+      else process.env.TORCH_HOME = saved;
+      fs.rmSync(home, { recursive: true, force: true });
     }
   });
 
