@@ -71,25 +71,48 @@ describe('segmentation', () => {
     }
   });
 
-  test("weights: 'DEFAULT' loads the checkpoint from the hub cache under torchvision's file name", () => {
-    const weights = segmentation.LRASPP_MobileNet_V3_Large_Weights.DEFAULT;
+  /** Runs `fn` with a temporary TORCH_HOME whose hub cache holds `file` under `weights`' file name. */
+  function withCheckpoint(file: string, weights: { url: string }, fn: () => void): void {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'seg-hub-'));
     const saved = process.env.TORCH_HOME;
     try {
       fs.mkdirSync(path.join(home, 'hub', 'checkpoints'), { recursive: true });
-      fs.copyFileSync(statePath, path.join(home, 'hub', 'checkpoints', path.posix.basename(weights.url)));
+      fs.copyFileSync(file, path.join(home, 'hub', 'checkpoints', path.posix.basename(weights.url)));
       process.env.TORCH_HOME = home;
+      fn();
+    } finally {
+      if (saved === undefined) delete process.env.TORCH_HOME;
+      else process.env.TORCH_HOME = saved;
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }
+
+  test("weights: 'DEFAULT' loads the checkpoint from the hub cache under torchvision's file name", () => {
+    withCheckpoint(statePath, segmentation.LRASPP_MobileNet_V3_Large_Weights.DEFAULT, () => {
       const model = segmentation.lrasppMobilenetV3Large({ weights: 'DEFAULT' });
       try {
         expectForward(model);
       } finally {
         model.dispose();
       }
-    } finally {
-      if (saved === undefined) delete process.env.TORCH_HOME;
-      else process.env.TORCH_HOME = saved;
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    });
+  });
+
+  test("the default weightsBackbone is MobileNet_V3_Large_Weights.IMAGENET1K_V1, loaded into the dilated backbone as torchvision's", () => {
+    withCheckpoint(path.join(generated, 'vision_segmentation_backbone.pth'), models.MobileNet_V3_Large_Weights.IMAGENET1K_V1, () => {
+      torch.manualSeed(5);
+      const model = segmentation.lrasppMobilenetV3Large({ numClasses: 3 });
+      try {
+        model.eval();
+        const y = torch.noGrad(() => model.call(io.get('backbone_input')!) as Map<string, torch.Tensor>).get('out')!;
+        const expected = io.get('backbone_output')!;
+        expect(y.shape).toEqual(expected.shape);
+        const scale = Math.max(1, expected.abs().max().item() as number);
+        expect((y.sub(expected).abs().max().item() as number) / scale).toBeLessThan(1e-4);
+      } finally {
+        model.dispose();
+      }
+    });
   });
 
   test("the weights' SemanticSegmentation preset, resize overridden or off, equals torchvision's", () => {
