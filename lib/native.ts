@@ -131,10 +131,10 @@ export interface Native {
   // torch.jit (native/jit.cc). Method arguments are converted by the schema's types; results come
   // back wrapped by the hooks (tensors, dtypes, devices, modules), dicts as Maps.
   jitInit(hooks: JitHooks): void;
-  jitLoad(source: string | Uint8Array, mapLocation: string | null): ScriptModuleHandle;
+  jitLoad(archive: Uint8Array, mapLocation: string | null): ScriptModuleHandle;
   /** Whether libtorch's tracer is recording on this thread (torch.jit.is_tracing). */
   jitIsTracing(): boolean;
-  jitLoadAsync(path: string, mapLocation: string | null): Promise<ScriptModuleHandle>;
+  jitLoadAsync(archive: Uint8Array, mapLocation: string | null): Promise<ScriptModuleHandle>;
   jitRun(m: ScriptModuleHandle, method: string, args: unknown[]): unknown;
   /** Runs on a libuv pool thread under the caller's thread-local state (grad mode...). */
   jitRunAsync(m: ScriptModuleHandle, method: string, args: unknown[]): Promise<unknown>;

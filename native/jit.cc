@@ -640,30 +640,37 @@ static Module LoadChecked(Load load) {
   }
 }
 
-// jitLoad(path | Uint8Array, mapLocation | null) -> handle
+// The archive bytes lib/jit checked (lib/jit/validate.ts), copied: libtorch reads exactly those.
+static std::shared_ptr<const std::string> ArchiveBytes(Napi::Env env, const Napi::Value& v) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "archive: expected a Uint8Array");
+  }
+  auto bytes = v.As<Napi::Uint8Array>();
+  return std::make_shared<const std::string>(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+}
+
+static Module LoadBytes(const std::string& data, std::optional<c10::Device> device) {
+  return LoadChecked([&](bool debug) {
+    std::istringstream in(data);
+    return torch::jit::load(in, device, debug);
+  });
+}
+
+// jitLoad(bytes, mapLocation | null) -> handle
 static Napi::Value JitLoad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
-  if (info[0].IsTypedArray()) {
-    auto bytes = info[0].As<Napi::Uint8Array>();
-    std::string data(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
-    return WrapModuleHandle(env, LoadChecked([&](bool debug) {
-      std::istringstream in(data);
-      return torch::jit::load(in, device, debug);
-    }));
-  }
-  std::string path = StringArg(env, info[0], "path");
-  return WrapModuleHandle(env, LoadChecked([&](bool debug) { return torch::jit::load(path, device, debug); }));
+  return WrapModuleHandle(env, LoadBytes(*ArchiveBytes(env, info[0]), device));
 }
 
-// jitLoadAsync(path, mapLocation | null) -> Promise<handle>
+// jitLoadAsync(bytes, mapLocation | null) -> Promise<handle>: deserialised on libuv's pool.
 static Napi::Value JitLoadAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::optional<c10::Device> device = DeviceOrNull(env, info[1]);
-  auto path = std::make_shared<std::string>(StringArg(env, info[0], "path"));
+  auto data = ArchiveBytes(env, info[0]);
   auto loaded = std::make_shared<Module>();
   auto* w = new JitWorker(
-      env, [path, device, loaded]() { *loaded = LoadChecked([&](bool debug) { return torch::jit::load(*path, device, debug); }); },
+      env, [data, device, loaded]() { *loaded = LoadBytes(*data, device); },
       [loaded](Napi::Env e) { return WrapModuleHandle(e, std::move(*loaded)); });
   Napi::Promise p = w->Promise();
   w->Queue();

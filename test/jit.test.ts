@@ -359,6 +359,12 @@ describe('off the event loop', () => {
     const x = res('x') as torch.Tensor;
     expectTensorClose(jit.load(bytes, { mapLocation: 'cpu' }).forward(x), res('cnn_trace.out'));
     expectTensorClose((await jit.loadAsync(model('cnn_trace'), { mapLocation: 'cpu' })).forward(x), res('cnn_trace.out'));
+    // Bytes are checked and taken at the call: changing them afterwards reaches neither the
+    // check nor libtorch.
+    const copy = Uint8Array.from(bytes);
+    const pending = jit.loadAsync(copy);
+    copy.fill(0);
+    expectTensorClose((await pending).forward(x), res('cnn_trace.out'));
     expectError(() => jit.load(path.join(dir, 'missing.pt')), 'does not exist', 'RangeError');
     expectError(() => jit.load(dir), 'is a directory', 'RangeError');
     expectError(() => jit.load(model('cnn_trace'), { mapLocation: 3 as never }), 'map_location should be either None, string or torch.device', 'RangeError');

@@ -410,21 +410,17 @@ export function load(...args: unknown[]): ScriptModule {
 }
 
 /**
- * torch.jit.load off the event loop: the file is read with fs.promises and checked, then read
- * again and deserialised by libtorch on a thread of libuv's pool (so a file replaced in between
- * is read unchecked: another reason to load only trusted files). Bytes load as `load` does.
+ * torch.jit.load off the event loop: the file is read with fs.promises and checked, and libtorch
+ * deserialises those same bytes on a thread of libuv's pool.
  */
 export function loadAsync(f: string | Uint8Array, options?: LoadOptions): Promise<ScriptModule>;
 export async function loadAsync(...args: unknown[]): Promise<ScriptModule> {
   const { f, mapLocation } = LOAD(args);
   checkSource(f);
   const device = mapLocationOf(mapLocation);
-  if (typeof f !== 'string') {
-    validateArchive(f, '<buffer>');
-    return new ScriptModule(native.jitLoad(f, device));
-  }
-  validateArchive(await fs.promises.readFile(f), f);
-  return new ScriptModule(await native.jitLoadAsync(f, device));
+  const bytes = typeof f === 'string' ? await fs.promises.readFile(f) : f;
+  validateArchive(bytes, typeof f === 'string' ? f : '<buffer>');
+  return new ScriptModule(await native.jitLoadAsync(bytes, device));
 }
 
 function checkScriptModule(m: unknown, what: string): asserts m is ScriptModule {
