@@ -58,6 +58,10 @@ function runners(torch, threads) {
       module.eval();
       return (x) => () => torch.inferenceMode(() => module.forwardAsync(x));
     }],
+    ['Node AOTI forwardAsync', (dir) => {
+      const model = torch.inductor.aotiLoadPackage(path.join(dir, 'resnet50.pt2'));
+      return (x) => () => torch.inferenceMode(() => model.forwardAsync(x));
+    }],
     ['onnxruntime-node', async (dir) => {
       const ort = loadOrt();
       const session = await ort.InferenceSession.create(path.join(dir, 'resnet50.onnx'), { intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'] });

@@ -2,7 +2,8 @@
 ResNet-50 (seeded, eval) and the files the Node runtimes load.
 
     infer.py --export DIR     writes into DIR what is missing or made by changed code: the
-                              state_dict (resnet50.pth), a TorchScript trace (resnet50.pt), an ONNX
+                              state_dict (resnet50.pth), a TorchScript trace (resnet50.pt), an AOTInductor
+                              package (resnet50.pt2, batch dimension dynamic), an ONNX
                               export (resnet50.onnx, batch dimension dynamic; needs onnx and
                               onnxscript) and check.pth (an input and Python's output for it)
     infer.py DIR [threads]    prints the eager figures as JSON: the median of 5 timed runs after a
@@ -47,6 +48,13 @@ def export_torchscript(m, example, path):
         torch.jit.trace(m, example).save(path)
 
 
+def export_aoti(m, example, path):
+    batch = torch.export.Dim("batch", min=1, max=64)
+    with torch.no_grad():
+        program = torch.export.export(m, (example,), dynamic_shapes={"x": {0: batch}})
+        torch._inductor.aoti_compile_and_package(program, package_path=path)
+
+
 def export_check(m, example, path):
     x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(1))
     with torch.inference_mode():
@@ -57,6 +65,7 @@ EXPORTS = {
     "resnet50.pth": export_state_dict,
     "resnet50.pt": export_torchscript,
     "resnet50.onnx": export_onnx,
+    "resnet50.pt2": export_aoti,
     "check.pth": export_check,
 }
 
