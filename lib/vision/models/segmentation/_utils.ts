@@ -1,6 +1,10 @@
-// torchvision/models/segmentation/_utils.py: _SimpleSegmentationModel, what FCN and DeepLabV3 share.
+// torchvision/models/segmentation/_utils.py: _SimpleSegmentationModel, what FCN and DeepLabV3 share;
+// and how the segmentation builders bind their keyword-only arguments.
 import * as nn from '../../../nn';
+import { isOptions } from '../../../nn/modules_utils';
+import { pySignature } from '../../../python_signature';
 import type { Tensor } from '../../../tensor';
+import type { WeightsEnum, WeightsEnumClass } from '../_api';
 
 /**
  * A backbone giving a Map of features ('out', and 'aux' with an auxiliary classifier), a classifier
@@ -31,9 +35,9 @@ export class _SimpleSegmentationModel extends nn.Module {
   }
 }
 
-import { isOptions } from '../../../nn/modules_utils';
-import { pySignature } from '../../../python_signature';
-import type { WeightsEnum, WeightsEnumClass } from '../_api';
+// weights_backbone's default is a member's name: verify() makes it the backbone enum's member.
+const SIGNATURE = pySignature('builder', "*, weights=None, progress=True, num_classes=None, aux_loss=None, weights_backbone='IMAGENET1K_V1'");
+const SIGNATURE_NO_AUX = pySignature('builder', "*, weights=None, progress=True, num_classes=None, weights_backbone='IMAGENET1K_V1'");
 
 export interface SegmentationBuilderOptions<W extends WeightsEnum, B extends WeightsEnum> {
   weights?: W | string | null;
@@ -78,6 +82,3 @@ export function _segmentationArgs<W extends WeightsEnum, B extends WeightsEnum>(
     kwargs,
   };
 }
-
-const SIGNATURE = pySignature('builder', "*, weights=None, progress=True, num_classes=None, aux_loss=None, weights_backbone='IMAGENET1K_V1'");
-const SIGNATURE_NO_AUX = pySignature('builder', "*, weights=None, progress=True, num_classes=None, weights_backbone='IMAGENET1K_V1'");
