@@ -11,7 +11,7 @@ const IM = v2.InterpolationMode;
 type Fn = (x: torch.Tensor) => torch.Tensor;
 
 const saved = torch.load(path.join(__dirname, 'fixtures', 'generated', 'vision_transforms.pth')) as Map<string, torch.Tensor>;
-const meta = fixture<{ cases: Record<string, [string, number]>; reprs: Record<string, string>; cpu_capability: string }>('vision_transforms.json');
+const meta = fixture<{ cases: Record<string, [string, number]>; grayscale_errors: Record<string, string>; v1_top_level: Record<string, boolean>; reprs: Record<string, string>; cpu_capability: string }>('vision_transforms.json');
 
 const call = (t: torch.nn.Module): Fn => (x) => t.call(x) as torch.Tensor;
 
@@ -203,6 +203,24 @@ describe('transforms.v2 against torchvision', () => {
     };
     expect(Object.fromEntries(Object.entries(mine).map(([k, m]) => [k, m.toString()]))).toEqual(meta.reprs);
   });
+});
+
+test("torchvision.transforms (v1) has torchvision's top-level names: classes, not functional's kernels", () => {
+  const names: Record<string, string> = { resize: 'resize', center_crop: 'centerCrop', convert_image_dtype: 'convertImageDtype', normalize: 'normalize', Resize: 'Resize', Normalize: 'Normalize' };
+  expect(Object.fromEntries(Object.entries(names).map(([py, js]) => [py, js in torch.vision.transforms]))).toEqual(meta.v1_top_level);
+  expect(typeof torch.vision.transforms.functional.resize).toBe('function');
+});
+
+test("images with neither 1 nor 3 channels: torchvision's errors", () => {
+  const calls: Record<string, [number, Fn]> = {
+    rgb_to_grayscale_2: [2, (x) => F.rgbToGrayscale(x)],
+    rgb_to_grayscale_4: [4, (x) => F.rgbToGrayscale(x, { numOutputChannels: 3 })],
+    grayscale_to_rgb_2: [2, F.grayscaleToRgb],
+    Grayscale_4: [4, call(new v2.Grayscale())],
+    RandomGrayscale_2: [2, call(new v2.RandomGrayscale({ p: 1 }))],
+  };
+  expect(Object.keys(calls).sort()).toEqual(Object.keys(meta.grayscale_errors).sort());
+  for (const [name, [c, fn]] of Object.entries(calls)) expect(() => fn(torch.zeros(c, 4, 4, { dtype: torch.uint8 }))).toThrow(meta.grayscale_errors[name]!);
 });
 
 describe('errors are torchvision\'s', () => {
