@@ -33,8 +33,8 @@ async function main(argv) {
   torch.inferenceMode(() => {
     const mask = model.call(preprocess.call(img).unsqueeze(0)).get('out').get(0).argmax(0).to(torch.uint8);
     torch.vision.io.writePng(mask.unsqueeze(0), path.join(outDir, 'mask.png'));
-    // The overlay at the mask's size: the image resized as the preset resizes it.
-    const shown = T.resize(img, [resizeSize], preprocess.interpolation, preprocess.antialias);
+    // The overlay at the mask's size: the image resized with the preset's interpolation and antialias.
+    const shown = T.functional.resize(img, [resizeSize], { interpolation: preprocess.interpolation, antialias: preprocess.antialias });
     const found = torch.unique(mask).tolist();
     const objects = found.filter((c) => c !== 0);
     const overlay = objects.length > 0 ? torch.vision.utils.drawSegmentationMasks(shown, torch.stack(objects.map((c) => mask.eq(c))), { alpha: 0.6 }) : shown;
