@@ -52,7 +52,8 @@ def export_aoti(m, example, path):
     batch = torch.export.Dim("batch", min=1, max=64)
     with torch.no_grad():
         program = torch.export.export(m, (example,), dynamic_shapes={"x": {0: batch}})
-        torch._inductor.aoti_compile_and_package(program, package_path=path)
+        # Freezing folds the weights into the compiled graph (prepacked for the CPU's conv kernels).
+        torch._inductor.aoti_compile_and_package(program, package_path=path, inductor_configs={"freezing": True})
 
 
 def export_check(m, example, path):
