@@ -31,6 +31,7 @@ const x64 = torch.randn(1, 64);
 const results = {
   'add 1-element (µs)': perOp(smallOp(() => small[0].add(small[1])), 100000),
   'mul 1-element (µs)': perOp(smallOp(() => small[0].mul(small[1])), 100000),
+  'mul 1-element by 2 (µs)': perOp(smallOp(() => small[0].mul(2)), 100000),
   'matmul 4x4 (µs)': perOp(smallOp(() => a4.matmul(b4)), 100000),
   'relu 16 (µs)': perOp(smallOp(() => v.relu()), 100000),
   'sum 16 (µs)': perOp(smallOp(() => v.sum()), 100000),

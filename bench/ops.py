@@ -39,6 +39,7 @@ v = torch.randn(16)
 a1, b1 = torch.ones(1), torch.ones(1)
 SMALL = {
     "mul 1-element (µs)": small_op(lambda: a1 * b1),
+    "mul 1-element by 2 (µs)": small_op(lambda: a1.mul(2)),
     "matmul 4x4 (µs)": small_op(lambda: a4.matmul(b4)),
     "relu 16 (µs)": small_op(lambda: v.relu()),
     "sum 16 (µs)": small_op(lambda: v.sum()),

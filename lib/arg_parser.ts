@@ -546,8 +546,9 @@ function compileFast(g: Group, n: number): FastPath | null {
       lines.push(`  const ${v} = args[${i}]; let c${i};`);
       const missing = p.hasDefault ? `if (${v} === undefined) c${i} = undefined; else ` : '';
       const none = p.optional ? `if (${v} === null) c${i} = null; else ` : '';
-      if (p.kind === K.Tensor && !g.numbersAsTensors) {
-        lines.push(`  ${missing}${none}if (${v} instanceof Tensor) c${i} = ${v}._h; else break s${si};`);
+      if (p.kind === K.Tensor) {
+        const number = g.numbersAsTensors ? `if ((c${i} = convert(${ref(p)}, ${v}, true)) === FAIL) ` : '';
+        lines.push(`  ${missing}${none}if (${v} instanceof Tensor) c${i} = ${v}._h; else ${number}break s${si};`);
       } else {
         lines.push(`  ${missing}${none}if ((c${i} = convert(${ref(p)}, ${v}, ${g.numbersAsTensors})) === FAIL) break s${si};`);
       }

@@ -5,7 +5,7 @@
 //  - floating types: numbers (float16, bfloat16 and the float8 types exactly, through float32);
 //  - complex types: Complex objects with `real` and `imag`.
 import { Complex } from './complex';
-import { bool, complex32, complex64, float32, int64, uint64, type DType, type TypedArray, dtypeFromCode } from './dtype';
+import { bool, complex32, complex64, float32, int64, uint64, type DType, type TypedArray } from './dtype';
 import { native, type Handle } from './native';
 import { op } from './ops';
 import type { Tensor } from './tensor';
@@ -15,30 +15,19 @@ export type ListValue = number | bigint | boolean | Complex | ListValue[];
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-const ops = {
-  toDtype: op('aten::to.dtype'),
-  isConj: op('aten::is_conj'),
-  isNeg: op('aten::is_neg'),
-  resolveConj: op('aten::resolve_conj'),
-  resolveNeg: op('aten::resolve_neg'),
-};
+const TO_DTYPE = op('aten::to.dtype');
 
 /**
  * A contiguous CPU copy of the elements of the tensor behind `h`, converted to `as` first when
- * given. A lazily conjugated or negated view (`x.conj()`, `x.conj().imag`) is resolved first,
- * since its bytes hold the values before conjugation.
+ * given (native toBytes resolves a lazily conjugated or negated view).
  */
 function bytesOf(h: Handle, as?: DType): ArrayBuffer {
-  const temps: Handle[] = [];
+  if (as === undefined || as.code === native.dtype(h)) return native.toBytes(h);
+  const converted = native.callOp(TO_DTYPE, h, as.code, false, false) as Handle;
   try {
-    const code = native.dtype(h);
-    const d = dtypeFromCode(code);
-    if (d.isComplex && (native.callOp(ops.isConj, h) as boolean)) temps.push((h = native.callOp(ops.resolveConj, h) as Handle));
-    if (native.callOp(ops.isNeg, h) as boolean) temps.push((h = native.callOp(ops.resolveNeg, h) as Handle));
-    if (as !== undefined && as.code !== code) temps.push((h = native.callOp(ops.toDtype, h, as.code, false, false) as Handle));
-    return native.toBytes(h);
+    return native.toBytes(converted);
   } finally {
-    for (const t of temps) native.dispose(t);
+    native.dispose(converted);
   }
 }
 

@@ -157,8 +157,13 @@ static bool ToBool(const Napi::Value& v) {
 // Python numbers: bool, int or float. An int beyond int64 becomes a uint64 Scalar up to 2^64-1,
 // as PyTorch's does.
 static c10::Scalar ToScalar(const Napi::Value& v) {
-  if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
-  if (v.IsBigInt()) {
+  napi_valuetype type = v.Type();
+  if (type == napi_number) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    return IsPyInt(d) ? c10::Scalar(static_cast<int64_t>(d)) : c10::Scalar(d);
+  }
+  if (type == napi_boolean) return c10::Scalar(v.As<Napi::Boolean>().Value());
+  if (type == napi_bigint) {
     bool lossless = false;
     int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
     if (lossless) return c10::Scalar(i);
@@ -174,9 +179,7 @@ static c10::Scalar ToScalar(const Napi::Value& v) {
   if (IsPyFloatBox(v, &boxed)) return c10::Scalar(boxed);
   c10::complex<double> z;
   if (IsPyComplexBox(v, &z)) return c10::Scalar(z);
-  if (!v.IsNumber()) throw ArgError();
-  double d = v.As<Napi::Number>().DoubleValue();
-  return IsPyInt(d) ? c10::Scalar(static_cast<int64_t>(d)) : c10::Scalar(d);
+  throw ArgError();
 }
 
 template <typename T, typename F>
@@ -199,28 +202,56 @@ static c10::List<T> ToList(const Napi::Value& v, F convert) {
   return out;
 }
 
-static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const ArgSpec& spec) {
-  if (v.IsNull() && spec.optional) return c10::IValue();
+// The tensor behind a handle argument; ArgError for anything else.
+static const at::Tensor& TensorArg(Napi::Env env, napi_value v) {
+  TensorHandle* h = HandleOf(env, v);
+  if (h == nullptr) throw ArgError();
+  if (h->disposed) throw Napi::Error::New(env, "Tensor has been disposed");
+  return h->tensor;
+}
+
+// A Python number where a Tensor is expected becomes a wrapped-number tensor, which takes part
+// in type promotion as a scalar (as torch's argument parser does). Ints and floats reuse one made
+// earlier for the same value when only this cache holds it and nothing has written it.
+static at::Tensor WrappedNumber(EnvState& st, const c10::Scalar& s) {
+  auto make = [&] {
+    at::Tensor t = c10::scalar_to_tensor(s);
+    t.unsafeGetTensorImpl()->set_wrapped_number(true);
+    return t;
+  };
+  if (!s.isIntegral(false) && !s.isFloatingPoint()) return make();
+  bool isDouble = s.isFloatingPoint();
+  uint64_t bits;
+  if (isDouble) {
+    double d = s.toDouble();
+    std::memcpy(&bits, &d, sizeof bits);
+  } else {
+    bits = static_cast<uint64_t>(s.toLong());
+  }
+  EnvState::WrappedNumber& slot = st.wrappedNumbers[(bits ^ (bits >> 29) ^ (bits >> 52) ^ isDouble) & 15];
+  const at::Tensor& t = slot.tensor;
+  if (t.defined() && slot.isDouble == isDouble && slot.bits == bits && t.use_count() == 1 && t.storage().use_count() == 1 &&
+      t._version() == 0 && !t.requires_grad())
+    return t;
+  slot = {isDouble, bits, make()};
+  return slot.tensor;
+}
+
+// `type`: v's napi_typeof, which the caller has already asked for.
+static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, napi_valuetype type, const ArgSpec& spec) {
+  if (type == napi_null && spec.optional) return c10::IValue();
   switch (spec.kind) {
     case ArgKind::Tensor: {
-      if (IsHandle(env, v)) return Unwrap(env, v);
-      // A Python number where a Tensor is expected becomes a wrapped-number tensor, which
-      // takes part in type promotion as a scalar (as torch's argument parser does).
-      if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt() && !v.IsTypedArray()) throw ArgError();
-      at::Tensor t = c10::scalar_to_tensor(ToScalar(v));
-      t.unsafeGetTensorImpl()->set_wrapped_number(true);
-      return t;
+      if (type == napi_external) return TensorArg(env, v);
+      if (type != napi_number && type != napi_boolean && type != napi_bigint && !v.IsTypedArray()) throw ArgError();
+      return WrappedNumber(State(env), ToScalar(v));
     }
     case ArgKind::TensorList:
-      return ToList<at::Tensor>(v, [&](const Napi::Value& e) -> at::Tensor {
-        if (!IsHandle(env, e)) throw ArgError();
-        return Unwrap(env, e);
-      });
+      return ToList<at::Tensor>(v, [&](const Napi::Value& e) -> at::Tensor { return TensorArg(env, e); });
     case ArgKind::OptTensorList:
       return ToList<std::optional<at::Tensor>>(v, [&](const Napi::Value& e) -> std::optional<at::Tensor> {
-        if (e.IsNull() || e.IsUndefined()) return std::nullopt;
-        if (!IsHandle(env, e)) throw ArgError();
-        return Unwrap(env, e);
+        if (HandleOf(env, e) == nullptr && (e.IsNull() || e.IsUndefined())) return std::nullopt;
+        return TensorArg(env, e);
       });
     case ArgKind::Int: return ToInt(v);
     case ArgKind::IntList:
@@ -385,7 +416,8 @@ static Napi::Value OpSchema(const Napi::CallbackInfo& info) {
 static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvState& st = State(env);
-  double rawId = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  double rawId = -1;
+  napi_get_value_double(env, info[0], &rawId);  // leaves -1 for anything not a number
   if (!(rawId >= 0 && rawId < static_cast<double>(st.ops.size())))
     throw Napi::RangeError::New(env, "callOp(): no such operator id");
   const OpEntry& op = *st.ops[static_cast<size_t>(rawId)];
@@ -405,7 +437,9 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < op.args.size(); ++i) {
     const ArgSpec& spec = op.args[i];
     Napi::Value v = i < given ? info[i + 1] : env.Undefined();
-    if (v.IsUndefined()) {
+    napi_valuetype type = napi_undefined;
+    napi_typeof(env, v, &type);
+    if (type == napi_undefined) {
       if (!spec.fallback) {
         stack.clear();
         throw Napi::TypeError::New(env, op.name + "() missing required argument '" + spec.name + "' (position " +
@@ -415,7 +449,7 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
       continue;
     }
     try {
-      stack.push_back(ToIValue(env, v, spec));
+      stack.push_back(ToIValue(env, v, type, spec));
     } catch (const ArgOverflow& err) {
       stack.clear();
       throw Napi::RangeError::New(env, err.message);

@@ -120,10 +120,10 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   return WrapCharged(env, std::move(tensor), charge);
 }
 
-static TensorHandle* HandleOf(Napi::Env env, Napi::Value value) {
-  if (value.Type() != napi_external) return nullptr;
+// One N-API call: napi_get_value_external fails (without throwing) on anything not an External.
+TensorHandle* HandleOf(napi_env env, napi_value value) {
   void* data = nullptr;
-  napi_get_value_external(env, value, &data);
+  if (napi_get_value_external(env, value, &data) != napi_ok) return nullptr;
   auto* h = static_cast<TensorHandle*>(data);
   return h != nullptr && h->magic == TensorHandle::kMagic ? h : nullptr;
 }
@@ -201,7 +201,8 @@ static Napi::Value FromBytes(const Napi::CallbackInfo& info) {
 // toBytes(handle) -> ArrayBuffer holding a contiguous CPU copy of the elements.
 static Napi::Value ToBytes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  at::Tensor t = Unwrap(env, info[0]).detach().to(at::kCPU).contiguous();
+  // A lazily conjugated or negated view (x.conj(), x.conj().imag) holds the values before it.
+  at::Tensor t = Unwrap(env, info[0]).detach().resolve_conj().resolve_neg().to(at::kCPU).contiguous();
   // Autograd's zero tensors (e.g. the gradient of sgn) have no storage to copy from.
   if (t._is_zerotensor()) t = at::zeros(t.sizes(), t.options());
   auto buf = Napi::ArrayBuffer::New(env, t.nbytes());

@@ -55,6 +55,14 @@ struct EnvState {
   WarningCollector warnings;
   int64_t pendingExternal = 0;
   std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;  // torch.inference_mode scopes, LIFO
+  // Wrapped-number tensors made for numbers given as Tensor arguments (`x.mul(2)`), reused while
+  // nothing else holds or has written them (dispatch.cc WrappedNumber).
+  struct WrappedNumber {
+    bool isDouble = false;
+    uint64_t bits = 0;
+    at::Tensor tensor;
+  };
+  std::array<WrappedNumber, 16> wrappedNumbers;
 };
 
 // What a JS tensor handle (an External) points at.
@@ -77,6 +85,8 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 // The tensor behind a handle; throws a TypeError for anything else and an Error once disposed.
 at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");
 bool IsHandle(Napi::Env env, Napi::Value value);
+// The handle behind a JS value, or nullptr when it is not a tensor handle (disposed ones included).
+TensorHandle* HandleOf(napi_env env, napi_value value);
 
 // torch.Generator handles (generator.cc): type-tagged Externals over an at::Generator.
 bool IsGenerator(Napi::Env env, Napi::Value value);
