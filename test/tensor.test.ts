@@ -1,5 +1,8 @@
 // The native Tensor against values PyTorch computed (scripts/fixtures/tensor_basic.py).
 import * as torch from '../lib';
+import { native, type Handle } from '../lib/native';
+import { op } from '../lib/ops';
+import { wrap } from '../lib/tensor';
 import { describe as described, expectClose, expectError, fixture } from './helpers';
 
 interface Case { name: string; inputs: string[]; ts: string; expected: { data: unknown; dtype: string; shape: number[] } }
@@ -147,5 +150,34 @@ describe('Tensor surface', () => {
     const d = t.to({ dtype: torch.float64 });
     expect(d.dtype).toBe(torch.float64);
     expect(d.tolist()).toEqual([1, 1]);
+  });
+});
+
+// A JS number where an op takes a Tensor becomes a wrapped-number tensor, which the addon reuses
+// per value while nothing else holds it: whatever is done to a tensor an op handed back, the next
+// x.mul(2) still multiplies by a fresh 2 that requires no grad.
+describe('numbers as Tensor arguments', () => {
+  // aten::contiguous returns its (already contiguous) input: here the number tensor itself.
+  const itself = (n: number): torch.Tensor => wrap(native.callOp(op('aten::contiguous'), n) as Handle);
+  test('an op that returns the number tensor itself, changed in place or made to require grad, leaves later ops alone', () => {
+    const x = torch.ones(3);
+    expect(x.mul(2).tolist()).toEqual([2, 2, 2]);
+    const same = itself(2);
+    same.add_(5);
+    expect(same.item()).toBe(7);
+    expect(x.mul(2).tolist()).toEqual([2, 2, 2]);
+    same.dispose();
+    expect(x.mul(2).tolist()).toEqual([2, 2, 2]);
+    const leaf = itself(3.5);
+    leaf.requiresGrad_();
+    leaf.dispose();
+    const y = x.mul(3.5);
+    expect([y.tolist(), y.requiresGrad]).toEqual([[3.5, 3.5, 3.5], false]);
+    // Saved for backward: the number tensor is held by the graph, not reused under it.
+    const w = torch.ones(3, { requiresGrad: true });
+    const z = w.mul(4);
+    x.mul(4).add_(1);
+    z.sum().backward();
+    expect(w.grad!.tolist()).toEqual([4, 4, 4]);
   });
 });
