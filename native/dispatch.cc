@@ -219,8 +219,9 @@ static at::Tensor WrappedNumber(EnvState& st, const c10::Scalar& s) {
     t.unsafeGetTensorImpl()->set_wrapped_number(true);
     return t;
   };
-  if (!s.isIntegral(false) && !s.isFloatingPoint()) return make();
-  bool isDouble = s.isFloatingPoint();
+  // Only int64 and double values are cached (bools, uint64 beyond int64 and complex are made anew).
+  if (s.type() != c10::ScalarType::Long && s.type() != c10::ScalarType::Double) return make();
+  bool isDouble = s.type() == c10::ScalarType::Double;
   uint64_t bits;
   if (isDouble) {
     double d = s.toDouble();
