@@ -7,15 +7,7 @@ import { checkModels } from './vision/check';
 
 const { models } = torch.vision;
 
-// One intra-op thread, as the fixture computes: two threads on a busy 2-core machine spin against
-// each other (a 224x224 forward then takes ~10 s instead of ~2 s).
-let threads: number;
-beforeAll(() => {
-  threads = torch.getNumThreads();
-  torch.setNumThreads(1);
-});
-afterAll(() => torch.setNumThreads(threads));
-
+// checkModels runs the whole file on one intra-op thread, as the fixture script computes.
 checkModels('vision_maxvit.json');
 
 interface Small {

@@ -4,15 +4,7 @@ import * as torch from '../lib';
 import { expectClose, expectError, fixture } from './helpers';
 import { checkModels } from './vision/check';
 
-// One intra-op thread, as the fixture script: on a loaded machine the small-window matmuls of two
-// threads cost ten times the CPU. Restored for the other files this jest worker runs.
-let threads: number;
-beforeAll(() => {
-  threads = torch.getNumThreads();
-  torch.setNumThreads(1);
-});
-afterAll(() => torch.setNumThreads(threads));
-
+// checkModels runs the whole file on one intra-op thread, as the fixture script computes.
 checkModels('vision_swin.json');
 
 const { swin_transformer: swin } = torch.vision.models;

@@ -50,7 +50,11 @@ function checksum(t: torch.Tensor): [number, number] {
 
 const close = (a: number, b: number, rtol: number): boolean => Math.abs(a - b) <= rtol * Math.max(1, Math.abs(b));
 
-/** One test per model of the fixture file `fixtureName`, written by scripts/fixtures/vision*.py. */
+/**
+ * One test per model of the fixture file `fixtureName`, written by scripts/fixtures/vision*.py.
+ * Called at a file's top level, its one-thread hooks cover the whole file (and are its only ones:
+ * a second save/restore pair around them would restore in the wrong order).
+ */
 export function checkModels(fixtureName: string): void {
   const cases = fixture<Record<string, Case>>(fixtureName);
   // One intra-op thread: beside the other jest worker on two cores, a second thread makes these
