@@ -11,7 +11,7 @@ const IM = v2.InterpolationMode;
 type Fn = (x: torch.Tensor) => torch.Tensor;
 
 const saved = torch.load(path.join(__dirname, 'fixtures', 'generated', 'vision_transforms.pth')) as Map<string, torch.Tensor>;
-const meta = fixture<{ cases: Record<string, [string, number]>; grayscale_errors: Record<string, string>; v1_top_level: Record<string, boolean>; reprs: Record<string, string>; cpu_capability: string }>('vision_transforms.json');
+const meta = fixture<{ cases: Record<string, [string, number]>; samples: Record<string, number>; grayscale_errors: Record<string, string>; v1_top_level: Record<string, boolean>; rrc_log_ratio: number[][]; reprs: Record<string, string>; cpu_capability: string }>('vision_transforms.json');
 
 const call = (t: torch.nn.Module): Fn => (x) => t.call(x) as torch.Tensor;
 
@@ -205,10 +205,50 @@ describe('transforms.v2 against torchvision', () => {
   });
 });
 
+describe('samples that are not a bare image, as torchvision flattens them', () => {
+  const inputs = (): Record<string, torch.Tensor> => Object.fromEntries(['u8', 'f32', 'sq'].map((k) => [k, saved.get(`input/${k}`)!.clone()]));
+  // (transform, sample builder): dicts as plain objects, and one as a Map.
+  const SAMPLES: Record<string, [torch.nn.Module, (i: Record<string, torch.Tensor>) => unknown]> = {
+    dict_hflip: [new v2.RandomHorizontalFlip({ p: 1 }), (i) => ({ image: i.u8, label: 3 })],
+    nested_normalize: [new v2.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3]), (i) => [[i.f32], 5]],
+    dict_list_crop: [new v2.RandomResizedCrop(16), (i) => ({ meta: { id: 7 }, x: [i.f32, i.u8] })],
+    tuple_dict_trivial: [new v2.TrivialAugmentWide(), (i) => [5, new Map([['a', i.u8], ['b', i.sq]])]],
+    compose_dict: [new v2.Compose([new v2.RandomResizedCrop(12), new v2.RandomHorizontalFlip()]), (i) => ({ img: i.u8, target: torch.tensor([1, 2]) })],
+    random_apply_dict: [new v2.RandomApply([new v2.ColorJitter(0.5)], { p: 0.9 }), (i) => ({ img: i.u8, boxes: [1, 2] })],
+  };
+  // The sample's structure with dicts as [key, value] lists, and its tensors in order.
+  function shape(x: unknown, tensors: torch.Tensor[]): unknown {
+    if (x instanceof torch.Tensor) return tensors.push(x) && 'tensor';
+    if (Array.isArray(x)) return x.map((v) => shape(v, tensors));
+    if (x instanceof Map) return { dict: [...x].map(([k, v]) => [k, shape(v, tensors)]) };
+    if (typeof x === 'object' && x !== null) return { dict: Object.entries(x).map(([k, v]) => [k, shape(v, tensors)]) };
+    return x;
+  }
+
+  test('every Python sample has its TypeScript twin', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(Object.keys(meta.samples).sort());
+  });
+
+  test.each(Object.keys(meta.samples))('%s', (name) => {
+    const [transform, build] = SAMPLES[name]!;
+    torch.manualSeed(meta.samples[name]!);
+    const out = transform.call(build(inputs()));
+    const mine: torch.Tensor[] = [];
+    const theirs: torch.Tensor[] = [];
+    expect(shape(out, mine)).toEqual(shape(saved.get(`sample/${name}`), theirs));
+    mine.forEach((t, i) => expectSame(t, theirs[i]!, `${name} tensor ${i}`));
+    expect(torch.rand(1).item()).toBe(saved.get(`sample/${name}/after`)!.item());
+  });
+});
+
 test("torchvision.transforms (v1) has torchvision's top-level names: classes, not functional's kernels", () => {
   const names: Record<string, string> = { resize: 'resize', center_crop: 'centerCrop', convert_image_dtype: 'convertImageDtype', normalize: 'normalize', Resize: 'Resize', Normalize: 'Normalize' };
   expect(Object.fromEntries(Object.entries(names).map(([py, js]) => [py, js in torch.vision.transforms]))).toEqual(meta.v1_top_level);
   expect(typeof torch.vision.transforms.functional.resize).toBe('function');
+});
+
+test("RandomResizedCrop computes torchvision's _log_ratio once, in its constructor", () => {
+  expect([new v2.RandomResizedCrop(16)._logRatio, new v2.RandomResizedCrop(16, { ratio: [0.5, 2.0] })._logRatio]).toEqual(meta.rrc_log_ratio);
 });
 
 test("images with neither 1 nor 3 channels: torchvision's errors", () => {

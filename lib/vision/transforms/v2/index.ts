@@ -2,8 +2,9 @@
 // _geometry.py, _color.py, _misc.py, _type_conversion.py and _auto_augment.py. Random transforms
 // draw from torch's generator with torchvision's calls in torchvision's order, so after the same
 // torch.manualSeed a pipeline gives torchvision's output. An input is a tensor image `(..., C, H, W)`,
-// or an array whose first tensor is transformed and whose other elements pass through (torchvision's
-// rule for plain tensors in a sample).
+// or a sample of nested arrays, plain objects and Maps whose first tensor (depth-first, as
+// tree_flatten orders it) is transformed and whose other leaves pass through (torchvision's rule
+// for plain tensors in a sample).
 import { tensor as makeTensor } from '../../../creation';
 import { float32, type DType } from '../../../dtype';
 import * as T from '../../../generated/torch';
@@ -60,22 +61,41 @@ export abstract class Transform extends Module {
   }
 }
 
-function applyToFirstTensor(sample: unknown, fn: (image: Tensor) => Tensor): unknown {
-  if (isTensor(sample)) return fn(sample);
-  if (Array.isArray(sample)) {
-    const i = sample.findIndex(isTensor);
-    if (i < 0) return sample;
-    const out = [...sample];
-    out[i] = fn(sample[i] as Tensor);
-    return out;
-  }
-  return sample;
+// torch.utils._pytree's containers in a sample: arrays (Python's lists and tuples), plain objects
+// and Maps (dicts, in insertion order); anything else is a leaf.
+const isPlainObject = (x: unknown): x is Record<string, unknown> => {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+};
+
+/** tree_unflatten(map(fn, tree_flatten(sample))): the sample rebuilt with each leaf, depth-first, through fn. */
+function mapLeaves(sample: unknown, fn: (leaf: unknown) => unknown): unknown {
+  if (Array.isArray(sample)) return sample.map((x) => mapLeaves(x, fn));
+  if (sample instanceof Map) return new Map([...sample].map(([k, v]) => [k, mapLeaves(v, fn)]));
+  if (isPlainObject(sample)) return Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, mapLeaves(v, fn)]));
+  return fn(sample);
 }
 
+/** The first tensor of the flattened sample: the one a plain-tensor sample transforms as its image. */
 function firstTensor(sample: unknown): Tensor | undefined {
   if (isTensor(sample)) return sample;
-  if (Array.isArray(sample)) return sample.find(isTensor) as Tensor | undefined;
+  const values = Array.isArray(sample) ? sample : sample instanceof Map ? [...sample.values()] : isPlainObject(sample) ? Object.values(sample) : [];
+  for (const v of values) {
+    const t = firstTensor(v);
+    if (t !== undefined) return t;
+  }
   return undefined;
+}
+
+/** The sample with its first tensor (depth-first) replaced by fn(tensor); the other leaves pass through. */
+function applyToFirstTensor(sample: unknown, fn: (image: Tensor) => Tensor): unknown {
+  let done = false;
+  return mapLeaves(sample, (leaf) => {
+    if (done || !isTensor(leaf)) return leaf;
+    done = true;
+    return fn(leaf);
+  });
 }
 
 /** _RandomApplyTransform: applied with probability p (one torch.rand(1) per call). */
@@ -313,6 +333,8 @@ export class RandomResizedCrop extends Transform {
   declare ratio: [number, number];
   declare interpolation: Interpolation;
   declare antialias: boolean | null;
+  /** torch.log(torch.tensor(ratio)), as torchvision computes it once in __init__. */
+  declare _logRatio: [number, number];
   constructor(size: SizeArg, ...rest: [RandomResizedCropOptions?] | unknown[]) {
     super();
     const o = RANDOM_RESIZED_CROP<{ size: SizeArg } & Required<RandomResizedCropOptions>>([size, ...rest]);
@@ -325,11 +347,12 @@ export class RandomResizedCrop extends Transform {
     this.ratio = [ratio[0], ratio[1]];
     this.interpolation = o.interpolation;
     this.antialias = o.antialias;
+    this._logRatio = T.log(makeTensor(this.ratio)).tolist() as [number, number];
   }
   override makeParams(image: Tensor): Record<string, unknown> {
     const [height, width] = F.getSize(image) as [number, number];
     const area = height * width;
-    const logRatio = T.log(makeTensor(this.ratio)).tolist() as [number, number];
+    const logRatio = this._logRatio;
     for (let attempt = 0; attempt < 10; attempt++) {
       const targetArea = area * (T.empty(1).uniform_(this.scale[0], this.scale[1]).item() as number);
       const aspectRatio = T.exp(T.empty(1).uniform_(logRatio[0], logRatio[1])).item() as number;
@@ -1240,3 +1263,10 @@ export class TrivialAugmentWide extends AutoAugmentBase {
     return [...super.reprItems(), ['num_magnitude_bins', num(this.numMagnitudeBins)]];
   }
 }
+
+// Last: these files extend the classes above.
+export { RandomErasing, MixUp, CutMix, type RandomErasingOptions, type MixUpCutMixOptions } from './_augment';
+export {
+  FiveCrop, TenCrop, RandomPerspective, RandomZoomOut, ElasticTransform, ScaleJitter,
+  type RandomPerspectiveOptions, type RandomZoomOutOptions, type ElasticTransformOptions, type ScaleJitterOptions,
+} from './_geometry';
