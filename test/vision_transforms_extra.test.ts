@@ -209,3 +209,13 @@ describe("errors are torchvision's", () => {
     expect(thrown?.name).toBe(kind[type]);
   });
 });
+
+test('the new classes are torchvision.transforms.v2 names, and the v1 ones where torchvision has them', () => {
+  const { v2 } = torch.vision.transforms;
+  const v1 = torch.vision.transforms as unknown as Record<string, unknown>;
+  expect([v2.RandomErasing, v2.MixUp, v2.CutMix]).toEqual([augment.RandomErasing, augment.MixUp, augment.CutMix]);
+  expect([v2.FiveCrop, v2.TenCrop, v2.RandomPerspective, v2.RandomZoomOut, v2.ElasticTransform, v2.ScaleJitter]).toEqual([
+    geometry.FiveCrop, geometry.TenCrop, geometry.RandomPerspective, geometry.RandomZoomOut, geometry.ElasticTransform, geometry.ScaleJitter,
+  ]);
+  expect(['RandomErasing', 'FiveCrop', 'TenCrop', 'RandomPerspective', 'ElasticTransform'].map((n) => typeof v1[n])).toEqual(Array(5).fill('function'));
+});
