@@ -1,14 +1,15 @@
 // transforms.v2 RandomErasing, FiveCrop, TenCrop, RandomPerspective, RandomZoomOut, ElasticTransform,
-// ScaleJitter, MixUp, CutMix and the kernels against torchvision (scripts/fixtures/vision_transforms_extra.py): each case runs after the same
+// ScaleJitter, MixUp, CutMix, AugMix and the kernels against torchvision (scripts/fixtures/vision_transforms_extra.py): each case runs after the same
 // torch.manualSeed as in Python and must give torchvision's output (exactly for integer images) and
 // leave the generator where torchvision left it.
 import * as path from 'path';
 import * as torch from '../lib';
 import * as augment from '../lib/vision/transforms/v2/_augment';
+import * as autoAugment from '../lib/vision/transforms/v2/_auto_augment';
 import * as geometry from '../lib/vision/transforms/v2/_geometry';
 import { fixture } from './helpers';
 
-const v2 = { ...augment, ...geometry };
+const v2 = { ...augment, ...autoAugment, ...geometry };
 const F = torch.vision.transforms.v2.functional;
 const IM = torch.vision.transforms.v2.InterpolationMode;
 type Fn = (x: torch.Tensor) => torch.Tensor;
@@ -67,6 +68,13 @@ for (let seed = 0; seed < 6; seed++) {
   CASES[`ElasticTransform_${seed}`] = call(new v2.ElasticTransform());
   CASES[`ElasticTransform_fill_${seed}`] = call(new v2.ElasticTransform({ alpha: [10, 20], sigma: [2, 3], fill: [1, 2, 3] }));
   CASES[`ElasticTransform_nearest_${seed}`] = call(new v2.ElasticTransform(5.0, 0.0, IM.NEAREST));
+}
+
+for (let seed = 0; seed < 8; seed++) CASES[`AugMix_${seed}`] = call(new v2.AugMix());
+for (let seed = 0; seed < 4; seed++) {
+  CASES[`AugMix_custom_${seed}`] = call(new v2.AugMix({ severity: 5, mixtureWidth: 2, chainDepth: 2, alpha: 0.5, allOps: false, interpolation: IM.NEAREST, fill: [1, 2, 3] }));
+  CASES[`AugMix_f32_${seed}`] = call(new v2.AugMix({ chainDepth: 1 }));
+  CASES[`AugMix_batch_${seed}`] = call(new v2.AugMix({ mixtureWidth: 4 }));
 }
 
 // MixUp and CutMix: name -> [transform, the sample (of the fixture's mix inputs)], as in the fixture.
@@ -141,6 +149,8 @@ describe('RandomErasing, FiveCrop, TenCrop, RandomPerspective against torchvisio
       TenCrop: new v2.TenCrop(5, true),
       'RandomPerspective()': new v2.RandomPerspective(),
       'RandomPerspective(nearest)': new v2.RandomPerspective(0.3, { p: 0.8, interpolation: IM.NEAREST, fill: [1, 2, 3] }),
+      'AugMix()': new v2.AugMix(),
+      'AugMix(custom)': new v2.AugMix({ severity: 5, mixtureWidth: 2, chainDepth: 2, alpha: 0.5, allOps: false, interpolation: IM.NEAREST, fill: [1, 2, 3] }),
       'MixUp()': new v2.MixUp(),
       'CutMix(alpha=0.5, num_classes=10)': new v2.CutMix({ alpha: 0.5, numClasses: 10 }),
       'RandomZoomOut()': new v2.RandomZoomOut(),
@@ -192,6 +202,7 @@ describe("errors are torchvision's", () => {
     mixup_labels_type: () => new v2.MixUp({ numClasses: 3, labelsGetter: () => 5 }).call(torch.rand(2, 3, 4, 4), torch.tensor([1, 2])),
     cutmix_no_labels: () => new v2.CutMix({ numClasses: 3 }).call({ img: torch.rand(2, 3, 4, 4), target: torch.tensor([1, 2]) }),
     mixup_positional: () => new v2.MixUp(0.5),
+    augmix_severity: () => new v2.AugMix({ severity: 11 }),
     mixup_uint8: () => new v2.MixUp({ numClasses: 3 }).call(torch.zeros(2, 3, 4, 4, { dtype: torch.uint8 }), torch.tensor([1, 2])),
   };
   test('every Python error has its TypeScript twin', () => {
@@ -217,5 +228,6 @@ test('the new classes are torchvision.transforms.v2 names, and the v1 ones where
   expect([v2.FiveCrop, v2.TenCrop, v2.RandomPerspective, v2.RandomZoomOut, v2.ElasticTransform, v2.ScaleJitter]).toEqual([
     geometry.FiveCrop, geometry.TenCrop, geometry.RandomPerspective, geometry.RandomZoomOut, geometry.ElasticTransform, geometry.ScaleJitter,
   ]);
-  expect(['RandomErasing', 'FiveCrop', 'TenCrop', 'RandomPerspective', 'ElasticTransform'].map((n) => typeof v1[n])).toEqual(Array(5).fill('function'));
+  expect(v2.AugMix).toBe(autoAugment.AugMix);
+  expect(['RandomErasing', 'FiveCrop', 'TenCrop', 'RandomPerspective', 'ElasticTransform', 'AugMix'].map((n) => typeof v1[n])).toEqual(Array(6).fill('function'));
 });

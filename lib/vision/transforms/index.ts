@@ -36,6 +36,7 @@ export {
   AutoAugmentPolicy,
   RandAugment,
   TrivialAugmentWide,
+  AugMix,
 } from './v2';
 export { RandomErasing } from './v2/_augment';
 export { FiveCrop, TenCrop, RandomPerspective, ElasticTransform } from './v2/_geometry';

@@ -916,12 +916,12 @@ export class ToPureTensor extends Transform {
 
 // ---- auto augment ----
 
-type MagnitudeFn = ((bins: number, height: number, width: number) => Tensor) | null;
-type AugmentationSpace = [string, MagnitudeFn, boolean][];
+export type MagnitudeFn = ((bins: number, height: number, width: number) => Tensor) | null;
+export type AugmentationSpace = [string, MagnitudeFn, boolean][];
 
 const lin = (end: number) => (bins: number) => T.linspace(0.0, end, bins);
 
-abstract class AutoAugmentBase extends Transform {
+export abstract class AutoAugmentBase extends Transform {
   declare interpolation: Interpolation;
   declare fill: Fill;
   constructor(interpolation: Interpolation, fill: Fill) {
@@ -1270,3 +1270,4 @@ export {
   FiveCrop, TenCrop, RandomPerspective, RandomZoomOut, ElasticTransform, ScaleJitter,
   type RandomPerspectiveOptions, type RandomZoomOutOptions, type ElasticTransformOptions, type ScaleJitterOptions,
 } from './_geometry';
+export { AugMix, type AugMixOptions } from './_auto_augment';
