@@ -43,6 +43,17 @@ export interface Described {
   shape: number[];
 }
 
+/** A transform's output against torchvision's: same dtype and shape; floats within 1e-5, others exactly. */
+export function expectSameImage(actual: torch.Tensor, expected: torch.Tensor, name: string): void {
+  expect([name, actual.dtype.name, [...actual.shape]]).toEqual([name, expected.dtype.name, [...expected.shape]]);
+  if (expected.dtype.isFloatingPoint) {
+    const diff = actual.sub(expected).abs().max().item() as number;
+    if (!(diff <= 1e-5)) throw new Error(`${name}: max abs difference ${diff}`);
+  } else if (!torch.equal(actual, expected)) {
+    throw new Error(`${name}: ${actual.ne(expected).sum().item() as number} elements differ`);
+  }
+}
+
 /** The same description scripts/fixtures/*.py give of a PyTorch tensor. */
 export function describe(t: torch.Tensor): Described {
   const dtype = t.dtype.name;

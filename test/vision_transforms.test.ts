@@ -3,7 +3,7 @@
 // integer images, within float tolerance otherwise) and leave the generator where torchvision left it.
 import * as path from 'path';
 import * as torch from '../lib';
-import { fixture } from './helpers';
+import { expectSameImage, fixture } from './helpers';
 
 const { v2 } = torch.vision.transforms;
 const F = v2.functional;
@@ -140,16 +140,6 @@ for (let seed = 0; seed < 6; seed++) {
   CASES[`TrivialAugmentWide_f32_${seed}`] = call(new v2.TrivialAugmentWide({ numMagnitudeBins: 11 }));
 }
 
-function expectSame(actual: torch.Tensor, expected: torch.Tensor, name: string): void {
-  expect([name, actual.dtype.name, [...actual.shape]]).toEqual([name, expected.dtype.name, [...expected.shape]]);
-  if (expected.dtype.isFloatingPoint) {
-    const diff = actual.sub(expected).abs().max().item() as number;
-    if (!(diff <= 1e-5)) throw new Error(`${name}: max abs difference ${diff}`);
-  } else if (!torch.equal(actual, expected)) {
-    throw new Error(`${name}: ${actual.ne(expected).sum().item() as number} elements differ`);
-  }
-}
-
 describe('transforms.v2 against torchvision', () => {
   test('every Python case has its TypeScript twin', () => {
     expect(Object.keys(CASES).sort()).toEqual(Object.keys(meta.cases).sort());
@@ -160,7 +150,7 @@ describe('transforms.v2 against torchvision', () => {
     const fn = CASES[name]!;
     torch.manualSeed(seed);
     const out = fn(saved.get(`input/${input}`)!.clone());
-    expectSame(out, saved.get(name)!, name);
+    expectSameImage(out, saved.get(name)!, name);
     expect(torch.rand(1).item()).toBe(saved.get(`${name}/after`)!.item());
   });
 
@@ -236,7 +226,7 @@ describe('samples that are not a bare image, as torchvision flattens them', () =
     const mine: torch.Tensor[] = [];
     const theirs: torch.Tensor[] = [];
     expect(shape(out, mine)).toEqual(shape(saved.get(`sample/${name}`), theirs));
-    mine.forEach((t, i) => expectSame(t, theirs[i]!, `${name} tensor ${i}`));
+    mine.forEach((t, i) => expectSameImage(t, theirs[i]!, `${name} tensor ${i}`));
     expect(torch.rand(1).item()).toBe(saved.get(`sample/${name}/after`)!.item());
   });
 });

@@ -7,7 +7,7 @@ import * as torch from '../lib';
 import * as augment from '../lib/vision/transforms/v2/_augment';
 import * as autoAugment from '../lib/vision/transforms/v2/_auto_augment';
 import * as geometry from '../lib/vision/transforms/v2/_geometry';
-import { fixture } from './helpers';
+import { expectSameImage, fixture } from './helpers';
 
 const v2 = { ...augment, ...autoAugment, ...geometry };
 const F = torch.vision.transforms.v2.functional;
@@ -92,16 +92,6 @@ for (let seed = 0; seed < 4; seed++) {
   ];
 }
 
-function expectSame(actual: torch.Tensor, expected: torch.Tensor, name: string): void {
-  expect([name, actual.dtype.name, [...actual.shape]]).toEqual([name, expected.dtype.name, [...expected.shape]]);
-  if (expected.dtype.isFloatingPoint) {
-    const diff = actual.sub(expected).abs().max().item() as number;
-    if (!(diff <= 1e-5)) throw new Error(`${name}: max abs difference ${diff}`);
-  } else if (!torch.equal(actual, expected)) {
-    throw new Error(`${name}: ${actual.ne(expected).sum().item() as number} elements differ`);
-  }
-}
-
 describe('RandomErasing, FiveCrop, TenCrop, RandomPerspective against torchvision', () => {
   test('every Python case has its TypeScript twin', () => {
     expect(Object.keys(CASES).sort()).toEqual(Object.keys(meta.cases).sort());
@@ -111,7 +101,7 @@ describe('RandomErasing, FiveCrop, TenCrop, RandomPerspective against torchvisio
     const [input, seed] = meta.cases[name]!;
     torch.manualSeed(seed);
     const out = CASES[name]!(saved.get(`input/${input}`)!.clone());
-    expectSame(out, saved.get(name)!, name);
+    expectSameImage(out, saved.get(name)!, name);
     expect(torch.rand(1).item()).toBe(saved.get(`${name}/after`)!.item());
   });
 
@@ -122,8 +112,8 @@ describe('RandomErasing, FiveCrop, TenCrop, RandomPerspective against torchvisio
     const [image, labels] = Array.isArray(out)
       ? [out[0] as torch.Tensor, out[1] instanceof torch.Tensor ? out[1] : (out[1] as torch.Tensor[])[0]!]
       : [(out as Record<string, torch.Tensor>).image!, (out as Record<string, torch.Tensor>).Labels!];
-    expectSame(image, saved.get(`${name}/image`)!, `${name} image`);
-    expectSame(labels, saved.get(`${name}/labels`)!, `${name} labels`);
+    expectSameImage(image, saved.get(`${name}/image`)!, `${name} image`);
+    expectSameImage(labels, saved.get(`${name}/labels`)!, `${name} labels`);
     expect(torch.rand(1).item()).toBe(saved.get(`${name}/after`)!.item());
   });
 
