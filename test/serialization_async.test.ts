@@ -154,3 +154,14 @@ test('concurrent saveAsync calls to one file leave one whole file', async () => 
   expect([1, 2, 3, 4]).toContain(first[0]);
   expect(fs.readdirSync(tmp)).toEqual(['race.pth']);
 });
+
+test('unknown options and extra arguments are TypeErrors, sync and async, before any file is touched', async () => {
+  const file = path.join(os.tmpdir(), `torchnode-options-${process.pid}.pth`);
+  const bogus = { bogus: 1 } as never;
+  expect(() => torch.save({ a: 1 }, file, bogus)).toThrow(new TypeError("save() got an unexpected keyword argument 'bogus'"));
+  expect(() => torch.save({ a: 1 }, file, 2 as never, 3 as never)).toThrow(new TypeError('save() takes 2 positional arguments but 4 were given'));
+  await expect(torch.saveAsync({ a: 1 }, file, { pickleProtocol: 2 } as never)).rejects.toThrow(new TypeError("save() got an unexpected keyword argument 'pickle_protocol'"));
+  expect(fs.existsSync(file)).toBe(false);
+  expect(() => torch.load(file, { bogus: 1 } as never)).toThrow(new TypeError("load() got an unexpected keyword argument 'bogus'"));
+  await expect(torch.loadAsync(file, { mapLocatoin: 'cpu' } as never)).rejects.toThrow(new TypeError("load() got an unexpected keyword argument 'map_locatoin'"));
+});

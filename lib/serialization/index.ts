@@ -9,6 +9,7 @@ import { DType } from '../dtype';
 import * as dtypes from '../dtype';
 import { native, type Handle } from '../native';
 import { Module } from '../nn/module';
+import { camelToSnake } from '../nn/modules_utils';
 import { Parameter } from '../nn/parameter';
 import { op } from '../ops';
 import { Size } from '../size';
@@ -305,10 +306,27 @@ function loadLegacy(source: Source, options: LoadOptions): unknown {
   return value;
 }
 
-function checkWeightsOnly(options: LoadOptions): void {
+const LOAD_OPTIONS = new Set(['mapLocation', 'weightsOnly', 'mmap']);
+
+function checkLoadOptions(options: LoadOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!LOAD_OPTIONS.has(key)) throw new TypeError(`load() got an unexpected keyword argument '${camelToSnake(key)}'`);
+  }
   if ((options as { weightsOnly?: unknown }).weightsOnly === false) {
     throw new Error('torch.load: weightsOnly: false is not supported; torchnode never runs code from a file');
   }
+}
+
+// torch.save takes no options here (Python's pickle_module/pickle_protocol/... have one value).
+function checkSaveArgs(extra: unknown[]): void {
+  if (extra.length === 0) return;
+  const last = extra[extra.length - 1];
+  if (extra.length === 1 && last !== null && typeof last === 'object' && Object.getPrototypeOf(last) === Object.prototype) {
+    const key = Object.keys(last)[0];
+    if (key === undefined) return;
+    throw new TypeError(`save() got an unexpected keyword argument '${camelToSnake(key)}'`);
+  }
+  throw new TypeError(`save() takes 2 positional arguments but ${2 + extra.length} were given`);
 }
 
 /** torch.load over an open source; `fileName` is the path it was read from, if any. */
@@ -356,7 +374,7 @@ function loadFrom(source: Source, fileName: string | null, options: LoadOptions)
  * that shared a storage in the file share one after loading.
  */
 export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
-  checkWeightsOnly(options);
+  checkLoadOptions(options);
   if (typeof f === 'string') {
     const fd = fs.openSync(f, 'r');
     try {
@@ -376,7 +394,7 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
  * mapped, not read, so the file is opened and its records read as `load` does.
  */
 export async function loadAsync(f: string | Uint8Array, options: LoadOptions = {}): Promise<unknown> {
-  checkWeightsOnly(options);
+  checkLoadOptions(options);
   if (typeof f !== 'string' || options.mmap) return load(f, options);
   return loadFrom(new BufferSource(await fs.promises.readFile(f)), f, options);
 }
@@ -493,7 +511,8 @@ function archiveNameOf(f: string): string {
  * torch.save: writes `obj` in PyTorch's zip format, readable by Python's torch.load with the
  * default weights_only=True. The file is replaced atomically (see atomicWrite).
  */
-export function save(obj: unknown, f: string): void {
+export function save(obj: unknown, f: string, ...extra: never[]): void {
+  checkSaveArgs(extra);
   if (typeof f !== 'string') throw new TypeError('torch.save expects a file path');
   atomicWrite(f, (fd) => writeZip(obj, fd, archiveNameOf(f)));
 }
@@ -503,7 +522,8 @@ export function save(obj: unknown, f: string): void {
  * changes made after the call do not reach the file), then the file is written with fs.promises
  * and replaced atomically, as `save` replaces it. The archive is held in memory until written.
  */
-export async function saveAsync(obj: unknown, f: string): Promise<void> {
+export async function saveAsync(obj: unknown, f: string, ...extra: never[]): Promise<void> {
+  checkSaveArgs(extra);
   if (typeof f !== 'string') throw new TypeError('torch.save expects a file path');
   const chunks: Uint8Array[] = [];
   writeZip(obj, (bytes) => chunks.push(bytes), archiveNameOf(f));
