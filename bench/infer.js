@@ -2,10 +2,10 @@
 // Node side of bench/run.js's infer suite (bench/infer.py is the Python side and writes the files):
 // the same ResNet-50 through each Node runtime in RUNNERS, batch 1 and 8 of 3x224x224; each figure
 // is the median of 5 timed runs after a warm-up, per forward, in wall-clock ms and in the
-// process's CPU ms (every thread: libuv's pool, onnxruntime's). One libtorch (and onnxruntime)
-// thread unless argv[3] says otherwise.
+// process's CPU ms (every thread: libuv's pool, onnxruntime's). One intra-op thread for libtorch and
+// onnxruntime (and for Python eager in infer.py) unless argv[3] says otherwise; the rows say how many.
 //   node bench/infer.js DIR [threads]     DIR: what `prepare` (run.js calls it) made
-// Each runtime first checks its output against Python's on check.pth's input. onnxruntime-node is
+// Each runtime first checks its output at each batch size against Python's on check.pth's input. onnxruntime-node is
 // a bench-only tool: `prepare` installs it on first use into CACHE (not into the project), and
 // onnx/onnxscript (for torch.onnx.export) into the venv.
 const { execFileSync } = require('child_process');
@@ -59,8 +59,12 @@ function runners(torch, threads) {
       return (x) => () => torch.inferenceMode(() => module.forwardAsync(x));
     }],
     ['Node AOTI forwardAsync', (dir) => {
-      const model = torch.inductor.aotiLoadPackage(path.join(dir, 'resnet50.pt2'));
-      return (x) => () => torch.inferenceMode(() => model.forwardAsync(x));
+      // A package per batch size, compiled for one thread (infer.py's export_aoti says why).
+      const models = new Map(BATCHES.map((b) => [b, torch.inductor.aotiLoadPackage(path.join(dir, `resnet50-b${b}.pt2`))]));
+      return (x) => {
+        const model = models.get(x.shape[0]);
+        return () => torch.inferenceMode(() => model.forwardAsync(x));
+      };
     }],
     ['onnxruntime-node', async (dir) => {
       const ort = loadOrt();
@@ -100,14 +104,18 @@ async function main(dir, threads) {
   const check = torch.load(path.join(dir, 'check.pth'));
   const inputs = BATCHES.map((b) => torch.randn(b, 3, 224, 224));
   const results = {};
+  const perThreads = `${threads} thread${threads === 1 ? '' : 's'}`;
   for (const [name, load] of runners(torch, threads)) {
     const bind = await load(dir);
-    const out = await bind(check.get('x'))();
-    const y = out instanceof torch.Tensor ? out : torch.tensor(out.logits.data).view(...out.logits.dims);
-    const diff = y.sub(check.get('y')).abs().max().item();
-    if (!(diff <= 1e-3)) throw new Error(`${name}: output differs from Python's by ${diff}`);
+    for (const batch of BATCHES) {
+      const out = await bind(check.get('x').repeat(batch, 1, 1, 1))();
+      const y = out instanceof torch.Tensor ? out : torch.tensor(out.logits.data).view(...out.logits.dims);
+      const diff = y.sub(check.get('y').repeat(batch, 1)).abs().max().item();
+      if (!(diff <= 1e-3)) throw new Error(`${name}, batch ${batch}: output differs from Python's by ${diff}`);
+    }
     for (const [i, batch] of BATCHES.entries()) {
-      [results[`${name}, batch ${batch} (ms)`], results[`${name}, batch ${batch} (CPU ms)`]] = await perIteration(bind(inputs[i]), batch === 1 ? 4 : 1, torch);
+      const row = `${name}, batch ${batch}, ${perThreads}`;
+      [results[`${row} (ms)`], results[`${row} (CPU ms)`]] = await perIteration(bind(inputs[i]), batch === 1 ? 4 : 1, torch);
     }
   }
   process.stdout.write(JSON.stringify(results));
