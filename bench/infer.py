@@ -52,18 +52,20 @@ def export_torchscript(m, example, path):
 def aoti_exporter(batch):
     def export_aoti(m, example, path):
         # The fastest CPU recipe inductor 2.13 offers for this network (measured here, 1 thread, CPU
-        # time vs Python eager): ~0.65x at batch 1, ~0.7x at batch 8, against 0.9x / 0.7x for one
-        # package with a dynamic batch.
+        # time vs Python eager, batch 1 / 8): 0.60x / 0.67x, where one package with a dynamic batch
+        # gave 0.95x / 0.71x.
         # - freezing: folds the weights in, BatchNorm into the convolutions, ReLU and the residual add
         #   into oneDNN post-ops, and prepacks each convolution's weight into oneDNN's blocked layout.
         # - a static batch, one package per size: inductor prepacks only for static input sizes; with
         #   a dynamic batch every call reorders all 53 conv weights (worst at batch 1).
-        # - compiled under the intra-op thread count it runs with: oneDNN picks the packed layout for
-        #   the current thread count, and a package packed for 2 threads and run on 1 reorders six
-        #   1024x256 weights on every call (batch 1: 1.3x eager instead of 0.65x).
-        # - NCHW (contiguous) input, as here: a channels_last model and example gained nothing (inductor
-        #   already runs the convolutions in NHWC) and make the package demand channels_last input.
-        # - no max_autotune: the convolutions are oneDNN's whatever it chooses; the one GEMM (fc) is <1%.
+        # - compiled under the intra-op thread count it will run with: oneDNN picks the packed layout
+        #   for the current thread count, and a package packed under 2 threads and run on 1 reorders six
+        #   1024x256 weights on every call (batch 1: 1.3x eager instead of 0.6x).
+        # - NCHW (contiguous) input: a channels_last model and example gained nothing (the frozen
+        #   convolutions run in NHWC either way) and make the package demand channels_last input.
+        # - nothing else helps: the package's time is oneDNN's convolutions (the fc GEMM is <1%), so
+        #   max_autotune ("max_autotune_gemm_backends": "CPP,ATEN") changes nothing, and
+        #   "conv_1x1_as_mm" with "cpp.weight_prepack" off is slower (0.82x at batch 8).
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # as bench/run.js runs it
         try:
