@@ -3,7 +3,9 @@
 // the same machine, reported as ratios (torchnode time / PyTorch time; below 1 is faster).
 //   npm run bench                       every suite, 2 rounds
 //   node bench/run.js train 3           the training suite only, 3 rounds
-// Suites: ops (bench/ops.js|py: single ops, best of runs), train (bench/train.js|py: training
+// Suites: ops (bench/ops.js|py: single ops, best of runs), instr (bench/instr.js|py: the same
+// single ops in machine instructions per op, counted by valgrind in all threads: figures a loaded
+// machine does not move; one round is enough), train (bench/train.js|py: training
 // steps, medians), vision (bench/vision.js|py: torchvision ResNet-18/50 eval forwards, contiguous
 // and channels_last, medians) and infer (bench/infer.js|py: one ResNet-50 through each Node
 // runtime against Python eager, medians; its `prepare` installs the bench-only tools on first use
@@ -23,6 +25,7 @@ const median = (v) => {
 // figure a Node figure is compared with (the same key unless given); `columns` heads the table.
 const SUITES = {
   ops: { files: ['ops.js', 'ops.py'], combine: (v) => Math.min(...v) },
+  instr: { files: ['instr.js', 'instr.py'], combine: (v) => Math.min(...v) },
   train: { files: ['train.js', 'train.py'], combine: median },
   vision: { files: ['vision.js', 'vision.py'], combine: median },
   infer: {
