@@ -107,23 +107,23 @@ static Napi::Array Strings(Napi::Env env, const std::vector<std::string>& items)
   return arr;
 }
 
+// A list of tensors (handles or lib's Tensors) by the shared converter.
 static std::vector<at::Tensor> TensorsArg(Napi::Env env, Napi::Value v) {
-  if (!v.IsArray()) throw Napi::TypeError::New(env, "inputs must be an array of tensor handles");
-  auto arr = v.As<Napi::Array>();
+  static const c10::TypePtr tensors = c10::ListType::ofTensors();
   std::vector<at::Tensor> out;
-  out.reserve(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    at::Tensor& t = Unwrap(env, arr.Get(i), "input");
-    if (!t.defined()) throw Napi::TypeError::New(env, "input " + std::to_string(i) + " is an undefined tensor");
-    out.push_back(t);
+  try {
+    out = ToIValue(env, v, *tensors).toTensorVector();
+  } catch (const Mismatch& m) {
+    if (m.element < 0) throw Napi::TypeError::New(env, "inputs must be an array of tensor handles");
+    throw Napi::TypeError::New(env, "input " + std::to_string(m.element) + " must be a Tensor, not " + m.elementType);
   }
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!out[i].defined()) throw Napi::TypeError::New(env, "input " + std::to_string(i) + " is an undefined tensor");
   return out;
 }
 
-static Napi::Array WrapAll(Napi::Env env, const std::vector<at::Tensor>& tensors) {
-  auto arr = Napi::Array::New(env, tensors.size());
-  for (size_t i = 0; i < tensors.size(); ++i) arr.Set(static_cast<uint32_t>(i), Wrap(env, tensors[i]));
-  return arr;
+static Napi::Value WrapAll(Napi::Env env, std::vector<at::Tensor> tensors) {
+  return FromIValue(env, c10::IValue(std::move(tensors)), nullptr, Output::Handles);
 }
 
 // aotiLoad(path, modelName, runSingleThreaded, numRunners, deviceIndex) -> handle
@@ -158,7 +158,7 @@ static Napi::Value AotiRun(const Napi::CallbackInfo& info) {
     throw;
   }
   if (!State(env).warnings.pending.empty()) FlushWarnings(env);
-  return WrapAll(env, outputs);
+  return WrapAll(env, std::move(outputs));
 }
 
 // aotiRunAsync(handle, inputs[]) -> Promise of output handles[], run on a pool thread under the
@@ -170,7 +170,7 @@ static Napi::Value AotiRunAsync(const Napi::CallbackInfo& info) {
   auto outputs = std::make_shared<std::vector<at::Tensor>>();
   return QueueWork(
       env, [package, inputs, outputs]() { *outputs = package->Run(std::move(*inputs)); },
-      [outputs](Napi::Env e) { return WrapAll(e, *outputs); });
+      [outputs](Napi::Env e) { return WrapAll(e, std::move(*outputs)); });
 }
 
 // aotiMetadata(handle) -> {key: value} of the package's metadata (AOTI_DEVICE_KEY, ...)

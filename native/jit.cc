@@ -1,6 +1,6 @@
-// torch.jit: ScriptModules as type-tagged handles over torch::jit::Module, the JS <-> IValue
-// converter driven by c10::Type (as torch/csrc/jit/python/pybind_utils.h converts Python values),
-// and the asynchronous paths (loading, running a method) on the libuv thread pool.
+// torch.jit: ScriptModules as type-tagged handles over torch::jit::Module, binding method
+// arguments by schema (values converted by the shared converter, ivalue.cc), tracing, and the
+// asynchronous paths (loading, running a method) on the libuv thread pool.
 #include <ATen/ThreadLocalState.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/frontend/error_report.h>
@@ -13,7 +13,6 @@
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/csrc/jit/serialization/python_print.h>
 
-#include <mutex>
 #include <sstream>
 
 #include "torchnode.h"
@@ -23,24 +22,6 @@ namespace torchnode {
 using torch::jit::Module;
 
 static constexpr napi_type_tag kModuleTag = {0x746f7263686e6f64ULL, 0x7363726970746d6fULL};  // "torchnod" "scriptmo"
-
-// What lib/jit hands over once per environment: its classes (to recognise arguments) and the
-// functions that wrap native values as lib's objects.
-struct JitHooks {
-  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, PyFloat;
-  Napi::FunctionReference wrapTensor, wrapDtype, wrapDevice, wrapModule, repr;
-  Napi::FunctionReference isOptions, isMap, newMap;  // in lib's realm (jest runs tests in another)
-};
-
-static std::mutex hooksMutex;
-static std::unordered_map<napi_env, std::unique_ptr<JitHooks>> hooksByEnv;
-
-static JitHooks& Hooks(Napi::Env env) {
-  std::lock_guard<std::mutex> lock(hooksMutex);
-  auto it = hooksByEnv.find(env);
-  if (it == hooksByEnv.end()) throw Napi::Error::New(env, "torch.jit is not initialised (lib/jit calls jitInit)");
-  return *it->second;
-}
 
 // ---- module handles ----------------------------------------------------------------------------
 
@@ -82,6 +63,21 @@ static Module& UnwrapModule(Napi::Env env, Napi::Value v) {
   return h->module;
 }
 
+c10::intrusive_ptr<c10::ivalue::Object> ModuleObjectOf(napi_env env, napi_value value) {
+  Napi::Value v(env, value);
+  if (!IsModuleHandle(v.Env(), v)) return {};
+  return UnwrapModule(v.Env(), v)._ivalue();
+}
+
+Napi::Value WrapModuleObject(Napi::Env env, c10::intrusive_ptr<c10::ivalue::Object> object) {
+  return WrapModuleHandle(env, Module(std::move(object)));
+}
+
+// The tensor of lib's Tensor (its `_h`).
+static at::Tensor TensorOf(Napi::Env env, const Napi::Value& v) {
+  return Unwrap(env, v.As<Napi::Object>().Get("_h"));
+}
+
 static std::string StringArg(Napi::Env env, Napi::Value v, const char* what) {
   if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + " must be a string");
   return v.As<Napi::String>().Utf8Value();
@@ -90,281 +86,6 @@ static std::string StringArg(Napi::Env env, Napi::Value v, const char* what) {
 static std::optional<c10::Device> DeviceOrNull(Napi::Env env, Napi::Value v) {
   if (v.IsNull() || v.IsUndefined()) return std::nullopt;
   return c10::Device(StringArg(env, v, "device"));
-}
-
-// ---- JS -> IValue ------------------------------------------------------------------------------
-
-struct Mismatch {};  // the value does not fit the type; the caller names the argument
-
-static constexpr double kMaxSafeInteger = 9007199254740991.0;
-
-static bool InstanceOf(const Napi::Value& v, Napi::FunctionReference& cls) {
-  return v.IsObject() && v.As<Napi::Object>().InstanceOf(cls.Value());
-}
-
-static bool IsPlainObject(Napi::Env env, const Napi::Value& v) {
-  return v.IsObject() && Hooks(env).isOptions.Call({v}).ToBoolean().Value();
-}
-
-static bool IsMap(Napi::Env env, const Napi::Value& v) {
-  return v.IsObject() && Hooks(env).isMap.Call({v}).ToBoolean().Value();
-}
-
-// Python's type name of a JS value, as TorchScript's messages show it (friendlyTypeName).
-static std::string FriendlyTypeName(Napi::Env env, const Napi::Value& v) {
-  JitHooks& hk = Hooks(env);
-  switch (v.Type()) {
-    case napi_undefined:
-    case napi_null: return "NoneType";
-    case napi_boolean: return "bool";
-    case napi_number: {
-      double d = v.As<Napi::Number>().DoubleValue();
-      return std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger ? "int" : "float";
-    }
-    case napi_bigint: return "int";
-    case napi_string: return "str";
-    case napi_function: return "function";
-    default: break;
-  }
-  if (InstanceOf(v, hk.Tensor)) return "Tensor";
-  if (InstanceOf(v, hk.DType)) return "dtype";
-  if (InstanceOf(v, hk.Device)) return "device";
-  if (InstanceOf(v, hk.Generator)) return "Generator";
-  if (InstanceOf(v, hk.ScriptModule)) return "RecursiveScriptModule";
-  if (v.IsArray()) return "list";
-  if (InstanceOf(v, hk.PyFloat)) return "float";
-  if (IsMap(env, v) || IsPlainObject(env, v)) return "dict";
-  return "object";
-}
-
-static at::Tensor TensorOf(Napi::Env env, const Napi::Value& v) {
-  return Unwrap(env, v.As<Napi::Object>().Get("_h"));
-}
-
-static int64_t IntOf(const Napi::Value& v) {
-  if (v.IsNumber()) {
-    double d = v.As<Napi::Number>().DoubleValue();
-    if (std::trunc(d) != d || std::fabs(d) > kMaxSafeInteger) throw Mismatch();
-    return static_cast<int64_t>(d);
-  }
-  if (v.IsBigInt()) {
-    bool lossless = false;
-    int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
-    if (!lossless) throw Mismatch();
-    return i;
-  }
-  throw Mismatch();
-}
-
-static double FloatOf(JitHooks& hk, const Napi::Value& v) {
-  if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
-  if (InstanceOf(v, hk.PyFloat)) return v.As<Napi::Object>().Get("value").As<Napi::Number>().DoubleValue();
-  if (v.IsBigInt()) return static_cast<double>(IntOf(v));
-  throw Mismatch();
-}
-
-static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type);
-
-// A dict key: Python's dict keys are converted by the key type; plain-object keys are strings.
-static c10::IValue KeyToIValue(Napi::Env env, const Napi::Value& key, const c10::TypePtr& type, bool fromObjectKey) {
-  if (fromObjectKey && type->kind() == c10::TypeKind::IntType) {
-    std::string s = key.As<Napi::String>().Utf8Value();
-    size_t used = 0;
-    int64_t i = 0;
-    try {
-      i = std::stoll(s, &used);
-    } catch (const std::exception&) {
-      throw Mismatch();
-    }
-    if (used != s.size()) throw Mismatch();
-    return i;
-  }
-  return ToIValue(env, key, type);
-}
-
-static c10::IValue ToIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type) {
-  JitHooks& hk = Hooks(env);
-  switch (type->kind()) {
-    case c10::TypeKind::AnyType:
-      if (v.IsNull() || v.IsUndefined()) return c10::IValue();
-      if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
-      if (InstanceOf(v, hk.PyFloat)) return FloatOf(hk, v);
-      if (v.IsString()) return v.As<Napi::String>().Utf8Value();
-      if (InstanceOf(v, hk.Tensor)) return TensorOf(env, v);
-      if (v.IsNumber() || v.IsBigInt()) {
-        try {
-          return IntOf(v);
-        } catch (const Mismatch&) {
-          return FloatOf(hk, v);
-        }
-      }
-      throw Mismatch();
-    case c10::TypeKind::TensorType:
-      if (!InstanceOf(v, hk.Tensor)) throw Mismatch();
-      return TensorOf(env, v);
-    case c10::TypeKind::IntType:
-    case c10::TypeKind::SymIntType:
-      // TorchScript compiles a torch.dtype annotation to int, and Python passes dtypes to it.
-      if (InstanceOf(v, hk.DType)) return IntOf(v.As<Napi::Object>().Get("code"));
-      return IntOf(v);
-    case c10::TypeKind::FloatType:
-    case c10::TypeKind::SymFloatType: return FloatOf(hk, v);
-    case c10::TypeKind::BoolType:
-    case c10::TypeKind::SymBoolType:
-      if (!v.IsBoolean()) throw Mismatch();
-      return v.As<Napi::Boolean>().Value();
-    case c10::TypeKind::NumberType:
-      if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
-      try {
-        return c10::Scalar(IntOf(v));
-      } catch (const Mismatch&) {
-        return c10::Scalar(FloatOf(hk, v));
-      }
-    case c10::TypeKind::StringType:
-      if (!v.IsString()) throw Mismatch();
-      return v.As<Napi::String>().Utf8Value();
-    case c10::TypeKind::NoneType:
-      if (!v.IsNull() && !v.IsUndefined()) throw Mismatch();
-      return c10::IValue();
-    case c10::TypeKind::OptionalType:
-      if (v.IsNull() || v.IsUndefined()) return c10::IValue();
-      return ToIValue(env, v, type->castRaw<c10::OptionalType>()->getElementType());
-    case c10::TypeKind::UnionType:
-      for (const c10::TypePtr& t : type->castRaw<c10::UnionType>()->containedTypes()) {
-        try {
-          return ToIValue(env, v, t);
-        } catch (const Mismatch&) {
-        }
-      }
-      throw Mismatch();
-    case c10::TypeKind::DeviceObjType:
-      if (InstanceOf(v, hk.Device)) return c10::Device(v.ToString().Utf8Value());
-      if (v.IsString()) return c10::Device(v.As<Napi::String>().Utf8Value());
-      throw Mismatch();
-    case c10::TypeKind::ScalarTypeType: {
-      if (!InstanceOf(v, hk.DType)) throw Mismatch();
-      return static_cast<at::ScalarType>(IntOf(v.As<Napi::Object>().Get("code")));
-    }
-    case c10::TypeKind::GeneratorType:
-      if (!InstanceOf(v, hk.Generator)) throw Mismatch();
-      return c10::IValue(UnwrapGenerator(env, v.As<Napi::Object>().Get("_h")));
-    case c10::TypeKind::ListType: {
-      if (!v.IsArray()) throw Mismatch();
-      const c10::TypePtr& elem = type->castRaw<c10::ListType>()->getElementType();
-      auto arr = v.As<Napi::Array>();
-      c10::impl::GenericList out(elem);
-      out.reserve(arr.Length());
-      for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(ToIValue(env, arr.Get(i), elem));
-      return out;
-    }
-    case c10::TypeKind::TupleType: {
-      if (!v.IsArray()) throw Mismatch();
-      auto tt = type->cast<c10::TupleType>();
-      const auto& elems = tt->elements();
-      auto arr = v.As<Napi::Array>();
-      if (arr.Length() != elems.size()) throw Mismatch();
-      std::vector<c10::IValue> out;
-      out.reserve(elems.size());
-      for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(ToIValue(env, arr.Get(i), elems[i]));
-      if (tt->schema()) return c10::ivalue::Tuple::createNamed(std::move(out), tt);
-      return c10::ivalue::Tuple::create(std::move(out));
-    }
-    case c10::TypeKind::DictType: {
-      auto dt = type->castRaw<c10::DictType>();
-      c10::impl::GenericDict out(dt->getKeyType(), dt->getValueType());
-      if (IsMap(env, v)) {
-        Napi::Object map = v.As<Napi::Object>();
-        Napi::Array entries = env.Global().Get("Array").As<Napi::Object>().Get("from").As<Napi::Function>().Call({map}).As<Napi::Array>();
-        for (uint32_t i = 0; i < entries.Length(); ++i) {
-          Napi::Array kv = entries.Get(i).As<Napi::Array>();
-          out.insert_or_assign(KeyToIValue(env, kv.Get(0u), dt->getKeyType(), false), ToIValue(env, kv.Get(1u), dt->getValueType()));
-        }
-        return out;
-      }
-      if (!IsPlainObject(env, v)) throw Mismatch();
-      c10::TypeKind keyKind = dt->getKeyType()->kind();
-      if (keyKind != c10::TypeKind::StringType && keyKind != c10::TypeKind::IntType) throw Mismatch();
-      Napi::Object obj = v.As<Napi::Object>();
-      Napi::Array keys = obj.GetPropertyNames();
-      for (uint32_t i = 0; i < keys.Length(); ++i) {
-        Napi::Value k = keys.Get(i);
-        out.insert_or_assign(KeyToIValue(env, k.ToString(), dt->getKeyType(), true), ToIValue(env, obj.Get(k), dt->getValueType()));
-      }
-      return out;
-    }
-    case c10::TypeKind::ClassType: {
-      if (!InstanceOf(v, hk.ScriptModule)) throw Mismatch();
-      Module& m = UnwrapModule(env, v.As<Napi::Object>().Get("_h"));
-      if (!m.type()->isSubtypeOf(*type)) throw Mismatch();
-      return m._ivalue();
-    }
-    default: throw Mismatch();
-  }
-}
-
-// ---- IValue -> JS ------------------------------------------------------------------------------
-
-// A Python int comes back as a Number while it is exact, else as a bigint (as callOp returns them).
-static Napi::Value FromInt(Napi::Env env, int64_t i) {
-  if (static_cast<double>(i) <= kMaxSafeInteger && static_cast<double>(i) >= -kMaxSafeInteger)
-    return Napi::Number::New(env, static_cast<double>(i));
-  return Napi::BigInt::New(env, i);
-}
-
-// `type` is the declared type where known (a schema's return type), else null: it says whether an
-// int is a dtype and what names a tuple has.
-static Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, c10::TypePtr type) {
-  JitHooks& hk = Hooks(env);
-  if (type && type->kind() == c10::TypeKind::OptionalType) type = type->castRaw<c10::OptionalType>()->getElementType();
-  if (v.isNone()) return env.Null();
-  if (v.isTensor()) {
-    const at::Tensor& t = v.toTensor();
-    if (!t.defined()) return env.Null();
-    return hk.wrapTensor.Call({Wrap(env, t)});
-  }
-  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isInt()) {
-    if (type && type->kind() == c10::TypeKind::ScalarTypeType) return hk.wrapDtype.Call({Napi::Number::New(env, static_cast<double>(v.toInt()))});
-    return FromInt(env, v.toInt());
-  }
-  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
-  if (v.isString()) return Napi::String::New(env, v.toStringRef());
-  if (v.isDevice()) return hk.wrapDevice.Call({Napi::String::New(env, v.toDevice().str())});
-  if (v.isList()) {
-    c10::TypePtr elem = type && type->kind() == c10::TypeKind::ListType ? type->castRaw<c10::ListType>()->getElementType() : nullptr;
-    auto list = v.toListRef();
-    auto arr = Napi::Array::New(env, list.size());
-    for (size_t i = 0; i < list.size(); ++i) arr.Set(i, FromIValue(env, list[i], elem));
-    return arr;
-  }
-  if (v.isTuple()) {
-    const auto& tuple = v.toTupleRef();
-    c10::TupleTypePtr tt = type && type->kind() == c10::TypeKind::TupleType ? type->cast<c10::TupleType>() : tuple.type();
-    const auto& elems = tuple.elements();
-    auto arr = Napi::Array::New(env, elems.size());
-    const bool typed = tt && tt->elements().size() == elems.size();
-    for (size_t i = 0; i < elems.size(); ++i) arr.Set(i, FromIValue(env, elems[i], typed ? tt->elements()[i] : nullptr));
-    // A named tuple is an array whose elements also have names, as the generated ops return them.
-    if (typed && tt->schema()) {
-      const auto names = tt->names();
-      for (size_t i = 0; names && i < names->size(); ++i)
-        arr.DefineProperty(Napi::PropertyDescriptor::Value(std::string((*names)[i]), arr.Get(i), napi_default));
-    }
-    return arr;
-  }
-  if (v.isGenericDict()) {
-    c10::TypePtr keyType, valueType;
-    if (type && type->kind() == c10::TypeKind::DictType) {
-      keyType = type->castRaw<c10::DictType>()->getKeyType();
-      valueType = type->castRaw<c10::DictType>()->getValueType();
-    }
-    Napi::Object map = hk.newMap.Call({}).As<Napi::Object>();
-    Napi::Function set = map.Get("set").As<Napi::Function>();
-    for (const auto& e : v.toGenericDict()) set.Call(map, {FromIValue(env, e.key(), keyType), FromIValue(env, e.value(), valueType)});
-    return map;
-  }
-  if (v.isModule()) return hk.wrapModule.Call({WrapModuleHandle(env, Module(v.toObject()))});
-  throw Napi::TypeError::New(env, "torch.jit: cannot return a value of type " + v.type()->repr_str() + " to JavaScript");
 }
 
 // ---- binding a method's arguments (torch/csrc/jit/python/pybind_utils.h createStackForSchema) ----
@@ -385,10 +106,9 @@ static std::string SnakeCase(const std::string& s) {
 static c10::IValue ArgumentToIValue(Napi::Env env, const c10::FunctionSchema& schema, size_t position, const Napi::Value& v) {
   const c10::Argument& arg = schema.arguments().at(position);
   try {
-    return ToIValue(env, v, arg.real_type());
-  } catch (const Mismatch&) {
-    std::string repr = Hooks(env).repr.Call({v}).ToString().Utf8Value();
-    throw Napi::Error::New(env, schema.formatTypeMismatchMsg(arg, FriendlyTypeName(env, v), position, repr));
+    return ToIValue(env, v, *arg.real_type());
+  } catch (const ConvertError&) {  // an int that overflows too: TorchScript words it as a mismatch
+    throw Napi::Error::New(env, schema.formatTypeMismatchMsg(arg, PyTypeName(env, v, false), position, PyRepr(env, v)));
   }
 }
 
@@ -584,47 +304,11 @@ Napi::Promise QueueWork(Napi::Env env, std::function<void()> work, std::function
 
 // ---- exports -----------------------------------------------------------------------------------
 
-// jitInit({Tensor, DType, Device, Generator, ScriptModule, PyFloat, wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap})
+// jitInit({Tensor, DType, Device, Generator, ScriptModule, PyFloat, wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap}):
+// lib's classes and wrappers for the shared converter (ivalue.cc).
 static Napi::Value JitInit(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "jitInit(hooks) expects an object");
-  Napi::Object o = info[0].As<Napi::Object>();
-  auto fn = [&](const char* key) {
-    Napi::Value v = o.Get(key);
-    if (!v.IsFunction()) throw Napi::TypeError::New(env, std::string("jitInit(): '") + key + "' must be a function");
-    return Napi::Persistent(v.As<Napi::Function>());
-  };
-  auto hk = std::make_unique<JitHooks>();
-  hk->Tensor = fn("Tensor");
-  hk->DType = fn("DType");
-  hk->Device = fn("Device");
-  hk->Generator = fn("Generator");
-  hk->ScriptModule = fn("ScriptModule");
-  hk->PyFloat = fn("PyFloat");
-  hk->wrapTensor = fn("wrapTensor");
-  hk->wrapDtype = fn("wrapDtype");
-  hk->wrapDevice = fn("wrapDevice");
-  hk->wrapModule = fn("wrapModule");
-  hk->repr = fn("repr");
-  hk->isOptions = fn("isOptions");
-  hk->isMap = fn("isMap");
-  hk->newMap = fn("newMap");
-  bool first = false;
-  {
-    std::lock_guard<std::mutex> lock(hooksMutex);
-    first = hooksByEnv.find(env) == hooksByEnv.end();
-    hooksByEnv[env] = std::move(hk);
-  }
-  if (first) {
-    napi_add_env_cleanup_hook(
-        env,
-        [](void* arg) {
-          std::lock_guard<std::mutex> lock(hooksMutex);
-          hooksByEnv.erase(static_cast<napi_env>(arg));
-        },
-        env);
-  }
-  return env.Undefined();
+  SetLibHooks(info.Env(), info[0]);
+  return info.Env().Undefined();
 }
 
 // torch::jit::ErrorReport (a compile error while importing the archive's code) computes its
@@ -688,7 +372,7 @@ static Napi::Value JitRun(const Napi::CallbackInfo& info) {
     throw;
   }
   if (!State(env).warnings.pending.empty()) FlushWarnings(env);
-  return FromIValue(env, call.stack.back(), call.returnType);
+  return FromIValue(env, std::move(call.stack.back()), call.returnType.get(), Output::LibObjects);
 }
 
 // jitRunAsync(handle, name, args[]) -> Promise of the method's result, computed on a pool thread.
@@ -697,7 +381,7 @@ static Napi::Value JitRunAsync(const Napi::CallbackInfo& info) {
   auto call = std::make_shared<PreparedCall>(Prepare(env, info));
   auto* w = new JitWorker(
       env, [call]() { call->method.run(call->stack); },
-      [call](Napi::Env e) { return FromIValue(e, call->stack.back(), call->returnType); });
+      [call](Napi::Env e) { return FromIValue(e, std::move(call->stack.back()), call->returnType.get(), Output::LibObjects); });
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
@@ -893,7 +577,7 @@ static Napi::Value JitGetAttr(const Napi::CallbackInfo& info) {
   std::string name = StringArg(env, info[1], "attribute name");
   c10::TypePtr type = m.type()->findAttribute(name);
   if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
-  return FromIValue(env, m.attr(name), type);
+  return FromIValue(env, m.attr(name), type.get(), Output::LibObjects);
 }
 
 // jitSetAttr(handle, name, value): Python's setattr on a ScriptModule's existing attribute,
@@ -906,10 +590,10 @@ static Napi::Value JitSetAttr(const Napi::CallbackInfo& info) {
   if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
   c10::IValue value;
   try {
-    value = ToIValue(env, info[2], type);
-  } catch (const Mismatch&) {
+    value = ToIValue(env, info[2], *type);
+  } catch (const ConvertError&) {
     throw Napi::TypeError::New(env, "Expected a value of type '" + type->annotation_str() + "' for attribute '" + name +
-                                        "' but instead found type '" + FriendlyTypeName(env, info[2]) + "'.");
+                                        "' but instead found type '" + PyTypeName(env, info[2], false) + "'.");
   }
   m.setattr(name, std::move(value));
   return env.Undefined();
@@ -928,45 +612,9 @@ static Napi::Value JitDispose(const Napi::CallbackInfo& info) {
 
 // ---- torch.jit.trace (torch/csrc/jit/python/python_tracer.cpp, script_init.cpp) ----------------
 
-// A traced function's inputs and outputs as Python's toTypeInferredIValue infers them: tensors,
-// tuples (arrays), Dict[str, Tensor] (a Map or a plain object), numbers, strings, None; the tracer
-// rejects what it cannot trace with its own messages.
-static c10::IValue TracedValue(Napi::Env env, const Napi::Value& v) {
-  JitHooks& hk = Hooks(env);
-  if (InstanceOf(v, hk.Tensor)) return TensorOf(env, v);
-  if (v.IsArray()) {
-    auto arr = v.As<Napi::Array>();
-    std::vector<c10::IValue> elems;
-    elems.reserve(arr.Length());
-    for (uint32_t i = 0; i < arr.Length(); ++i) elems.push_back(TracedValue(env, arr.Get(i)));
-    return c10::ivalue::Tuple::create(std::move(elems));
-  }
-  if (v.IsNull() || v.IsUndefined()) return c10::IValue();
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
-  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
-  if (InstanceOf(v, hk.PyFloat)) return FloatOf(hk, v);
-  if (v.IsNumber() || v.IsBigInt()) {
-    try {
-      return IntOf(v);
-    } catch (const Mismatch&) {
-      return FloatOf(hk, v);
-    }
-  }
-  if (IsMap(env, v) || IsPlainObject(env, v)) {
-    c10::impl::GenericDict out(c10::StringType::get(), c10::TensorType::get());
-    Napi::Array entries = env.Global().Get("Array").As<Napi::Object>().Get("from").As<Napi::Function>().Call(
-        {IsMap(env, v) ? v : env.Global().Get("Object").As<Napi::Object>().Get("entries").As<Napi::Function>().Call({v})}).As<Napi::Array>();
-    for (uint32_t i = 0; i < entries.Length(); ++i) {
-      Napi::Array kv = entries.Get(i).As<Napi::Array>();
-      Napi::Value key = kv.Get(0u), value = kv.Get(1u);
-      if (!key.IsString() || !InstanceOf(value, hk.Tensor))
-        throw Napi::TypeError::New(env, "torch.jit.trace: only Dict[str, Tensor] can be traced, got a " + FriendlyTypeName(env, key) + " key with a " +
-                                            FriendlyTypeName(env, value) + " value");
-      out.insert_or_assign(key.As<Napi::String>().Utf8Value(), TensorOf(env, value));
-    }
-    return out;
-  }
-  throw Napi::TypeError::New(env, "torch.jit.trace: cannot trace a value of type " + FriendlyTypeName(env, v));
+// A traced function's input or output, converted by the type the tracer infers for it.
+static c10::IValue Traced(Napi::Env env, const Napi::Value& v) {
+  return ToIValue(env, v, *InferTracedType(env, v));
 }
 
 // The torch::jit::Module that mirrors a JS module tree, holding the same tensors. spec:
@@ -1034,18 +682,18 @@ static Napi::Value JitTraceMethod(const Napi::CallbackInfo& info) {
   if (!info[2].IsArray() || !info[3].IsFunction()) throw Napi::TypeError::New(env, "jitTraceMethod(handle, name, inputs, fn, ...)");
   Napi::Array jsInputs = info[2].As<Napi::Array>();
   torch::jit::Stack inputs;
-  for (uint32_t i = 0; i < jsInputs.Length(); ++i) inputs.push_back(TracedValue(env, jsInputs.Get(i)));
+  for (uint32_t i = 0; i < jsInputs.Length(); ++i) inputs.push_back(Traced(env, jsInputs.Get(i)));
   Napi::Function fn = info[3].As<Napi::Function>();
   bool strict = info[4].ToBoolean().Value();
   bool forceOutplace = info[5].ToBoolean().Value();
   std::vector<std::string> argumentNames = StringsArg(env, info[6]);
   auto traced = [&](torch::jit::Stack in) -> torch::jit::Stack {
     std::vector<napi_value> args;
-    for (const c10::IValue& v : in) args.push_back(FromIValue(env, v, nullptr));
+    for (c10::IValue& v : in) args.push_back(FromIValue(env, std::move(v), nullptr, Output::LibObjects));
     Napi::Value out = fn.Call(args);
     TORCH_CHECK(!out.IsNull() && !out.IsUndefined(),
                 "The traced function didn't return any values! Side-effects are not captured in traces, so it would be a no-op.");
-    return {TracedValue(env, out)};
+    return {Traced(env, out)};
   };
   std::shared_ptr<torch::jit::Graph> graph;
   try {

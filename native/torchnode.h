@@ -14,16 +14,10 @@ enum Stat : int {
 };
 enum DeviceSlot : int8_t { kSlotCpu = 0, kSlotCuda = 1, kSlotOther = 2 };
 
-// How callOp converts one JS argument (see dispatch.cc).
-enum class ArgKind : uint8_t {
-  Tensor, TensorList, OptTensorList, Int, IntList, Float, FloatList, Bool, BoolList,
-  Scalar, ScalarList, Dtype, Layout, MemoryFormat, Device, String, Generator, Unsupported
-};
-
+// One callOp argument, compiled from the schema once (dispatch.cc).
 struct ArgSpec {
   std::string name;
-  ArgKind kind;
-  bool optional;          // accepts null / None
+  c10::TypePtr type;      // the schema's real type (Optional[...] accepts null)
   int64_t fixedLength;    // int[2]: a single int is repeated this many times (0 = any)
   std::optional<c10::IValue> fallback;  // the schema's default value
 };
@@ -63,6 +57,7 @@ struct EnvState {
     at::Tensor tensor;
   };
   std::array<WrappedNumber, 16> wrappedNumbers;
+  std::shared_ptr<struct LibHooks> hooks;  // lib's classes and wrappers (ivalue.cc), set by jitInit
 };
 
 // What a JS tensor handle (an External) points at.
@@ -91,6 +86,53 @@ TensorHandle* HandleOf(napi_env env, napi_value value);
 // torch.Generator handles (generator.cc): type-tagged Externals over an at::Generator.
 bool IsGenerator(Napi::Env env, Napi::Value value);
 at::Generator& UnwrapGenerator(Napi::Env env, Napi::Value value);
+
+// ScriptModule handles (jit.cc): the module object behind a handle (nullptr for anything else;
+// an Error once disposed), and a new handle over one.
+c10::intrusive_ptr<c10::ivalue::Object> ModuleObjectOf(napi_env env, napi_value value);
+Napi::Value WrapModuleObject(Napi::Env env, c10::intrusive_ptr<c10::ivalue::Object> object);
+
+// ---- the one JS <-> IValue converter (ivalue.cc; its top comment says what a JS value means) ----
+
+// What the converter throws when a value cannot be converted; callers word the message.
+struct ConvertError : std::exception {};
+// The value does not fit the type; for a list, the first offending element.
+struct Mismatch : ConvertError {
+  int64_t element = -1;
+  std::string elementType;
+  const char* what() const noexcept override { return "the value does not match the expected type"; }
+};
+// A Python int that does not fit: Python's OverflowError/ValueError text (a RangeError in JS).
+struct Overflow : ConvertError {
+  std::string message;
+  explicit Overflow(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+struct ConvertOptions {
+  bool argParser = false;   // callOp: Python's argument parser's rules (wrapped numbers, int[N], names)
+  int64_t fixedLength = 0;  // int[N] / float[N] under argParser: one number stands for N
+};
+
+c10::IValue ToIValue(napi_env env, napi_value v, const c10::Type& type, const ConvertOptions& options = {});
+// With v's napi_typeof, which the caller has already asked for.
+c10::IValue ToIValue(napi_env env, napi_value v, napi_valuetype vt, const c10::Type& type, const ConvertOptions& options);
+
+// Handles, dtype codes and device strings (callOp, AOTI), or lib's objects (TorchScript).
+enum class Output : uint8_t { Handles, LibObjects };
+// `type` is the declared type where known, else nullptr: whether an int is a dtype, a tuple's names.
+Napi::Value FromIValue(Napi::Env env, c10::IValue v, const c10::Type* type, Output out);
+
+// Python's name of a JS value's type: the argument parser's (callOp) or TorchScript's.
+std::string PyTypeName(napi_env env, napi_value v, bool argParser);
+// How Python's argument parser names a schema type: "tuple of ints".
+std::string ArgParserTypeName(const c10::Type& type);
+// The type Python's tracer infers for a traced function's input or output.
+c10::TypePtr InferTracedType(napi_env env, napi_value v);
+// lib's hooks (jitInit): whether a value is a plain object (keyword arguments), Python's repr of one.
+void SetLibHooks(Napi::Env env, Napi::Value hooks);
+bool IsPlainObject(napi_env env, napi_value v);
+std::string PyRepr(napi_env env, napi_value v);
 
 // PyTorch's message as Python shows it: torch/csrc/Exceptions.cpp names tensor types the Python
 // way (CPUFloatType -> torch.FloatTensor, CUDALongType -> torch.cuda.LongTensor).
