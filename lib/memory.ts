@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { native } from './native';
+import { native, type Handle } from './native';
 
 /** Anything with native memory that a scope can free. */
 export interface Disposable {
@@ -188,7 +188,6 @@ interface TensorLike extends Disposable {
   device: { toString(): string };
   numel(): number;
 }
-const chargedBytes = (native as unknown as { chargedBytes(h: unknown): number }).chargedBytes;
 
 function summary(options: { limit?: number } = {}): string {
   const limit = options.limit ?? 20;
@@ -204,7 +203,7 @@ function summary(options: { limit?: number } = {}): string {
     lines.push('  (set TORCHNODE_DEBUG_ALLOC=1 before loading torchnode to list live tensors and where they were created)');
     return lines.join('\n');
   }
-  const live: { t: TensorLike; site: AllocRecord['site']; charged: number; nbytes: number }[] = [];
+  const live: { t: TensorLike; site: AllocRecord['site']; charged: number; sharedBy: number; nbytes: number }[] = [];
   for (const [id, rec] of allocs) {
     const t = rec.ref.deref() as TensorLike | undefined;
     if (t === undefined) {
@@ -218,18 +217,19 @@ function summary(options: { limit?: number } = {}): string {
     } catch {
       // a tensor without data (e.g. an undefined gradient slot); list it with 0 bytes
     }
-    live.push({ t, site: rec.site, charged: chargedBytes(t._h), nbytes });
+    const [charged, sharedBy] = native.storageCharge(t._h as Handle);
+    live.push({ t, site: rec.site, charged, sharedBy, nbytes });
   }
   live.sort((a, b) => b.charged - a.charged || b.nbytes - a.nbytes);
-  lines.push(`  largest ${Math.min(limit, live.length)} of ${live.length} live tensors (bytes: storage charged to it; view: its own elements):`);
-  for (const { t, site, charged, nbytes } of live.slice(0, limit)) {
+  lines.push(`  largest ${Math.min(limit, live.length)} of ${live.length} live tensors (bytes: its storage, counted once however many tensors share it):`);
+  for (const { t, site, charged, sharedBy, nbytes } of live.slice(0, limit)) {
     let desc: string;
     try {
       desc = `[${Array.from(t.shape).join(', ')}] ${t.dtype} ${t.device}`;
     } catch {
       desc = '(no metadata)';
     }
-    const view = charged === 0 && nbytes > 0 ? ` (view or shared storage, ${formatBytes(nbytes)})` : '';
+    const view = sharedBy > 1 ? ` (storage shared by ${sharedBy} tensors; its own elements ${formatBytes(nbytes)})` : '';
     lines.push(`  ${formatBytes(charged).padStart(10)}  ${desc}${view}`);
     for (const frame of shortStack(site.stack)) lines.push(`              ${frame}`);
   }

@@ -90,12 +90,14 @@ export interface Native {
   shareMemory(h: Handle): void;
   /** Whether h's storage is in shared memory (a MapAllocator's; CUDA storages always are). */
   isShared(h: Handle): boolean;
-  /** Moves the storage bytes `from` reports to V8 over to `to` (see native/tensor.cc). */
-  transferCharge(from: Handle, to: Handle): void;
+  /** [bytes, handles]: what liveBytes counts for h's storage, once for all the handles sharing it. */
+  storageCharge(h: Handle): [number, number];
+  /** Throws PyTorch's error when set_(source) is given a source of another dtype. */
+  checkSetSource(self: Handle, source: Handle): void;
   /**
-   * Hands a tensor to another thread (worker_threads): puts one more reference of h's tensor, and
-   * the storage bytes h is charged with, in a process-wide cell and returns its id. h stays usable
-   * (charged with nothing). No bytes are copied. A cell nobody takes is freed when the exporting
+   * Hands a tensor to another thread (worker_threads): puts one more reference of h's tensor in a
+   * process-wide cell and returns its id. h stays usable but no longer counts its storage (the
+   * importing thread counts it). No bytes are copied. A cell nobody takes is freed when the exporting
    * environment (thread) ends.
    */
   exportTensor(h: Handle): bigint;

@@ -125,6 +125,7 @@ export function nonzeroOf(t: Tensor, asTuple: unknown): Tensor | Tensor[] {
 }
 
 const unflattenNative = bindMethod<(this: Tensor, dim: unknown, sizes: unknown) => Tensor>('unflatten');
+const setNative = bindMethod<(this: Tensor, ...args: unknown[]) => Tensor>('set_');
 
 function isEmptySizes(sizes: unknown): boolean {
   if (Array.isArray(sizes)) return sizes.length === 0;
@@ -201,6 +202,14 @@ const methods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = {
     SHARE_MEMORY(args);
     native.shareMemory(this._h);
     return this;
+  },
+  // python_variable_methods.cpp's set_: ATen's overloads, with the dtype check it adds to set_(source).
+  set_(...args) {
+    const only = args.length === 1 ? args[0] : undefined;
+    const keys = only !== null && typeof only === 'object' && !(only instanceof Tensor) ? Object.keys(only) : [];
+    const source = only instanceof Tensor ? only : keys.length === 1 && keys[0] === 'source' ? (only as { source: unknown }).source : undefined;
+    if (source instanceof Tensor) native.checkSetSource(this._h, source._h);
+    return setNative.apply(this, args);
   },
   newTensor(...args) {
     const a = NEW_TENSOR(args);

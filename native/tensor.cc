@@ -1,4 +1,8 @@
 // Tensor handles: ownership, external-memory accounting, creation from and export to JS memory.
+// Accounting is per storage: each storage reachable from this environment's handles is charged
+// once (its nbytes, in its device's slot) while any handle on it lives, whatever views share it.
+// Wrap counts a handle under its storage; calls that may change a handle's storage or its size
+// (dispatch.cc after in-place ops and set_data) recount it; the last handle's release uncharges.
 #include <ATen/TracerMode.h>
 
 #include <mutex>
@@ -13,14 +17,6 @@ EnvState& State(napi_env env) {
   return *static_cast<EnvState*>(data);
 }
 
-// Bytes this handle keeps alive: a fresh storage is charged to its first handle only, so views
-// of a live tensor do not count twice.
-static int64_t ChargeFor(const at::Tensor& t) {
-  if (!t.defined() || !t.has_storage()) return 0;
-  const c10::Storage& s = t.storage();
-  return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
-}
-
 // Reports a change of native memory to V8, batched: small tensors come and go by the million,
 // and V8 only needs the total to within a megabyte. (napi_adjust_external_memory needs its
 // out-parameter or it does nothing.)
@@ -33,9 +29,7 @@ static void AdjustExternal(node_api_basic_env env, EnvState* st, int64_t bytes) 
   }
 }
 
-static DeviceSlot SlotOf(const at::Tensor& t) {
-  // The storage's device where there is one (that is where the bytes are), else the tensor's.
-  c10::DeviceType type = t.has_storage() ? t.storage().device_type() : t.device().type();
+static DeviceSlot SlotOfType(c10::DeviceType type) {
   switch (type) {
     case c10::DeviceType::CPU: return kSlotCpu;
     case c10::DeviceType::CUDA: return kSlotCuda;
@@ -47,9 +41,9 @@ static inline double& DevStat(EnvState* st, int slot, Stat which) {
   return st->stats[which + kDeviceStride * slot];
 }
 
-// Charges (bytes > 0) or releases (bytes < 0) storage bytes in a handle's device slot. CUDA bytes
-// are counted but are not V8 external memory: the CUDA caching allocator manages them, and
-// reporting them would make V8 collect for memory the host does not hold.
+// Charges (bytes > 0) or releases (bytes < 0) storage bytes in a device slot. CUDA bytes are
+// counted but are not V8 external memory: the CUDA caching allocator manages them, and reporting
+// them would make V8 collect for memory the host does not hold.
 static void Charge(node_api_basic_env env, EnvState* st, int slot, int64_t bytes, bool fromGc = false) {
   if (bytes == 0) return;
   if (slot != kSlotCuda) {
@@ -68,14 +62,60 @@ static void Charge(node_api_basic_env env, EnvState* st, int slot, int64_t bytes
   }
 }
 
+// The storage a tensor's bytes live in, or nullptr (sparse tensors have none). unsafe_storage:
+// no check that throws for tensors whose storage may not be accessed.
+static inline const c10::StorageImpl* StorageKey(const at::Tensor& t) {
+  return t.unsafeGetTensorImpl()->unsafe_storage().unsafeGetStorageImpl();
+}
+
+// Brings a storage's charge to its current size (it grows or shrinks in place: resize_, set_).
+static inline void Resize(node_api_basic_env env, EnvState* st, StorageCharge& c, const c10::StorageImpl* s) {
+  int64_t now = static_cast<int64_t>(s->nbytes());
+  if (now != c.bytes) {
+    Charge(env, st, c.slot, now - c.bytes);
+    c.bytes = now;
+  }
+}
+
+// Counts h under storage s (live: h's tensor holds it); the first handle of a storage charges it.
+static void Link(node_api_basic_env env, EnvState* st, TensorHandle* h, const c10::StorageImpl* s) {
+  h->storage = s;
+  if (s == nullptr) return;
+  auto [it, fresh] = st->charges.emplace(s, StorageCharge{});
+  StorageCharge& c = it->second;
+  c.handles += 1;
+  if (fresh) c.slot = SlotOfType(s->device_type());
+  Resize(env, st, c, s);
+}
+
+// Uncounts h; the last handle of a storage releases its bytes. Never dereferences the key: the
+// storage may be gone when h's tensor was given another one where nothing recounted it.
 // `fromGc`: called by a finalizer while V8 collects. V8 must not be told about external memory
 // from inside a collection (napi_adjust_external_memory there corrupts its incremental-marking
 // state: "Check failed: marking_done_"), so the change waits for the next report from JS.
-static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {
-  if (h->accounted != 0) {
-    Charge(env, h->state, h->slot, -h->accounted, fromGc);
-    h->accounted = 0;
+static void Unlink(node_api_basic_env env, EnvState* st, TensorHandle* h, bool fromGc = false) {
+  if (h->storage == nullptr) return;
+  auto it = st->charges.find(h->storage);
+  h->storage = nullptr;
+  if (it == st->charges.end() || --it->second.handles > 0) return;
+  Charge(env, st, it->second.slot, -it->second.bytes, fromGc);
+  st->charges.erase(it);
+}
+
+void Recount(napi_env env, TensorHandle* h) {
+  if (h->disposed || h->exported) return;
+  const c10::StorageImpl* s = StorageKey(h->tensor);
+  if (s != h->storage) {
+    Unlink(env, h->state, h);
+    Link(env, h->state, h, s);
+  } else if (s != nullptr) {
+    auto it = h->state->charges.find(s);
+    if (it != h->state->charges.end()) Resize(env, h->state, it->second, s);
   }
+}
+
+static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {
+  Unlink(env, h->state, h, fromGc);
   h->tensor = at::Tensor();
 }
 
@@ -95,12 +135,13 @@ static void FinalizeHandle(node_api_basic_env env, void* data, void* /*hint*/) {
   delete h;
 }
 
-// A new handle charged with `accounted` bytes of storage.
-static Napi::Value WrapCharged(Napi::Env env, at::Tensor tensor, int64_t accounted) {
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
+  if (!tensor.defined()) return env.Null();
   EnvState& st = State(env);
   auto* h = new TensorHandle();
-  h->accounted = accounted;
-  h->slot = SlotOf(tensor);
+  const c10::StorageImpl* s = StorageKey(tensor);
+  // The storage's device where there is one (that is where the bytes are), else the tensor's.
+  h->slot = SlotOfType(s != nullptr ? s->device_type() : tensor.device().type());
   h->tensor = std::move(tensor);
   h->state = &st;
   napi_value out;
@@ -108,16 +149,10 @@ static Napi::Value WrapCharged(Napi::Env env, at::Tensor tensor, int64_t account
     delete h;
     throw Napi::Error::New(env, "could not create a tensor handle");
   }
-  Charge(env, &st, h->slot, h->accounted);
+  Link(env, &st, h, s);
   st.stats[kLiveHandles] += 1;
   DevStat(&st, h->slot, kDevHandles) += 1;
   return Napi::Value(env, out);
-}
-
-Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
-  if (!tensor.defined()) return env.Null();
-  int64_t charge = ChargeFor(tensor);
-  return WrapCharged(env, std::move(tensor), charge);
 }
 
 // One N-API call: napi_get_value_external fails (without throwing) on anything not an External.
@@ -210,39 +245,41 @@ static Napi::Value ToBytes(const Napi::CallbackInfo& info) {
   return buf;
 }
 
-// transferCharge(from, to): moves the bytes `from` reports to V8 over to `to` (a tensor over the
-// same storage that outlives it), so a storage stays accounted once, to the tensor users hold.
-static Napi::Value TransferCharge(const Napi::CallbackInfo& info) {
-  TensorHandle* from = HandleOf(info.Env(), info[0]);
-  TensorHandle* to = HandleOf(info.Env(), info[1]);
-  if (from == nullptr || to == nullptr) throw Napi::TypeError::New(info.Env(), "transferCharge() expects two tensor handles");
-  if (from->disposed || to->disposed) throw Napi::Error::New(info.Env(), "Tensor has been disposed");
-  if (from != to && from->accounted != 0) {
-    if (from->slot != to->slot) {  // not expected (one storage), but keep each slot's sum right
-      Charge(info.Env(), from->state, to->slot, from->accounted);
-      Charge(info.Env(), from->state, from->slot, -from->accounted);
-    }
-    to->accounted += from->accounted;
-    from->accounted = 0;
+// storageCharge(handle) -> [bytes, handles]: the bytes counted in liveBytes for the storage of
+// this handle, and how many live handles share that count ([0, 0] for none).
+static Napi::Value StorageChargeOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TensorHandle* h = HandleOf(env, info[0]);
+  if (h == nullptr) throw Napi::TypeError::New(env, "storageCharge() expects a tensor handle");
+  StorageCharge c;
+  if (h->storage != nullptr) {
+    auto it = h->state->charges.find(h->storage);
+    if (it != h->state->charges.end()) c = it->second;
   }
-  return info.Env().Undefined();
+  auto out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, static_cast<double>(c.bytes)));
+  out.Set(1u, Napi::Number::New(env, static_cast<double>(c.handles)));
+  return out;
 }
 
-// chargedBytes(handle) -> bytes of storage counted in liveBytes for this handle (0 for a view).
-static Napi::Value ChargedBytes(const Napi::CallbackInfo& info) {
-  TensorHandle* h = HandleOf(info.Env(), info[0]);
-  if (h == nullptr) throw Napi::TypeError::New(info.Env(), "chargedBytes() expects a tensor handle");
-  return Napi::Number::New(info.Env(), h->disposed ? 0.0 : static_cast<double>(h->accounted));
+// checkSetSource(self, source): the check python_variable_methods.cpp makes before
+// set_(source) (ATen itself would take a source of another dtype).
+static Napi::Value CheckSetSource(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& self = Unwrap(env, info[0], "self");
+  const at::Tensor& source = Unwrap(env, info[1], "source");
+  TORCH_CHECK(source.dtype() == self.dtype(), "Could not set tensor of type ", source.dtype(), " to a tensor of type ",
+              self.dtype());
+  return env.Undefined();
 }
 
 // Tensor hand-off between Node environments (worker_threads). exportTensor(h) puts one more
-// reference of h's tensor in a process-wide cell, together with the storage bytes h is charged
-// with (h stays usable, charged with nothing), and returns the cell's id; importTensor(id), in
-// any environment, takes the tensor out exactly once as a new handle carrying that charge. No
-// bytes are copied. A cell nobody takes dies with the environment that exported it.
+// reference of h's tensor in a process-wide cell and returns the cell's id; h stays usable but
+// no longer counts its storage (which leaves this environment's stats with its last handle).
+// importTensor(id), in any environment, takes the tensor out exactly once as a new handle, counted
+// there. No bytes are copied. A cell nobody takes dies with the environment that exported it.
 struct ExportedTensor {
   at::Tensor tensor;
-  int64_t bytes;
   EnvState* owner;  // compared only: cells are dropped before their environment's state is freed
 };
 static std::mutex exportMutex;
@@ -258,17 +295,14 @@ static Napi::Value ExportTensor(const Napi::CallbackInfo& info) {
   TensorHandle* h = HandleOf(env, info[0]);
   if (h == nullptr) throw Napi::TypeError::New(env, "exportTensor() expects a tensor handle");
   if (h->disposed) throw Napi::Error::New(env, "Tensor has been disposed");
-  int64_t bytes = h->accounted;
   uint64_t id;
   {
     std::lock_guard<std::mutex> lock(exportMutex);
     id = nextExportId++;
-    Exported().emplace(id, ExportedTensor{h->tensor, bytes, h->state});
+    Exported().emplace(id, ExportedTensor{h->tensor, h->state});
   }
-  if (bytes != 0) {
-    Charge(env, h->state, h->slot, -bytes);
-    h->accounted = 0;
-  }
+  Unlink(env, h->state, h);
+  h->exported = true;
   return Napi::BigInt::New(env, id);
 }
 
@@ -287,7 +321,7 @@ static Napi::Value ImportTensor(const Napi::CallbackInfo& info) {
     cell = std::move(it->second);
     Exported().erase(it);
   }
-  return WrapCharged(env, std::move(cell.tensor), cell.bytes);
+  return Wrap(env, std::move(cell.tensor));
 }
 
 // exportedTensors() -> cells exported by any environment and not taken yet.
@@ -341,8 +375,8 @@ void InitTensor(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "dispose", Dispose);
   TN_EXPORT(exports, "fromBytes", FromBytes);
   TN_EXPORT(exports, "toBytes", ToBytes);
-  TN_EXPORT(exports, "transferCharge", TransferCharge);
-  TN_EXPORT(exports, "chargedBytes", ChargedBytes);
+  TN_EXPORT(exports, "storageCharge", StorageChargeOf);
+  TN_EXPORT(exports, "checkSetSource", CheckSetSource);
   TN_EXPORT(exports, "exportTensor", ExportTensor);
   TN_EXPORT(exports, "importTensor", ImportTensor);
   TN_EXPORT(exports, "exportedTensors", ExportedTensors);

@@ -3,6 +3,8 @@
 #pragma once
 #include "pch.h"
 
+#include <c10/util/flat_hash_map.h>
+
 namespace torchnode {
 
 // Counters shared with JS through a Float64Array (lib/memory.ts reads them without a call).
@@ -38,6 +40,14 @@ struct WarningCollector : c10::WarningHandler {
   void process(const c10::Warning& w) override { pending.push_back(w.msg()); }
 };
 
+// A storage reachable from this environment's tensor handles: counted once in the stats, however
+// many handles (views) share it.
+struct StorageCharge {
+  int64_t bytes = 0;    // charged now: the storage's nbytes when it was last looked at
+  int64_t handles = 0;  // live handles counted under this storage
+  int8_t slot = 0;      // device slot the bytes are in (DeviceSlot)
+};
+
 // State of one Node environment (main thread or a worker): the addon is context-aware.
 struct EnvState {
   double* stats = nullptr;          // points into the ArrayBuffer behind `statsRef`
@@ -48,6 +58,8 @@ struct EnvState {
   std::vector<napi_ref> deadRefs;             // references to delete outside GC (see autograd.cc)
   WarningCollector warnings;
   int64_t pendingExternal = 0;
+  // Keyed by address, used only as an identity: a handle uncounts the key it was counted under.
+  ska::flat_hash_map<const c10::StorageImpl*, StorageCharge> charges;
   std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;  // torch.inference_mode scopes, LIFO
   // Wrapped-number tensors made for numbers given as Tensor arguments (`x.mul(2)`), reused while
   // nothing else holds or has written them (dispatch.cc WrappedNumber).
@@ -67,8 +79,9 @@ struct TensorHandle {
   static constexpr uint64_t kMagic = 0x746f7263686e6f64ULL;  // "torchnod"
   uint64_t magic = kMagic;
   at::Tensor tensor;
-  int64_t accounted = 0;  // bytes of storage charged to this handle (V8 external memory unless CUDA)
+  const c10::StorageImpl* storage = nullptr;  // the key in state->charges this handle is counted under
   bool disposed = false;
+  bool exported = false;   // handed to another environment (exportTensor): counts no storage here
   int8_t slot = kSlotCpu;  // device slot of the stats this handle is counted in (DeviceSlot)
   EnvState* state = nullptr;
 };
@@ -80,6 +93,9 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 // The tensor behind a handle; throws a TypeError for anything else and an Error once disposed.
 at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");
 bool IsHandle(Napi::Env env, Napi::Value value);
+// Looks at h's storage again after a call that may have changed it (set_, set_data, resize_, an
+// out= argument): counts h under the storage it has now, with that storage's current size.
+void Recount(napi_env env, TensorHandle* h);
 // The handle behind a JS value, or nullptr when it is not a tensor handle (disposed ones included).
 TensorHandle* HandleOf(napi_env env, napi_value value);
 

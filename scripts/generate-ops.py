@@ -34,6 +34,10 @@ NUMBERS_AS_TENSORS = {
     "divide", "divide_",
 }
 
+# Bound by hand in PyTorch (python_variable_methods.cpp's THPVariable_set_), from the same schemas:
+# bound here from them, less the overloads whose types torchnode has no binding for (Storage).
+HAND_BOUND = {"set_"}
+
 # name -> (python module predicate, prefix of the C name, the Python module holding them)
 NAMESPACES = {
     "torch": (gpf.is_py_torch_function, "", torch._C._VariableFunctions),
@@ -177,7 +181,8 @@ def collect():
     native_yaml = os.path.join(PACKAGED, "ATen", "native", "native_functions.yaml")
     tags_yaml = os.path.join(PACKAGED, "ATen", "native", "tags.yaml")
     deprecated_yaml = os.path.join(PACKAGED, "autograd", "deprecated.yaml")
-    fns = [f for f in parse_native_yaml(native_yaml, tags_yaml).native_functions if gpf.should_generate_py_binding(f)]
+    fns = [f for f in parse_native_yaml(native_yaml, tags_yaml).native_functions
+           if gpf.should_generate_py_binding(f) or str(f.func.name.name) in HAND_BOUND]
     tables, public = {}, {}
     for ns, (pred, prefix, module) in NAMESPACES.items():
         method = ns == "Tensor"

@@ -1080,6 +1080,14 @@ export interface TensorMethods {
   selectScatter(src: Tensor, options: { src?: Tensor; dim?: IntLike; index?: IntLike }): Tensor;
   selectScatter(src: Tensor, dim: IntLike, options: { src?: Tensor; dim?: IntLike; index?: IntLike }): Tensor;
   selectScatter(src: Tensor, dim: IntLike, index: IntLike, options?: { src?: Tensor; dim?: IntLike; index?: IntLike }): Tensor;
+  set_(): this;
+  set_(options: { source?: Tensor }): this;
+  set_(source: Tensor, options?: { source?: Tensor }): this;
+  set_(options: { source?: Tensor; storageOffset?: IntLike; size?: IntList; stride?: IntList }): this;
+  set_(source: Tensor, options: { source?: Tensor; storageOffset?: IntLike; size?: IntList; stride?: IntList }): this;
+  set_(source: Tensor, storageOffset: IntLike, options: { source?: Tensor; storageOffset?: IntLike; size?: IntList; stride?: IntList }): this;
+  set_(source: Tensor, storageOffset: IntLike, size: IntList, options?: { source?: Tensor; storageOffset?: IntLike; size?: IntList; stride?: IntList }): this;
+  set_(source: Tensor, storageOffset: IntLike, size: IntList, stride: IntList, options?: { source?: Tensor; storageOffset?: IntLike; size?: IntList; stride?: IntList }): this;
   sgn(): Tensor;
   sgn_(): this;
   sigmoid(): Tensor;

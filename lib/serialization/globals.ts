@@ -118,22 +118,17 @@ function tensorOver(s: unknown, dtype: DType | null, offset: unknown, size: unkn
     bad(`setStorage: sizes ${JSON.stringify(sizes)}, strides ${JSON.stringify(strides)}, storage offset ${off} and itemsize ${dt.itemsize} need more than the storage's ${s.nbytes} bytes`);
   }
   const t = new Tensor(native.fromStorage(s.base._h, dt.code, s.byteOffset / dt.itemsize + off, sizes, strides));
-  // The storage is reported to V8 once, by the first tensor over it; the loader then frees the
-  // base handle (see chargedBases).
-  if (!chargedBases.has(s.base)) {
-    native.transferCharge(s.base._h, t._h);
-    chargedBases.add(s.base);
-  }
+  // The storage is counted once while any handle over it lives; the loader frees the base handle
+  // (see chargedBases).
+  chargedBases.add(s.base);
   return t;
 }
 
-/** Bases whose storage charge went to a tensor: the loader disposes them when it is done. */
+/** Bases whose storage a tensor holds: the loader disposes them when it is done. */
 export const chargedBases = new WeakSet<Tensor>();
 
 function parameter(data: Tensor, requiresGrad: boolean): Parameter {
-  const p = new Parameter(data, requiresGrad);
-  native.transferCharge(data._h, p._h);
-  return p;
+  return new Parameter(data, requiresGrad);
 }
 
 /**
@@ -151,7 +146,6 @@ function withMetadata(t: Tensor, metadata: unknown): Tensor {
     if (on !== true) bad(`tensor metadata ${key} must be a bool`);
     if (key === 'conj' && !out.dtype.isComplex) bad(`the conj bit is only for complex tensors, not ${out.dtype}`);
     const view = new Tensor(native.callOp(key === 'conj' ? ops.conjView : ops.negView, out._h) as Handle);
-    native.transferCharge(out._h, view._h);
     if (out !== t) out.dispose();
     out = view;
   }

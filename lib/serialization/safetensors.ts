@@ -145,7 +145,6 @@ export function loadSafetensorsFrom(source: Source): SafetensorsDict {
     const bytes = source.bytes(dataStart + e.begin, e.end - e.begin, e.dtype.itemsize);
     const strides = e.shape.map((_, i) => e.shape.slice(i + 1).reduce((a, d) => a * d, 1));
     const t = new Tensor(native.fromStorage(bytes._h, e.dtype.code, 0, e.shape, strides));
-    native.transferCharge(bytes._h, t._h);
     bytes.dispose();
     out.set(e.name, t);
   }
