@@ -111,11 +111,15 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
   if (!st.warnings.pending.empty()) FlushWarnings(env);
   Napi::Value result;
   size_t n = op.returnAliasesInput.size();
-  // An op writing an argument (set_, resize_, out=, set_data returns nothing) may have given it
-  // another storage or size: recount the handles passed in.
+  // An op writing an argument (set_, resize_, out=; set_data returns nothing) may have given it
+  // another storage or size: recount the handles passed for written arguments.
   if (n == 0 || std::find(op.returnAliasesInput.begin(), op.returnAliasesInput.end(), true) != op.returnAliasesInput.end()) {
-    for (size_t i = 1; i <= given; ++i)
-      if (TensorHandle* h = HandleOf(env, info[i])) Recount(env, h);
+    const auto& schemaArgs = op.handle.schema().arguments();
+    for (size_t i = 0; i < given; ++i) {
+      const c10::AliasInfo* alias = schemaArgs[i].alias_info();
+      if (alias == nullptr || !alias->isWrite()) continue;
+      if (TensorHandle* h = HandleOf(env, info[i + 1])) Recount(env, h);
+    }
   }
   if (n == 0) {
     result = env.Undefined();
