@@ -3,6 +3,7 @@
 // change a storage or its size, and returns to its baseline once the handles are gone. The bytes
 // expected at each step are untyped_storage().nbytes() of the same tensors in PyTorch
 // (scripts/fixtures/memory_storage.py). Tensor.set_ is checked against PyTorch's results and errors.
+import * as path from 'path';
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { expectError, fixture } from './helpers';
@@ -26,6 +27,7 @@ const fx = fixture<{
     write_through: { source: number[] };
     no_source: { shape: number[]; stride: number[]; offset: number; nbytes: number };
   };
+  load_views: { held: number; storages: number };
   set_errors: Record<'dtype' | 'negative_offset' | 'negative_size' | 'stride_length' | 'leaf' | 'bad_type', Err>;
 }>('memory_storage.json');
 const seq = fx.sequences;
@@ -186,6 +188,34 @@ describe('torch.memory() counts each storage once and follows its size', () => {
     const gone = torch.zeros(1);
     gone.dispose();
     expect(native.storageCharge(gone._h)).toEqual([0, 0]);
+  });
+});
+
+describe('storages made outside ops', () => {
+  test('torch.load: tensors sharing a saved storage are counted once, as PyTorch loads them', () => {
+    const base = torch.memory();
+    const bytes = meter();
+    const loaded = torch.load(path.join(__dirname, 'fixtures', 'generated', 'memory_storage_views.pth')) as Map<string, torch.Tensor>;
+    const ts = [...loaded.values()];
+    expect(new Set(ts.map((t) => native.storageInfo(t._h)[0])).size).toBe(fx.load_views.storages);
+    expect(bytes()).toBe(fx.load_views.held);
+    releaseAll(base, ...ts);
+  });
+
+  test('exportTensor: the exported handle stops counting; other handles on the storage still count it', () => {
+    const base = torch.memory();
+    const bytes = meter();
+    const x = torch.zeros(64);
+    const v = x.narrow(0, 8, 8);
+    const id = native.exportTensor(x._h);
+    expect(bytes()).toBe(256);
+    v.dispose();
+    expect(bytes()).toBe(0);
+    x.mul_(2); // an exported handle is not counted again by an in-place op
+    expect(bytes()).toBe(0);
+    const back = new torch.Tensor(native.importTensor(id));
+    expect(bytes()).toBe(256);
+    releaseAll(base, back, x);
   });
 });
 
