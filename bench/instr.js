@@ -1,7 +1,9 @@
 'use strict';
 // torchnode side of bench/run.js's instr suite: machine instructions per op, counted by valgrind
 // (callgrind) in every thread of the process, so the figures do not move with the load of a shared
-// machine as times do. bench/instr.py counts the same work in Python.
+// machine as times do. bench/instr.py counts the same work in Python. V8 runs with its
+// predictable GC schedule (heap growth not driven by timing); its JIT and background work still
+// leave Node's figures a few percent apart between runs (Python's repeat within 0.1%).
 //   node bench/instr.js           runs itself under valgrind and prints thousands of instructions per op
 //   node bench/instr.js --child   the measured process: between phases it reads process.ppid, whose
 //                                 getppid() call makes callgrind dump its counters (--dump-before)
@@ -78,5 +80,5 @@ if (process.argv[2] === '--child') {
   }
   process.stdout.write(JSON.stringify(Object.keys(CASES)));
 } else {
-  process.stdout.write(JSON.stringify(countPerOp(process.execPath, ['--expose-gc', __filename, '--child'])));
+  process.stdout.write(JSON.stringify(countPerOp(process.execPath, ['--expose-gc', '--predictable-gc-schedule', __filename, '--child'])));
 }
