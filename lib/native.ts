@@ -8,7 +8,10 @@ import * as path from 'path';
 export type Handle = { readonly __brand: 'TensorHandle' };
 /** An opaque handle to one native generator (a type-tagged External). */
 export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
-/** An opaque handle to one TorchScript module (a type-tagged External over torch::jit::Module). */
+/**
+ * An opaque handle to one TorchScript module or class instance (a type-tagged External over
+ * torch::jit::Module, which wraps any TorchScript object).
+ */
 export type ScriptModuleHandle = { readonly __brand: 'ScriptModuleHandle' };
 
 /** What lib/jit hands the addon once (native/jit.cc): classes to recognise, functions that wrap. */
@@ -18,11 +21,16 @@ export interface JitHooks {
   Device: Function;
   Generator: Function;
   ScriptModule: Function;
+  /** ScriptModule's base class: TorchScript class instances. */
+  ScriptObject: Function;
   PyFloat: Function;
   wrapTensor(h: Handle): unknown;
   wrapDtype(code: number): unknown;
   wrapDevice(device: string): unknown;
+  wrapGenerator(h: GeneratorHandle): unknown;
   wrapModule(h: ScriptModuleHandle): unknown;
+  /** A TorchScript class instance that is not a module. */
+  wrapObject(h: ScriptModuleHandle): unknown;
   /** Python's repr of an argument, for TorchScript's type-mismatch messages. */
   repr(v: unknown): string;
   /** A plain object (an options object, or a dict). */
@@ -144,6 +152,8 @@ export interface Native {
   jitHasAttr(m: ScriptModuleHandle, name: string): boolean;
   jitMethodNames(m: ScriptModuleHandle): string[];
   jitTypeName(m: ScriptModuleHandle): string;
+  /** Python's default repr of a TorchScript class instance: `<__main__.Pair object at 0x...>`. */
+  jitDefaultRepr(m: ScriptModuleHandle): string;
   /** The module's own parameters (or buffers): [name, handle, identity of the tensor]. */
   jitTensors(m: ScriptModuleHandle, buffers: boolean): [string, Handle, string][];
   jitChildren(m: ScriptModuleHandle): [string, ScriptModuleHandle][];

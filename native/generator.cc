@@ -13,7 +13,7 @@ struct GeneratorHandle {
   at::Generator gen;
 };
 
-static Napi::Value WrapGenerator(Napi::Env env, at::Generator gen) {
+Napi::Value WrapGenerator(Napi::Env env, at::Generator gen) {
   auto* h = new GeneratorHandle{std::move(gen)};
   napi_value out;
   if (napi_create_external(

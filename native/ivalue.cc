@@ -14,11 +14,12 @@
 //   Device       lib's Device or a device string
 //   Generator    a generator handle, or lib's Generator (its `_h`)
 //   List, Tuple  an array (a tuple's of its length);  Dict: a Map, or a plain object (str or int keys)
-//   module       lib's ScriptModule of the class type (its `_h`)
+//   class        lib's ScriptModule or ScriptObject (a TorchScript class instance) of the class
+//                type, or its handle (`_h`)
 // Results: Output::Handles gives handles, dtype codes and device strings (callOp and AOTI, whose
 // lib/ callers wrap them); Output::LibObjects gives lib's objects through the hooks lib/jit registers
-// (jitInit). Both give dicts as Maps, named tuples as arrays whose elements also have names, complex
-// Scalars as [re, im].
+// (jitInit): Tensor, DType, Device, Generator, ScriptModule, ScriptObject. Both give dicts as
+// Maps, named tuples as arrays whose elements also have names, complex Scalars as [re, im].
 // callOp's policy is Python's argument parser's, switched on by ConvertOptions::argParser: a
 // number where a Tensor goes becomes a wrapped-number tensor, int[N]/float[N] take one number, and
 // PyTypeName names types as the parser's messages do (dispatch.cc words them).
@@ -31,8 +32,8 @@ namespace torchnode {
 // lib's classes (to recognise its objects) and the functions that make them, in lib's realm (jest
 // runs tests in another).
 struct LibHooks {
-  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, PyFloat;
-  Napi::FunctionReference wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap;
+  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, ScriptObject, PyFloat;
+  Napi::FunctionReference wrapTensor, wrapDtype, wrapDevice, wrapGenerator, wrapModule, wrapObject, repr, isOptions, isMap, newMap;
 };
 
 void SetLibHooks(Napi::Env env, Napi::Value hooks) {
@@ -49,11 +50,14 @@ void SetLibHooks(Napi::Env env, Napi::Value hooks) {
   hk->Device = fn("Device");
   hk->Generator = fn("Generator");
   hk->ScriptModule = fn("ScriptModule");
+  hk->ScriptObject = fn("ScriptObject");
   hk->PyFloat = fn("PyFloat");
   hk->wrapTensor = fn("wrapTensor");
   hk->wrapDtype = fn("wrapDtype");
   hk->wrapDevice = fn("wrapDevice");
+  hk->wrapGenerator = fn("wrapGenerator");
   hk->wrapModule = fn("wrapModule");
+  hk->wrapObject = fn("wrapObject");
   hk->repr = fn("repr");
   hk->isOptions = fn("isOptions");
   hk->isMap = fn("isMap");
@@ -139,6 +143,10 @@ std::string PyTypeName(napi_env env, napi_value v, bool argParser) {
   if (InstanceOf(env, v, &LibHooks::Device)) return argParser ? "torch.device" : "device";
   if (InstanceOf(env, v, &LibHooks::Generator)) return argParser ? "torch._C.Generator" : "Generator";
   if (InstanceOf(env, v, &LibHooks::ScriptModule)) return "RecursiveScriptModule";
+  if (InstanceOf(env, v, &LibHooks::ScriptObject)) {  // Python's instance of the scripted class
+    c10::intrusive_ptr<c10::ivalue::Object> obj = ModuleObjectOf(env, Property(env, v, "_h"));
+    return obj->type()->name()->name();
+  }
   bool array = false;
   napi_is_array(env, v, &array);
   if (array) return "list";
@@ -492,7 +500,7 @@ c10::IValue ToIValue(napi_env env, napi_value v, napi_valuetype vt, const c10::T
     case c10::TypeKind::DictType: return DictToIValue(env, v, *type.castRaw<c10::DictType>(), o);
     case c10::TypeKind::ClassType: {
       napi_value h = v;
-      if (vt == napi_object && InstanceOf(env, v, &LibHooks::ScriptModule)) h = Property(env, v, "_h");
+      if (vt == napi_object && InstanceOf(env, v, &LibHooks::ScriptObject)) h = Property(env, v, "_h");  // ScriptModule's base
       c10::intrusive_ptr<c10::ivalue::Object> obj = ModuleObjectOf(env, h);
       if (!obj || !obj->type()->isSubtypeOf(type)) throw Mismatch();
       return obj;
@@ -640,9 +648,15 @@ Napi::Value FromIValue(Napi::Env env, c10::IValue v, const c10::Type* type, Outp
     for (const auto& e : v.toGenericDict()) set.Call(map, {FromIValue(env, e.key(), keyType, out), FromIValue(env, e.value(), valueType, out)});
     return map;
   }
-  if (v.isModule()) {
+  if (v.isObject()) {
+    bool module = v.isModule();
     Napi::Value h = WrapModuleObject(env, std::move(v).toObject());
-    return out == Output::LibObjects ? Hooks(env).wrapModule.Call({h}) : h;
+    if (out == Output::Handles) return h;
+    return (module ? Hooks(env).wrapModule : Hooks(env).wrapObject).Call({h});
+  }
+  if (v.isGenerator()) {
+    Napi::Value h = WrapGenerator(env, std::move(v).toGenerator());
+    return out == Output::LibObjects ? Hooks(env).wrapGenerator.Call({h}) : h;
   }
   throw Napi::TypeError::New(env, "torchnode cannot return a value of type " + v.type()->repr_str() + " to JavaScript");
 }

@@ -1,4 +1,5 @@
-// torch.jit: ScriptModules as type-tagged handles over torch::jit::Module, binding method
+// torch.jit: ScriptModules and ScriptObjects (TorchScript class instances) as type-tagged handles
+// over torch::jit::Module (which wraps any ivalue::Object), binding method
 // arguments by schema (values converted by the shared converter, ivalue.cc), tracing, and the
 // asynchronous paths (loading, running a method) on the libuv thread pool.
 #include <ATen/ThreadLocalState.h>
@@ -27,11 +28,13 @@ static constexpr napi_type_tag kModuleTag = {0x746f7263686e6f64ULL, 0x7363726970
 
 struct ModuleHandle {
   Module module;
+  bool isModule;  // a ScriptModule's, not a ScriptObject's (kept for the message after dispose)
   bool disposed = false;
 };
 
 static Napi::Value WrapModuleHandle(Napi::Env env, Module m) {
-  auto* h = new ModuleHandle{std::move(m)};
+  bool isModule = m.type()->is_module();
+  auto* h = new ModuleHandle{std::move(m), isModule};
   napi_value out;
   if (napi_create_external(
           env, h, [](node_api_basic_env, void* data, void*) { delete static_cast<ModuleHandle*>(data); }, nullptr, &out) !=
@@ -59,8 +62,13 @@ static ModuleHandle* HandleOfModule(Napi::Env env, Napi::Value v) {
 
 static Module& UnwrapModule(Napi::Env env, Napi::Value v) {
   ModuleHandle* h = HandleOfModule(env, v);
-  if (h->disposed) throw Napi::Error::New(env, "ScriptModule has been disposed");
+  if (h->disposed) throw Napi::Error::New(env, h->isModule ? "ScriptModule has been disposed" : "ScriptObject has been disposed");
   return h->module;
+}
+
+// The class Python's messages name: a module's RecursiveScriptModule, or the scripted class.
+static std::string PyClassName(const Module& m) {
+  return m.type()->is_module() ? "RecursiveScriptModule" : m.type()->name()->name();
 }
 
 c10::intrusive_ptr<c10::ivalue::Object> ModuleObjectOf(napi_env env, napi_value value) {
@@ -203,8 +211,8 @@ static PreparedCall Prepare(Napi::Env env, const Napi::CallbackInfo& info) {
   if (!info[2].IsArray()) throw Napi::TypeError::New(env, "arguments must be an array");
   std::optional<torch::jit::Method> method = m.find_method(name);
   if (!method) {
-    // Python's AttributeError for a missing attribute of a RecursiveScriptModule.
-    throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+    // Python's AttributeError for a missing attribute.
+    throw Napi::Error::New(env, "'" + PyClassName(m) + "' object has no attribute '" + name + "'");
   }
   const c10::FunctionSchema& schema = method->function().getSchema();
   torch::jit::Stack stack = BindArguments(env, schema, m._ivalue(), info[2].As<Napi::Array>());
@@ -304,7 +312,8 @@ Napi::Promise QueueWork(Napi::Env env, std::function<void()> work, std::function
 
 // ---- exports -----------------------------------------------------------------------------------
 
-// jitInit({Tensor, DType, Device, Generator, ScriptModule, PyFloat, wrapTensor, wrapDtype, wrapDevice, wrapModule, repr, isOptions, isMap, newMap}):
+// jitInit({Tensor, DType, Device, Generator, ScriptModule, ScriptObject, PyFloat, wrapTensor, wrapDtype, wrapDevice,
+// wrapGenerator, wrapModule, wrapObject, repr, isOptions, isMap, newMap}):
 // lib's classes and wrappers for the shared converter (ivalue.cc).
 static Napi::Value JitInit(const Napi::CallbackInfo& info) {
   SetLibHooks(info.Env(), info[0]);
@@ -411,6 +420,20 @@ static Napi::Value JitMethodNames(const Napi::CallbackInfo& info) {
 static Napi::Value JitTypeName(const Napi::CallbackInfo& info) {
   Module& m = UnwrapModule(info.Env(), info[0]);
   return Napi::String::New(info.Env(), m.type()->name()->name());
+}
+
+// jitDefaultRepr(handle) -> Python's default repr of an instance of the scripted class,
+// `<module.Class object at 0x...>` (TorchScript names __main__'s classes __torch__.Class).
+static Napi::Value JitDefaultRepr(const Napi::CallbackInfo& info) {
+  Module& m = UnwrapModule(info.Env(), info[0]);
+  const c10::QualifiedName& q = *m.type()->name();
+  std::string name = q.qualifiedName();
+  const std::string prefix = "__torch__.";
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  if (name.find('.') == std::string::npos) name = "__main__." + name;
+  std::ostringstream out;
+  out << "<" << name << " object at " << static_cast<const void*>(m._ivalue().get()) << ">";
+  return Napi::String::New(info.Env(), out.str());
 }
 
 // jitTensors(handle, buffers: boolean) -> [name, tensor handle, identity][] of the module's own
@@ -558,10 +581,14 @@ static Napi::Value JitAttributes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Module& m = UnwrapModule(env, info[0]);
   const c10::ClassTypePtr& type = m.type();
+  const bool module = type->is_module();  // only a module's attributes can be parameters or buffers
   auto arr = Napi::Array::New(env);
   for (size_t i = 0; i < type->numAttributes(); ++i) {
     const c10::TypePtr& t = type->getAttribute(i);
-    int kind = type->is_parameter(i) ? 1 : type->is_buffer(i) ? 2 : t->castRaw<c10::ClassType>() && t->castRaw<c10::ClassType>()->is_module() ? 3 : 0;
+    int kind = module && type->is_parameter(i) ? 1
+               : module && type->is_buffer(i)  ? 2
+               : t->castRaw<c10::ClassType>() && t->castRaw<c10::ClassType>()->is_module() ? 3
+                                                                                              : 0;
     auto row = Napi::Array::New(env, 2);
     row.Set(0u, Napi::String::New(env, type->getAttributeName(i)));
     row.Set(1u, Napi::Number::New(env, kind));
@@ -576,7 +603,7 @@ static Napi::Value JitGetAttr(const Napi::CallbackInfo& info) {
   Module& m = UnwrapModule(env, info[0]);
   std::string name = StringArg(env, info[1], "attribute name");
   c10::TypePtr type = m.type()->findAttribute(name);
-  if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+  if (!type) throw Napi::Error::New(env, "'" + PyClassName(m) + "' object has no attribute '" + name + "'");
   return FromIValue(env, m.attr(name), type.get(), Output::LibObjects);
 }
 
@@ -587,7 +614,7 @@ static Napi::Value JitSetAttr(const Napi::CallbackInfo& info) {
   Module& m = UnwrapModule(env, info[0]);
   std::string name = StringArg(env, info[1], "attribute name");
   c10::TypePtr type = m.type()->findAttribute(name);
-  if (!type) throw Napi::Error::New(env, "'RecursiveScriptModule' object has no attribute '" + name + "'");
+  if (!type) throw Napi::Error::New(env, "'" + PyClassName(m) + "' object has no attribute '" + name + "'");
   c10::IValue value;
   try {
     value = ToIValue(env, info[2], *type);
@@ -787,6 +814,7 @@ void InitJit(Napi::Env env, Napi::Object exports) {
   TN_EXPORT(exports, "jitHasAttr", JitHasAttr);
   TN_EXPORT(exports, "jitMethodNames", JitMethodNames);
   TN_EXPORT(exports, "jitTypeName", JitTypeName);
+  TN_EXPORT(exports, "jitDefaultRepr", JitDefaultRepr);
   TN_EXPORT(exports, "jitTensors", JitTensors);
   TN_EXPORT(exports, "jitChildren", JitChildren);
   TN_EXPORT(exports, "jitSame", JitSame);

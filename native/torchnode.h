@@ -101,10 +101,12 @@ TensorHandle* HandleOf(napi_env env, napi_value value);
 
 // torch.Generator handles (generator.cc): type-tagged Externals over an at::Generator.
 bool IsGenerator(Napi::Env env, Napi::Value value);
+Napi::Value WrapGenerator(Napi::Env env, at::Generator gen);
 at::Generator& UnwrapGenerator(Napi::Env env, Napi::Value value);
 
-// ScriptModule handles (jit.cc): the module object behind a handle (nullptr for anything else;
-// an Error once disposed), and a new handle over one.
+// ScriptModule and ScriptObject handles (jit.cc, one kind over torch::jit::Module, which wraps
+// any ivalue::Object): the object behind a handle (nullptr for anything else; an Error once
+// disposed), and a new handle over one.
 c10::intrusive_ptr<c10::ivalue::Object> ModuleObjectOf(napi_env env, napi_value value);
 Napi::Value WrapModuleObject(Napi::Env env, c10::intrusive_ptr<c10::ivalue::Object> object);
 

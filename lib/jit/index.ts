@@ -7,7 +7,8 @@
 // for an integral float); bool, str, None <-> boolean, string, null; List[T] and Tuple <-> arrays
 // (a NamedTuple comes back as an array whose elements also have the field names); Dict <-> Map
 // (a plain object is accepted for Dict[str, T] and Dict[int, T]); torch.dtype, torch.device and
-// torch.Generator <-> lib's DType, Device and Generator; a module <-> ScriptModule.
+// torch.Generator <-> lib's DType, Device and Generator; a module <-> ScriptModule; an instance of
+// a TorchScript class (`@torch.jit.script class Pair`) <-> ScriptObject.
 import * as fs from 'fs';
 import { inspect } from 'util';
 import { Device, type DeviceLike } from '../device';
@@ -33,7 +34,7 @@ function pyRepr(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   if (v instanceof Tensor || v instanceof DType || v instanceof PyFloat) return String(v);
-  if (v instanceof Device) return inspect(v);
+  if (v instanceof Device || v instanceof ScriptObject) return inspect(v);
   if (isOptions(v)) {
     return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   }
@@ -50,23 +51,21 @@ enum AttrKind {
 }
 
 /**
- * torch.jit.ScriptModule (Python's RecursiveScriptModule): a TorchScript module. Its submodules,
- * parameters, buffers and other attributes are properties under their TorchScript names
- * (`m.head.weight`, `m.features`); assigning one sets the module's attribute, converted by its type.
+ * torch.ScriptObject: an instance of a TorchScript class (`@torch.jit.script class Pair`), as
+ * TorchScript methods and attributes return it and as methods taking that class accept it. Its
+ * attributes are properties under their TorchScript names (assigning one sets it, converted by
+ * its declared type); `runMethod(name, ...args)` calls its methods. ScriptModule derives from it,
+ * as Python's torch._C.ScriptModule derives from torch._C.ScriptObject.
  */
-export class ScriptModule {
+export class ScriptObject {
   [attribute: string]: any;
   /** @internal */
   readonly _h: ScriptModuleHandle;
-  // One JS Tensor per native tensor of the module tree (shared by the tree), kept: the module owns them.
-  private readonly _tensors: Cache;
-  private readonly _children = new Map<string, ScriptModule>();
-  private _disposed = false;
+  protected _disposed = false;
 
   /** @internal */
-  constructor(handle: ScriptModuleHandle, cache: Cache = new Map()) {
+  constructor(handle: ScriptModuleHandle) {
     this._h = handle;
-    this._tensors = cache;
     for (const [name, kind] of native.jitAttributes(handle)) {
       if (name in this) continue;  // forward, code, training...: the class's own, as in Python
       Object.defineProperty(this, name, {
@@ -77,7 +76,81 @@ export class ScriptModule {
     }
   }
 
-  private attribute(name: string, kind: AttrKind): unknown {
+  protected attribute(name: string, _kind: AttrKind): unknown {
+    return native.jitGetAttr(this._h, name);
+  }
+
+  /** Runs the method `name` (Python's `obj.name(...)`): positional arguments, then optionally one plain object of keyword arguments. */
+  runMethod(name: string, ...args: unknown[]): any {
+    if (typeof name !== 'string') throw new TypeError(`runMethod(): method name must be str, not ${typeof name}`);
+    return native.jitRun(this._h, name, args);
+  }
+
+  /** runMethod on a thread of libuv's pool; the caller's grad mode (and the rest of its thread-local state) applies. */
+  runMethodAsync(name: string, ...args: unknown[]): Promise<any> {
+    if (typeof name !== 'string') return Promise.reject(new TypeError(`runMethodAsync(): method name must be str, not ${typeof name}`));
+    try {
+      return native.jitRunAsync(this._h, name, args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  hasMethod(name: string): boolean {
+    return native.jitHasMethod(this._h, name);
+  }
+
+  /** The names of the methods. */
+  methodNames(): string[] {
+    return native.jitMethodNames(this._h);
+  }
+
+  /**
+   * Drops this object's reference to the native object now (what TorchScript still holds stays);
+   * using it afterwards is an Error. Calls in flight finish with their own references. Safe to call twice.
+   */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    native.jitDispose(this._h);
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Python's str(): the class's `__str__` if it has one, else its repr. */
+  toString(): string {
+    return this.hasMethod('__str__') ? this.runMethod('__str__') : this[inspect.custom]();
+  }
+
+  /** Python's repr(): the class's `__repr__` if it has one, else `<__main__.Pair object at 0x...>`. */
+  [inspect.custom](): string {
+    return this.hasMethod('__repr__') ? this.runMethod('__repr__') : native.jitDefaultRepr(this._h);
+  }
+}
+
+/**
+ * torch.jit.ScriptModule (Python's RecursiveScriptModule): a TorchScript module. Its submodules,
+ * parameters, buffers and other attributes are properties under their TorchScript names
+ * (`m.head.weight`, `m.features`); assigning one sets the module's attribute, converted by its type.
+ */
+export class ScriptModule extends ScriptObject {
+  // One JS Tensor per native tensor of the module tree (shared by the tree), kept: the module owns them.
+  private readonly _tensors: Cache;
+  private readonly _children = new Map<string, ScriptModule>();
+
+  /** @internal */
+  constructor(handle: ScriptModuleHandle, cache: Cache = new Map()) {
+    super(handle);
+    this._tensors = cache;
+  }
+
+  protected override attribute(name: string, kind: AttrKind): unknown {
     switch (kind) {
       case AttrKind.Module:
         for (const [n, m] of this.namedChildren()) if (n === name) return m;
@@ -104,31 +177,6 @@ export class ScriptModule {
   /** forward on a thread of libuv's pool; the caller's grad mode (and the rest of its thread-local state) applies. */
   forwardAsync(...args: unknown[]): Promise<any> {
     return this.runMethodAsync('forward', ...args);
-  }
-
-  /** Runs the method `name` (Python's `module.name(...)`). */
-  runMethod(name: string, ...args: unknown[]): any {
-    if (typeof name !== 'string') throw new TypeError(`runMethod(): method name must be str, not ${typeof name}`);
-    return native.jitRun(this._h, name, args);
-  }
-
-  /** runMethod off the event loop, as forwardAsync. */
-  runMethodAsync(name: string, ...args: unknown[]): Promise<any> {
-    if (typeof name !== 'string') return Promise.reject(new TypeError(`runMethodAsync(): method name must be str, not ${typeof name}`));
-    try {
-      return native.jitRunAsync(this._h, name, args);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  hasMethod(name: string): boolean {
-    return native.jitHasMethod(this._h, name);
-  }
-
-  /** The names of the module's methods. */
-  methodNames(): string[] {
-    return native.jitMethodNames(this._h);
   }
 
   /** The class name of the scripted module (`Net`, `Conv2d`). */
@@ -298,7 +346,7 @@ export class ScriptModule {
    * objects this module returned for them) and drops its native module; using it afterwards is an
    * Error. Calls in flight finish with their own references. Safe to call twice.
    */
-  dispose(): void {
+  override dispose(): void {
     if (this._disposed) return;
     const mods = [...this.modules()];
     for (const [, t] of [...this.namedParameters(), ...this.namedBuffers()]) {
@@ -309,14 +357,6 @@ export class ScriptModule {
       m._disposed = true;
       native.jitDispose(m._h);
     }
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
   }
 
   /** The TorchScript source of forward, as Python's `module.code` prints it. */
@@ -345,7 +385,7 @@ export class ScriptModule {
   }
 
   /** What print(module) prints in Python. */
-  toString(): string {
+  override toString(): string {
     const extra = [`original_name=${this.originalName}`];
     const childLines = [...this.namedChildren()].map(([key, m]) => `(${key}): ${addIndent(m.toString(), 2)}`);
     const lines = [...extra, ...childLines];
@@ -353,7 +393,7 @@ export class ScriptModule {
     return `RecursiveScriptModule(\n  ${lines.join('\n  ')}\n)`;
   }
 
-  [inspect.custom](): string {
+  override [inspect.custom](): string {
     return this.toString();
   }
 }
@@ -364,11 +404,14 @@ native.jitInit({
   Device,
   Generator: TorchGenerator,
   ScriptModule,
+  ScriptObject,
   PyFloat,
   wrapTensor: (h) => new Tensor(h),
   wrapDtype: (code) => dtypeFromCode(code),
   wrapDevice: (d) => new Device(d),
+  wrapGenerator: (h) => TorchGenerator._wrap(h),
   wrapModule: (h) => new ScriptModule(h),
+  wrapObject: (h) => new ScriptObject(h),
   repr: pyRepr,
   isOptions,
   isMap: (v) => v instanceof Map,
