@@ -22,6 +22,8 @@ const fx = fixture<{
   other: { x: number; repr: string };
   wrongClass: string;
   gen: { initialSeed: number; draw: number[] };
+  rngAttribute: { initialSeed: number; first: number[]; then: number[] };
+  rngSet: number[];
 }>('jit_objects.json');
 
 const file = path.join(__dirname, 'fixtures', 'generated', 'jit_objects', 'objects.pt');
@@ -105,9 +107,10 @@ describe('TorchScript class instances', () => {
     expect(() => m.runMethod('take', 3)).toThrow("for argument 'p' but instead found type 'int'");
   });
 
-  test('runMethodAsync on an instance', async () => {
+  test('runMethodAsync on an instance, and one returned asynchronously', async () => {
     const p = m.forward(x());
     expectClose((await p.runMethodAsync('total')).item(), fx.forward.total);
+    expectPair(await m.forwardAsync(x()), fx.forward);
   });
 
   test('dispose: like a ScriptModule, later use is an Error; TorchScript keeps its own reference', () => {
@@ -133,5 +136,19 @@ describe('Generators returned by TorchScript', () => {
     expect(g).toBeInstanceOf(torch.Generator);
     expect(g.initialSeed()).toBe(fx.gen.initialSeed);
     expectClose(torch.rand(3, { generator: g }).tolist(), fx.gen.draw);
+  });
+
+  test('a Generator attribute: read (shared with TorchScript) and set', () => {
+    const m = torch.jit.load(file);
+    expect(m.rng).toBeNull();
+    m.runMethod('seed_rng', 11);
+    const g = m.rng;
+    expect(g).toBeInstanceOf(torch.Generator);
+    expect(g.initialSeed()).toBe(fx.rngAttribute.initialSeed);
+    expectClose(torch.rand(2, { generator: g }).tolist(), fx.rngAttribute.first);
+    expectClose(m.runMethod('draw', 2).tolist(), fx.rngAttribute.then);
+    m.rng = new torch.Generator().manualSeed(13);
+    expectClose(m.runMethod('draw', 3).tolist(), fx.rngSet);
+    expect(() => { m.rng = 3; }).toThrow("Expected a value of type 'Optional[Generator]' for attribute 'rng' but instead found type 'int'.");
   });
 });
