@@ -51,8 +51,9 @@ enum AttrKind {
 }
 
 /**
- * torch.ScriptObject: an instance of a TorchScript class (`@torch.jit.script class Pair`), as
- * TorchScript methods and attributes return it and as methods taking that class accept it. Its
+ * torch.jit.ScriptObject: an instance of a TorchScript class (`@torch.jit.script class Pair`;
+ * Python's torch.ScriptObject, or its own Pair where the class is defined), as TorchScript
+ * methods and attributes return it and as methods taking that class accept it. Its
  * attributes are properties under their TorchScript names (assigning one sets it, converted by
  * its declared type); `runMethod(name, ...args)` calls its methods. ScriptModule derives from it,
  * as Python's torch._C.ScriptModule derives from torch._C.ScriptObject.
