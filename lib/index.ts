@@ -45,6 +45,7 @@ export const __version__ = '0.1.0';
 export { save, load, saveAsync, loadAsync, saveSafetensors, loadSafetensors, Tuple, type LoadOptions, type MapLocation, type SafetensorsDict } from './serialization';
 export * as serialization from './serialization';
 export * as jit from './jit';
+export { ScriptObject } from './jit';
 export * as inductor from './inductor';
 export * as optim from './optim';
 export * as utils from './utils';
