@@ -404,8 +404,13 @@ function bindInto(g: Group, s: Signature, self: Tensor | undefined, args: ArrayL
       usedKeys++;
       const v = opts.out;
       if (v !== undefined && v !== null) {
-        const outs = s.out.names.length === 1 ? [v] : v;
-        if (!Array.isArray(outs) || outs.length !== s.out.names.length || !outs.every((t) => t instanceof Tensor)) return false;
+        if (s.ret === R.TensorList) {
+          // One out= argument that is a list (Tensor(a!)[] out): unbind_copy, split_copy.
+          if (!Array.isArray(v) || !v.every((t) => t instanceof Tensor)) return false;
+        } else {
+          const outs = s.out.names.length === 1 ? [v] : v;
+          if (!Array.isArray(outs) || outs.length !== s.out.names.length || !outs.every((t) => t instanceof Tensor)) return false;
+        }
       }
     }
     if (usedKeys !== Object.keys(opts).length) return false;
@@ -484,9 +489,15 @@ function invoke(s: Signature, out: unknown[], self: Tensor | undefined, args: Ar
 // Python's out=: the result is written into the given tensor(s), which are returned.
 function invokeOut(s: Signature, args: unknown[], given: unknown): unknown {
   const out = lookupOut(s);
-  const tensors = (out.names.length === 1 ? [given] : given) as Tensor[];
   const call = new Array<unknown>(out.argIndex.length + out.names.length);
   args.forEach((a, i) => (call[out.argIndex[i]!] = a));
+  if (s.ret === R.TensorList) {
+    // One list out= argument (Tensor(a!)[] out): its overload returns nothing, and Python None.
+    call[out.positions[0]!] = (given as Tensor[]).map((t) => t._h);
+    native.callOp(out.id, ...call);
+    return undefined;
+  }
+  const tensors = (out.names.length === 1 ? [given] : given) as Tensor[];
   tensors.forEach((t, i) => (call[out.positions[i]!] = t._h));
   native.callOp(out.id, ...call);
   return given;

@@ -24,6 +24,7 @@ export interface JitHooks {
   /** ScriptModule's base class: TorchScript class instances. */
   ScriptObject: Function;
   PyFloat: Function;
+  Complex: Function;
   wrapTensor(h: Handle): unknown;
   wrapDtype(code: number): unknown;
   wrapDevice(device: string): unknown;

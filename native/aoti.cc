@@ -117,8 +117,6 @@ static std::vector<at::Tensor> TensorsArg(Napi::Env env, Napi::Value v) {
     if (m.element < 0) throw Napi::TypeError::New(env, "inputs must be an array of tensor handles");
     throw Napi::TypeError::New(env, "input " + std::to_string(m.element) + " must be a Tensor, not " + m.elementType);
   }
-  for (size_t i = 0; i < out.size(); ++i)
-    if (!out[i].defined()) throw Napi::TypeError::New(env, "input " + std::to_string(i) + " is an undefined tensor");
   return out;
 }
 

@@ -21,6 +21,13 @@ static Napi::Value LookupOp(const Napi::CallbackInfo& info) {
   for (const c10::Argument& a : schema.arguments()) entry->args.push_back({a.name(), a.real_type(), a.N().value_or(0), a.default_value()});
   for (const c10::Argument& r : schema.returns())
     entry->returnAliasesInput.push_back(r.alias_info() != nullptr && r.alias_info()->isWrite());
+  // add_ or t_ write their argument but keep its storage and its size in bytes.
+  const std::string& op = entry->name;
+  bool reshapesStorage = op.find("resize") != std::string::npos || op.rfind("set_", 0) == 0 || op.rfind("_set_", 0) == 0;
+  for (size_t i = 0; i < schema.arguments().size(); ++i) {
+    const c10::Argument& a = schema.arguments()[i];
+    if (a.alias_info() != nullptr && a.alias_info()->isWrite() && (reshapesStorage || a.is_out())) entry->recountArgs.push_back(i);
+  }
   EnvState& st = State(env);
   st.ops.push_back(std::move(entry));
   return Napi::Number::New(env, static_cast<double>(st.ops.size() - 1));
@@ -101,26 +108,23 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
       throw Napi::TypeError::New(env, what);
     }
   }
+  // Also when the op throws: an out= argument may have been resized before the error.
+  auto recount = [&] {
+    for (size_t i : op.recountArgs)
+      if (i < given) RecountArgument(env, info[i + 1]);
+  };
   try {
     op.handle.callBoxed(stack);
   } catch (...) {
     stack.clear();
     st.warnings.pending.clear();
+    recount();
     throw;
   }
+  recount();
   if (!st.warnings.pending.empty()) FlushWarnings(env);
   Napi::Value result;
   size_t n = op.returnAliasesInput.size();
-  // An op writing an argument (set_, resize_, out=; set_data returns nothing) may have given it
-  // another storage or size: recount the handles passed for written arguments.
-  if (n == 0 || std::find(op.returnAliasesInput.begin(), op.returnAliasesInput.end(), true) != op.returnAliasesInput.end()) {
-    const auto& schemaArgs = op.handle.schema().arguments();
-    for (size_t i = 0; i < given; ++i) {
-      const c10::AliasInfo* alias = schemaArgs[i].alias_info();
-      if (alias == nullptr || !alias->isWrite()) continue;
-      if (TensorHandle* h = HandleOf(env, info[i + 1])) Recount(env, h);
-    }
-  }
   if (n == 0) {
     result = env.Undefined();
   } else if (n == 1) {

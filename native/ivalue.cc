@@ -7,7 +7,7 @@
 //   Tensor       a tensor handle (External), or lib's Tensor (its `_h`)
 //   int          an integral number with |x| <= 2^53 - 1, or a bigint (README "Numbers")
 //   float        any other number, lib's PyFloat, or a 1-element Float64Array (a lowered PyFloat)
-//   complex      a 2-element Float64Array (where a Scalar goes)
+//   complex      lib's Complex, or a 2-element Float64Array (a lowered complex)
 //   bool, str    a boolean, a string;  None: null or undefined
 //   dtype        lib's DType, or its code (a number)
 //   layout, memory_format  PyTorch's enum value (a number)
@@ -32,7 +32,7 @@ namespace torchnode {
 // lib's classes (to recognise its objects) and the functions that make them, in lib's realm (jest
 // runs tests in another).
 struct LibHooks {
-  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, ScriptObject, PyFloat;
+  Napi::FunctionReference Tensor, DType, Device, Generator, ScriptModule, ScriptObject, PyFloat, Complex;
   Napi::FunctionReference wrapTensor, wrapDtype, wrapDevice, wrapGenerator, wrapModule, wrapObject, repr, isOptions, isMap, newMap;
 };
 
@@ -52,6 +52,7 @@ void SetLibHooks(Napi::Env env, Napi::Value hooks) {
   hk->ScriptModule = fn("ScriptModule");
   hk->ScriptObject = fn("ScriptObject");
   hk->PyFloat = fn("PyFloat");
+  hk->Complex = fn("Complex");
   hk->wrapTensor = fn("wrapTensor");
   hk->wrapDtype = fn("wrapDtype");
   hk->wrapDevice = fn("wrapDevice");
@@ -76,7 +77,7 @@ static bool InstanceOf(napi_env env, napi_value v, Napi::FunctionReference LibHo
   LibHooks* hk = State(env).hooks.get();
   if (hk == nullptr) return false;
   bool is = false;
-  napi_instanceof(env, v, (hk->*cls).Value(), &is);
+  if (napi_instanceof(env, v, (hk->*cls).Value(), &is) != napi_ok) throw Napi::Error::New(env);  // a throwing Symbol.hasInstance
   return is;
 }
 
@@ -92,9 +93,14 @@ static bool IsMap(napi_env env, napi_value v) { return HookSays(env, v, &LibHook
 
 std::string PyRepr(napi_env env, napi_value v) { return Hooks(env).repr.Call({v}).ToString().Utf8Value(); }
 
+// A failed N-API call (a getter threw, say) leaves a JS exception pending: rethrow it as is.
+static inline void Check(napi_env env, napi_status status) {
+  if (status != napi_ok) throw Napi::Error::New(env);
+}
+
 static napi_value Property(napi_env env, napi_value obj, const char* name) {
   napi_value out = nullptr;
-  napi_get_named_property(env, obj, name, &out);
+  Check(env, napi_get_named_property(env, obj, name, &out));
   return out;
 }
 
@@ -212,9 +218,14 @@ static int64_t IntOf(napi_env env, napi_value v, napi_valuetype vt) {
     if (!lossless) throw Overflow{"Overflow when unpacking long long"};
     return i;
   }
-  // TorchScript compiles a torch.dtype annotation to int, and Python passes dtypes to it.
-  if (vt == napi_object && InstanceOf(env, v, &LibHooks::DType)) return IntOf(env, Property(env, v, "code"), napi_number);
   throw Mismatch();
+}
+
+// An int argument: TorchScript compiles a torch.dtype annotation to int, and Python passes dtypes
+// to it; the argument parser takes only ints ("must be int, not torch.dtype").
+static int64_t IntArgOf(napi_env env, napi_value v, napi_valuetype vt, const ConvertOptions& o) {
+  if (!o.argParser && vt == napi_object && InstanceOf(env, v, &LibHooks::DType)) return IntOf(env, Property(env, v, "code"), napi_number);
+  return IntOf(env, v, vt);
 }
 
 static double FloatOf(napi_env env, napi_value v, napi_valuetype vt) {
@@ -310,11 +321,11 @@ static c10::List<T> ListOf(napi_env env, napi_value v, napi_valuetype vt, const 
   if (vt == napi_object) napi_is_array(env, v, &array);
   if (!array) throw Mismatch();
   uint32_t n = 0;
-  napi_get_array_length(env, v, &n);
+  Check(env, napi_get_array_length(env, v, &n));
   out.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     napi_value e;
-    napi_get_element(env, v, i, &e);
+    Check(env, napi_get_element(env, v, i, &e));
     napi_valuetype et;
     napi_typeof(env, e, &et);
     try {
@@ -346,7 +357,7 @@ static c10::IValue ListToIValue(napi_env env, napi_value v, napi_valuetype vt, c
     case c10::TypeKind::SymIntType:
       if (o.fixedLength > 0 && (vt == napi_number || vt == napi_bigint))
         return c10::List<int64_t>(std::vector<int64_t>(o.fixedLength, IntOf(env, v, vt)));
-      return ListOf(env, v, vt, o, c10::List<int64_t>(), [&](napi_value e, napi_valuetype et) { return IntOf(env, e, et); });
+      return ListOf(env, v, vt, o, c10::List<int64_t>(), [&](napi_value e, napi_valuetype et) { return IntArgOf(env, e, et, o); });
     case c10::TypeKind::FloatType:
       if (o.fixedLength > 0 && vt == napi_number) return c10::List<double>(std::vector<double>(o.fixedLength, DoubleOf(env, v)));
       return ListOf(env, v, vt, o, c10::List<double>(), [&](napi_value e, napi_valuetype et) { return FloatOf(env, e, et); });
@@ -423,12 +434,19 @@ c10::IValue ToIValue(napi_env env, napi_value v, napi_valuetype vt, const c10::T
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
     case c10::TypeKind::LayoutType:
-    case c10::TypeKind::MemoryFormatType: return IntOf(env, v, vt);
+    case c10::TypeKind::MemoryFormatType: return IntArgOf(env, v, vt, o);
     case c10::TypeKind::FloatType:
     case c10::TypeKind::SymFloatType: return FloatOf(env, v, vt);
     case c10::TypeKind::BoolType:
     case c10::TypeKind::SymBoolType: return BoolOf(env, v, vt);
     case c10::TypeKind::NumberType: return ScalarOf(env, v, vt);
+    case c10::TypeKind::ComplexType: {  // lib's Complex, a [re, im] Float64Array, or a real number
+      double z[2];
+      if (vt == napi_object && Float64Box(env, v, 2, z)) return c10::complex<double>(z[0], z[1]);
+      if (vt == napi_object && InstanceOf(env, v, &LibHooks::Complex))
+        return c10::complex<double>(DoubleOf(env, Property(env, v, "real")), DoubleOf(env, Property(env, v, "imag")));
+      return c10::complex<double>(FloatOf(env, v, vt), 0.0);
+    }
     case c10::TypeKind::StringType: return StringOf(env, v, vt);
     case c10::TypeKind::NoneType:
       if (vt != napi_null && vt != napi_undefined) throw Mismatch();
@@ -482,13 +500,13 @@ c10::IValue ToIValue(napi_env env, napi_value v, napi_valuetype vt, const c10::T
       bool array = false;
       if (vt == napi_object) napi_is_array(env, v, &array);
       uint32_t n = 0;
-      if (array) napi_get_array_length(env, v, &n);
+      if (array) Check(env, napi_get_array_length(env, v, &n));
       if (!array || n != elems.size()) throw Mismatch();
       std::vector<c10::IValue> out;
       out.reserve(n);
       for (uint32_t i = 0; i < n; ++i) {
         napi_value e;
-        napi_get_element(env, v, i, &e);
+        Check(env, napi_get_element(env, v, i, &e));
         out.push_back(ToIValue(env, e, *elems[i], o));
       }
       if (tt.schema()) {

@@ -378,8 +378,10 @@ static Napi::Value JitRun(const Napi::CallbackInfo& info) {
     call.method.run(call.stack);
   } catch (...) {
     State(env).warnings.pending.clear();
+    RecountArgument(env, info[2]);
     throw;
   }
+  RecountArgument(env, info[2]);  // a script may resize_ or set_ a tensor it was given
   if (!State(env).warnings.pending.empty()) FlushWarnings(env);
   return FromIValue(env, std::move(call.stack.back()), call.returnType.get(), Output::LibObjects);
 }

@@ -68,24 +68,34 @@ static inline const c10::StorageImpl* StorageKey(const at::Tensor& t) {
   return t.unsafeGetTensorImpl()->unsafe_storage().unsafeGetStorageImpl();
 }
 
-// Brings a storage's charge to its current size (it grows or shrinks in place: resize_, set_).
-static inline void Resize(node_api_basic_env env, EnvState* st, StorageCharge& c, const c10::StorageImpl* s) {
+// The map is updated before each report to V8: a report may run a GC whose finalizers change the
+// map, so no reference into it is held across Charge.
+
+// Brings a storage's charge to its current size (it grows or shrinks in place: resize_, set_) and
+// returns the change to report.
+static inline int64_t Resize(StorageCharge& c, const c10::StorageImpl* s) {
   int64_t now = static_cast<int64_t>(s->nbytes());
-  if (now != c.bytes) {
-    Charge(env, st, c.slot, now - c.bytes);
-    c.bytes = now;
-  }
+  int64_t delta = now - c.bytes;
+  c.bytes = now;
+  return delta;
 }
 
-// Counts h under storage s (live: h's tensor holds it); the first handle of a storage charges it.
-static void Link(node_api_basic_env env, EnvState* st, TensorHandle* h, const c10::StorageImpl* s) {
+// Counts h under the storage of its tensor (live: h holds it); the first handle of a storage charges it.
+static void Link(node_api_basic_env env, EnvState* st, TensorHandle* h) {
+  const c10::Storage& storage = h->tensor.unsafeGetTensorImpl()->unsafe_storage();
+  const c10::StorageImpl* s = storage.unsafeGetStorageImpl();
   h->storage = s;
   if (s == nullptr) return;
   auto [it, fresh] = st->charges.emplace(s, StorageCharge{});
   StorageCharge& c = it->second;
   c.handles += 1;
-  if (fresh) c.slot = SlotOfType(s->device_type());
-  Resize(env, st, c, s);
+  if (fresh) {
+    c.slot = SlotOfType(s->device_type());
+    c.pin = storage.getWeakStorageImpl();
+  }
+  int slot = c.slot;
+  int64_t delta = Resize(c, s);
+  Charge(env, st, slot, delta);
 }
 
 // Uncounts h; the last handle of a storage releases its bytes. Never dereferences the key: the
@@ -98,8 +108,10 @@ static void Unlink(node_api_basic_env env, EnvState* st, TensorHandle* h, bool f
   auto it = st->charges.find(h->storage);
   h->storage = nullptr;
   if (it == st->charges.end() || --it->second.handles > 0) return;
-  Charge(env, st, it->second.slot, -it->second.bytes, fromGc);
+  int slot = it->second.slot;
+  int64_t bytes = it->second.bytes;
   st->charges.erase(it);
+  Charge(env, st, slot, -bytes, fromGc);
 }
 
 void Recount(napi_env env, TensorHandle* h) {
@@ -107,11 +119,39 @@ void Recount(napi_env env, TensorHandle* h) {
   const c10::StorageImpl* s = StorageKey(h->tensor);
   if (s != h->storage) {
     Unlink(env, h->state, h);
-    Link(env, h->state, h, s);
+    Link(env, h->state, h);
   } else if (s != nullptr) {
     auto it = h->state->charges.find(s);
-    if (it != h->state->charges.end()) Resize(env, h->state, it->second, s);
+    if (it == h->state->charges.end()) return;
+    int slot = it->second.slot;
+    int64_t delta = Resize(it->second, s);
+    Charge(env, h->state, slot, delta);
   }
+}
+
+void RecountArgument(napi_env env, napi_value v) {
+  napi_valuetype type;
+  napi_typeof(env, v, &type);
+  if (type == napi_external) {
+    if (TensorHandle* h = HandleOf(env, v)) Recount(env, h);
+    return;
+  }
+  if (type != napi_object) return;
+  bool array = false;
+  napi_is_array(env, v, &array);
+  if (array) {
+    uint32_t n = 0;
+    napi_get_array_length(env, v, &n);
+    for (uint32_t i = 0; i < n; ++i) {
+      napi_value e;
+      if (napi_get_element(env, v, i, &e) == napi_ok) RecountArgument(env, e);
+    }
+    return;
+  }
+  napi_value handle;  // lib's Tensor
+  bool has = false;
+  if (napi_has_named_property(env, v, "_h", &has) == napi_ok && has && napi_get_named_property(env, v, "_h", &handle) == napi_ok)
+    if (TensorHandle* h = HandleOf(env, handle)) Recount(env, h);
 }
 
 static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {
@@ -149,7 +189,7 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
     delete h;
     throw Napi::Error::New(env, "could not create a tensor handle");
   }
-  Link(env, &st, h, s);
+  Link(env, &st, h);
   st.stats[kLiveHandles] += 1;
   DevStat(&st, h->slot, kDevHandles) += 1;
   return Napi::Value(env, out);

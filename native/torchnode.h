@@ -29,6 +29,9 @@ struct OpEntry {
   std::string name;  // for messages: "add"
   std::vector<ArgSpec> args;
   std::vector<bool> returnAliasesInput;  // Tensor(a!) returns: JS keeps its own object
+  // Written arguments that may get another storage or size (resize_, set_, set_data, out=): the
+  // handles passed for them are recounted after the call (tensor.cc accounting).
+  std::vector<size_t> recountArgs;
 };
 
 
@@ -46,6 +49,9 @@ struct StorageCharge {
   int64_t bytes = 0;    // charged now: the storage's nbytes when it was last looked at
   int64_t handles = 0;  // live handles counted under this storage
   int8_t slot = 0;      // device slot the bytes are in (DeviceSlot)
+  // Keeps the StorageImpl's memory (not its data) while it is counted, so that no new storage can
+  // take its address, and so its key, after a handle's tensor was given another storage unseen.
+  c10::weak_intrusive_ptr<c10::StorageImpl> pin{c10::weak_intrusive_ptr<c10::StorageImpl>::reclaim(nullptr)};
 };
 
 // State of one Node environment (main thread or a worker): the addon is context-aware.
@@ -96,6 +102,8 @@ bool IsHandle(Napi::Env env, Napi::Value value);
 // Looks at h's storage again after a call that may have changed it (set_, set_data, resize_, an
 // out= argument): counts h under the storage it has now, with that storage's current size.
 void Recount(napi_env env, TensorHandle* h);
+// Recounts what a JS argument holds: a handle, lib's Tensor, or an array of them (Tensor[] out=).
+void RecountArgument(napi_env env, napi_value v);
 // The handle behind a JS value, or nullptr when it is not a tensor handle (disposed ones included).
 TensorHandle* HandleOf(napi_env env, napi_value value);
 

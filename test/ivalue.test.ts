@@ -15,6 +15,7 @@ const fx = fixture<{
   nestedDtypes: Record<string, string[]>;
   place: { values: number[]; dtype: string; device: string; returnedDtype: string };
   draw: number[];
+  twice: [number, number][];
   errors: Record<'nestedValue' | 'nestedKey' | 'dtypeAsString' | 'generatorAsInt' | 'deviceAsInt', Err>;
   ops: {
     mulByInt: { values: number[]; dtype: string };
@@ -24,6 +25,7 @@ const fx = fixture<{
     flipBadElement: Err;
     flipNotList: Err;
     addStr: Err;
+    selectDtype: Err;
   };
 }>('ivalue.json');
 const shapes = torch.jit.load(path.join(__dirname, 'fixtures', 'generated', 'ivalue', 'shapes.pt'));
@@ -96,7 +98,23 @@ describe('callOp through the shared converter', () => {
     expect(moved.tolist()).toEqual(lowered.tolist());
   });
 
+  test('a complex argument: lib\'s Complex, a [re, im] box or a real number; [re, im] back', () => {
+    const given = [new torch.Complex(1, 2), 3, 0.5];
+    expect(given.map((z) => shapes.runMethod('twice', z))).toEqual(fx.twice);
+    expect(shapes.runMethod('twice', new Float64Array([1, 2]))).toEqual(fx.twice[0]);
+  });
+
+  test('a throwing element getter rethrows its own Error, in callOp and in TorchScript', () => {
+    const dims = [2, 3];
+    Object.defineProperty(dims, 0, { get: () => { throw new Error('boom from a getter'); } });
+    expect(() => callOp(torch.op('aten::sum.dim_IntList'), x._h, dims)).toThrow('boom from a getter');
+    const row: unknown[] = [[torch.arange(3), 1]];
+    Object.defineProperty(row, 0, { get: () => { throw new Error('boom again'); } });
+    expect(() => shapes.forward(new Map([['a', row]]))).toThrow('boom again');
+  });
+
   test("Python's argument-parser messages", () => {
+    expectError(() => callOp(torch.op('aten::select.int'), x._h, 0, torch.float32), fx.ops.selectDtype.message, 'TypeError');
     const flip = torch.op('aten::flip');
     expectError(() => callOp(flip, x._h, ['a']), fx.ops.flipBadElement.message, 'TypeError');
     expectError(() => callOp(flip, x._h, 'a'), fx.ops.flipNotList.message, 'TypeError');

@@ -22,6 +22,9 @@ const fx = fixture<{
     views: { steps: number[] };
     inplace_out: { steps: number[]; c_shape: number[] };
     saved_output: { steps: number[] };
+    out_failed: { steps: number[]; o_shape: number[] };
+    list_out: { steps: number[]; returns_none: boolean; shapes: number[][] };
+    script_resize: { steps: number[] };
   };
   set_: Record<'tensor' | 'offset_size' | 'offset_size_stride' | 'empty_size', SetCase> & {
     write_through: { source: number[] };
@@ -29,6 +32,7 @@ const fx = fixture<{
   };
   load_views: { held: number; storages: number };
   set_errors: Record<'dtype' | 'negative_offset' | 'negative_size' | 'stride_length' | 'leaf' | 'bad_type', Err>;
+  set_errors_after: { shares_source: boolean; nbytes: number };
 }>('memory_storage.json');
 const seq = fx.sequences;
 
@@ -161,6 +165,63 @@ describe('torch.memory() counts each storage once and follows its size', () => {
     releaseAll(base, a, b, c);
   });
 
+  test('an out= tensor resized by an op that then fails is charged at its new size', () => {
+    const index = torch.tensor([0, 1, 2, 99]); // before the meter: Python's steps leave it out
+    const base = torch.memory();
+    const bytes = meter();
+    const x = torch.zeros(10, 1000);
+    const o = torch.empty(0);
+    const steps = [bytes()];
+    expect(() => torch.indexSelect(x, 0, index, { out: o })).toThrow(/out of range/);
+    steps.push(bytes());
+    expect({ steps, o_shape: [...o.shape] }).toEqual(seq.out_failed);
+    releaseAll(base, x, o);
+    index.dispose();
+  });
+
+  test('a list out= argument: each tensor charged at its new size; returns None as Python does', () => {
+    const base = torch.memory();
+    const bytes = meter();
+    const x = torch.zeros(2, 1000);
+    const [a, b] = [torch.empty(0), torch.empty(0)];
+    const steps = [bytes()];
+    const returned = torch.unbindCopy(x, 0, { out: [a, b] });
+    steps.push(bytes());
+    expect({ steps, returns_none: returned === undefined, shapes: [[...a.shape], [...b.shape]] }).toEqual(seq.list_out);
+    releaseAll(base, x, a, b);
+  });
+
+  test('a TorchScript method that resizes its argument: the charge follows', () => {
+    const grow = torch.jit.load(path.join(__dirname, 'fixtures', 'generated', 'memory_storage_grow.pt'));
+    const base = torch.memory();
+    const bytes = meter();
+    const x = torch.zeros(10);
+    const steps = [bytes()];
+    grow.forward(x, 250000);
+    steps.push(bytes());
+    expect({ steps }).toEqual(seq.script_resize);
+    releaseAll(base, x);
+    grow.dispose();
+  });
+
+  test('a GC run by the report of a new charge (finalizers changing the map) leaves every count right', () => {
+    // V8 may collect inside napi_adjust_external_memory, while a charge is being recorded: the
+    // finalizers of dead handles then remove their storages from the same map.
+    const base = torch.memory();
+    const keep = Array.from({ length: 1000 }, () => torch.zeros(1));
+    const big: torch.Tensor[] = [];
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 100; i++) torch.zeros(1); // garbage for the collector
+      const t = torch.empty(1 << 22); // 16 MiB: each report can start a collection
+      expect(native.storageCharge(t._h)).toEqual([16 << 20, 1]);
+      big.push(t);
+    }
+    for (const t of [...keep, ...big]) t.dispose();
+    // What is left is garbage the collector has not reached yet: one 4-byte storage per handle.
+    const m = torch.memory();
+    expect(m.liveBytes - base.liveBytes).toBe(4 * (m.liveTensors - base.liveTensors));
+  });
+
   test('an output autograd saves for backward is counted (once) while a handle holds it', () => {
     const base = torch.memory();
     const bytes = meter();
@@ -272,10 +333,10 @@ describe('Tensor.set_ as PyTorch', () => {
     expectError(() => leaf.set_(src), e.leaf.message, 'Error');
     // Python lists its Storage overloads too (torchnode has no Storage object), so only the class.
     expectError(() => (x.set_ as (a: unknown) => unknown)(1), undefined, e.bad_type.type);
-    // A failed set_ leaves the charge as it was.
-    expect(native.storageCharge(x._h)).toEqual([8, 1]);
-    x.dispose();
-    expect(torch.memory().liveBytes).toBe(base.liveBytes - 8);
-    [src, leaf, long].forEach((t) => t.dispose());
+    // As in PyTorch, a set_ that fails its size check has already taken the source's storage.
+    const after = fx.set_errors_after;
+    expect(native.storageCharge(x._h)).toEqual([after.nbytes, after.shares_source ? 2 : 1]);
+    expect(torch.memory().liveBytes).toBe(base.liveBytes - (after.shares_source ? 8 : 0));
+    [x, src, leaf, long].forEach((t) => t.dispose());
   });
 });

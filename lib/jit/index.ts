@@ -21,6 +21,7 @@ import { isOptions } from '../nn/modules_utils';
 import { pySignature } from '../python_signature';
 import { Generator as TorchGenerator } from '../random';
 import { PyFloat } from '../scalar';
+import { Complex } from '../complex';
 import { atomicWrite } from '../serialization';
 import { Tensor } from '../tensor';
 import { validateArchive } from './validate';
@@ -407,6 +408,7 @@ native.jitInit({
   ScriptModule,
   ScriptObject,
   PyFloat,
+  Complex,
   wrapTensor: (h) => new Tensor(h),
   wrapDtype: (code) => dtypeFromCode(code),
   wrapDevice: (d) => new Device(d),
