@@ -306,7 +306,10 @@ def ts_overloads(name, entry, method):
         ret = ts_return(o[end][2:], method)
         opts_fields = [f"{camel(n)}?: {ts_type(c, numbers)}" for n, c, _ in positional + keywords]
         if outs is not None:
-            opts_fields.append("out?: Tensor" if len(outs) == 1 else f"out?: readonly [{', '.join(['Tensor'] * len(outs))}]")
+            if o[end][2:] == "L":  # one list out= argument (Tensor(a!)[] out)
+                opts_fields.append("out?: readonly Tensor[]")
+            else:
+                opts_fields.append("out?: Tensor" if len(outs) == 1 else f"out?: readonly [{', '.join(['Tensor'] * len(outs))}]")
         opts = "{ " + "; ".join(opts_fields) + " }" if opts_fields else None
         required = 0
         for n, c, d in positional:
