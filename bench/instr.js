@@ -2,8 +2,9 @@
 // torchnode side of bench/run.js's instr suite: machine instructions per op, counted by valgrind
 // (callgrind) in every thread of the process, so the figures do not move with the load of a shared
 // machine as times do. bench/instr.py counts the same work in Python. V8 runs with its
-// predictable GC schedule (heap growth not driven by timing); its JIT and background work still
-// leave Node's figures a few percent apart between runs (Python's repeat within 0.1%).
+// predictable GC schedule (heap growth not driven by timing), but where its JIT tiers up under
+// valgrind's thread scheduling still moves Node's figures by up to a third between runs (Python's
+// repeat within 0.1%): compare several runs.
 //   node bench/instr.js           runs itself under valgrind and prints thousands of instructions per op
 //   node bench/instr.js --child   the measured process: between phases it reads process.ppid, whose
 //                                 getppid() call makes callgrind dump its counters (--dump-before)
