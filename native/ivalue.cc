@@ -195,11 +195,15 @@ std::string ArgParserTypeName(const c10::Type& type) {
 
 // ---- JS -> IValue ------------------------------------------------------------------------------
 
+TensorHandle* TensorHandleOf(napi_env env, napi_value v, napi_valuetype vt) {
+  if (vt == napi_external) return HandleOf(env, v);
+  if (vt == napi_object && InstanceOf(env, v, &LibHooks::Tensor)) return HandleOf(env, Property(env, v, "_h"));
+  return nullptr;
+}
+
 // The tensor of a handle or of lib's Tensor; Mismatch for anything else.
 static const at::Tensor& TensorOf(napi_env env, napi_value v, napi_valuetype vt) {
-  TensorHandle* h = nullptr;
-  if (vt == napi_external) h = HandleOf(env, v);
-  else if (vt == napi_object && InstanceOf(env, v, &LibHooks::Tensor)) h = HandleOf(env, Property(env, v, "_h"));
+  TensorHandle* h = TensorHandleOf(env, v, vt);
   if (h == nullptr) throw Mismatch();
   if (h->disposed) throw Napi::Error::New(env, "Tensor has been disposed");
   return h->tensor;
@@ -270,6 +274,8 @@ static c10::Scalar ScalarOf(napi_env env, napi_value v, napi_valuetype vt) {
     if (Float64Box(env, v, 1, box)) return c10::Scalar(box[0]);
     if (Float64Box(env, v, 2, box)) return c10::Scalar(c10::complex<double>(box[0], box[1]));
     if (InstanceOf(env, v, &LibHooks::PyFloat)) return c10::Scalar(DoubleOf(env, Property(env, v, "value")));
+    if (InstanceOf(env, v, &LibHooks::Complex))
+      return c10::Scalar(c10::complex<double>(DoubleOf(env, Property(env, v, "real")), DoubleOf(env, Property(env, v, "imag"))));
   }
   throw Mismatch();
 }
@@ -440,13 +446,7 @@ c10::IValue ToIValue(napi_env env, napi_value v, napi_valuetype vt, const c10::T
     case c10::TypeKind::BoolType:
     case c10::TypeKind::SymBoolType: return BoolOf(env, v, vt);
     case c10::TypeKind::NumberType: return ScalarOf(env, v, vt);
-    case c10::TypeKind::ComplexType: {  // lib's Complex, a [re, im] Float64Array, or a real number
-      double z[2];
-      if (vt == napi_object && Float64Box(env, v, 2, z)) return c10::complex<double>(z[0], z[1]);
-      if (vt == napi_object && InstanceOf(env, v, &LibHooks::Complex))
-        return c10::complex<double>(DoubleOf(env, Property(env, v, "real")), DoubleOf(env, Property(env, v, "imag")));
-      return c10::complex<double>(FloatOf(env, v, vt), 0.0);
-    }
+    case c10::TypeKind::ComplexType: return ScalarOf(env, v, vt).toComplexDouble();  // any Python number
     case c10::TypeKind::StringType: return StringOf(env, v, vt);
     case c10::TypeKind::NoneType:
       if (vt != napi_null && vt != napi_undefined) throw Mismatch();

@@ -132,13 +132,8 @@ void Recount(napi_env env, TensorHandle* h) {
 void RecountArgument(napi_env env, napi_value v) {
   napi_valuetype type;
   napi_typeof(env, v, &type);
-  if (type == napi_external) {
-    if (TensorHandle* h = HandleOf(env, v)) Recount(env, h);
-    return;
-  }
-  if (type != napi_object) return;
   bool array = false;
-  napi_is_array(env, v, &array);
+  if (type == napi_object) napi_is_array(env, v, &array);
   if (array) {
     uint32_t n = 0;
     napi_get_array_length(env, v, &n);
@@ -148,10 +143,7 @@ void RecountArgument(napi_env env, napi_value v) {
     }
     return;
   }
-  napi_value handle;  // lib's Tensor
-  bool has = false;
-  if (napi_has_named_property(env, v, "_h", &has) == napi_ok && has && napi_get_named_property(env, v, "_h", &handle) == napi_ok)
-    if (TensorHandle* h = HandleOf(env, handle)) Recount(env, h);
+  if (TensorHandle* h = TensorHandleOf(env, v, type)) Recount(env, h);
 }
 
 static void Release(node_api_basic_env env, TensorHandle* h, bool fromGc = false) {

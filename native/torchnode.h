@@ -102,6 +102,8 @@ bool IsHandle(Napi::Env env, Napi::Value value);
 // Looks at h's storage again after a call that may have changed it (set_, set_data, resize_, an
 // out= argument): counts h under the storage it has now, with that storage's current size.
 void Recount(napi_env env, TensorHandle* h);
+// The handle of a tensor handle or of lib's Tensor (ivalue.cc), else nullptr.
+TensorHandle* TensorHandleOf(napi_env env, napi_value v, napi_valuetype vt);
 // Recounts what a JS argument holds: a handle, lib's Tensor, or an array of them (Tensor[] out=).
 void RecountArgument(napi_env env, napi_value v);
 // The handle behind a JS value, or nullptr when it is not a tensor handle (disposed ones included).
