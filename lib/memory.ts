@@ -18,7 +18,7 @@ export interface Disposable {
   readonly isDisposed: boolean;
 }
 
-const STAT_BYTES_SINCE_RESET = 0;
+const STAT_GROWTH_SINCE_GC = 0;
 const STAT_LIVE_HANDLES = 1;
 const STAT_LIVE_BYTES = 2;
 const STAT_PEAK_BYTES = 3;
@@ -26,10 +26,11 @@ const STAT_PEAK_BYTES = 3;
 const DEVICE_SLOTS = ['cpu', 'cuda', 'other'] as const;
 const stats = native.stats;
 
-// Bytes of fresh tensor storage between two paced collections. Small enough that the blocks the
-// dead tensors free come back to the caching CPU allocator while they are still in the CPU's
-// caches (a chained 1000x1000 add: 140 µs per op at 8 MB, 160 at 16 MB, 640 at 64 MB, against
-// 85-130 µs in Python), large enough that the cost of a scavenge is amortised.
+// Net growth of tensor storage (bytes charged minus bytes disposed or collected) between two
+// paced collections: tensors that are disposed (dispose, tidy) never cause one. Small enough that
+// the blocks the dead tensors free come back to the caching CPU allocator while they are still in
+// the CPU's caches (a chained 1000x1000 add: 140 µs per op at 8 MB, 160 at 16 MB, 640 at 64 MB,
+// against 85-130 µs in Python), large enough that the cost of a scavenge is amortised.
 let gcEveryBytes = 8 * 1024 * 1024;
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
@@ -70,13 +71,13 @@ export function pace(): void {
     const gc = getGc();
     if (gc) {
       gc({ type: 'major' });
-      stats[STAT_BYTES_SINCE_RESET] = 0;
+      stats[STAT_GROWTH_SINCE_GC] = 0;
     }
     majorAtHandles = 2 * stats[STAT_LIVE_HANDLES]! + MAJOR_MIN_HANDLES;
     return;
   }
-  if (stats[STAT_BYTES_SINCE_RESET]! < gcEveryBytes) return;
-  stats[STAT_BYTES_SINCE_RESET] = 0;
+  if (stats[STAT_GROWTH_SINCE_GC]! < gcEveryBytes) return;
+  stats[STAT_GROWTH_SINCE_GC] = 0;
   const gc = getGc();
   if (gc) gc({ type: 'minor' });
 }
@@ -254,7 +255,7 @@ export function setCpuCacheLimit(bytes: number): void {
   native.setCpuCacheLimit(bytes);
 }
 
-/** Sets how many bytes of new tensor storage trigger a paced minor GC (0 collects at every tensor). */
+/** Sets how many bytes of net storage growth (charged minus disposed or collected) trigger a paced minor GC (0 collects at every tensor). */
 export function setGcInterval(bytes: number): void {
   if (!(bytes >= 0)) throw new RangeError(`setGcInterval(): bytes must be a non-negative number, got ${bytes}`);
   gcEveryBytes = bytes;

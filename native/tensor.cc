@@ -56,10 +56,11 @@ static void Charge(node_api_basic_env env, EnvState* st, int slot, int64_t bytes
   double& live = st->stats[kLiveBytes];
   live += static_cast<double>(bytes);
   DevStat(st, slot, kDevBytes) += static_cast<double>(bytes);
-  if (bytes > 0) {
-    st->stats[kBytesSinceReset] += static_cast<double>(bytes);
-    if (live > st->stats[kPeakBytes]) st->stats[kPeakBytes] = live;
-  }
+  if (live > st->stats[kPeakBytes]) st->stats[kPeakBytes] = live;
+  // Net growth: a storage released before the next collection takes its bytes back, so a loop
+  // that disposes what it makes never pays for a paced collection.
+  double& growth = st->stats[kGrowthSinceGc];
+  growth = std::max(0.0, growth + static_cast<double>(bytes));
 }
 
 // The storage a tensor's bytes live in, or nullptr (sparse tensors have none). unsafe_storage:

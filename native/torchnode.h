@@ -9,8 +9,9 @@ namespace torchnode {
 
 // Counters shared with JS through a Float64Array (lib/memory.ts reads them without a call).
 // Per-device slots: kDevHandles/kDevBytes + kDeviceStride * slot (slot 0 = CPU, 1 = CUDA, 2 = any other).
+// kGrowthSinceGc: storage bytes charged minus bytes released since lib's last paced collection.
 enum Stat : int {
-  kBytesSinceReset = 0, kLiveHandles = 1, kLiveBytes = 2, kPeakBytes = 3,
+  kGrowthSinceGc = 0, kLiveHandles = 1, kLiveBytes = 2, kPeakBytes = 3,
   kDevHandles = 4, kDevBytes = 5, kDeviceStride = 2, kDeviceSlots = 3,
   kStatCount = kDevHandles + kDeviceStride * kDeviceSlots  // 10
 };

@@ -110,6 +110,37 @@ describe('memory() figures', () => {
   });
 });
 
+describe('paced collection', () => {
+  // An unreachable tensor that nothing disposed: only a collection frees it (and its bytes).
+  const GARBAGE_BYTES = 12345 * 4;
+  function garbageCollectedDuring(fn: () => void): boolean {
+    (() => void torch.ones(12345))();
+    const before = torch.memory().liveBytes;
+    fn();
+    const change = torch.memory().liveBytes - before;
+    expect([0, -GARBAGE_BYTES]).toContain(change);
+    return change === -GARBAGE_BYTES;
+  }
+  const big = torch.ones(1024, 1024); // 4 MB
+  afterAll(() => big.dispose());
+
+  test('follows net growth: 32 MB of tensors held through a loop cause collections, 32 MB disposed as they go none', () => {
+    // Held: the growth passes 8 MB and a collection frees the garbage (disposing them afterwards
+    // takes the growth back to zero, where the second loop starts).
+    expect(
+      garbageCollectedDuring(() => {
+        const held = Array.from({ length: 8 }, () => big.add(big));
+        torch.dispose(held);
+      }),
+    ).toBe(true);
+    expect(
+      garbageCollectedDuring(() => {
+        for (let i = 0; i < 8; i++) big.add(big).dispose();
+      }),
+    ).toBe(false);
+  });
+});
+
 describe('dispose()', () => {
   test('is idempotent and a disposed tensor refuses use with a clear Error', () => {
     const t = torch.ones(3);
