@@ -44,7 +44,8 @@ export interface Native {
   readonly torchVersion: string;
   /** Counters shared with the addon: see Stat in native/torchnode.h. */
   readonly stats: Float64Array;
-  dispose(h: Handle): void;
+  /** `spare`: the caller keeps the handle nowhere, so the addon may give it to a new tensor. */
+  dispose(h: Handle, spare?: boolean): void;
   fromBytes(data: ArrayBufferView, dtype: number, shape: readonly number[]): Handle;
   toBytes(h: Handle): ArrayBuffer;
   shape(h: Handle): number[];

@@ -136,9 +136,14 @@ type BackwardOptions = { gradient?: Tensor | null; retainGraph?: boolean | null;
 const BACKWARD = pySignature<{ gradient: Tensor | null; retainGraph: boolean | null; createGraph: boolean; inputs: Tensor | readonly Tensor[] | null }>(
   'Tensor.backward', 'self, gradient=None, retain_graph=None, create_graph=False, inputs=None');
 
+// What a disposed Tensor holds instead of its own handle, which the addon may reuse for a new
+// tensor: one handle, disposed, so any use still fails with "Tensor has been disposed".
+const DISPOSED_HANDLE = native.fromBytes(new Uint8Array(0), dtypes.uint8.code, [0]);
+native.dispose(DISPOSED_HANDLE);
+
 export class Tensor implements Disposable {
   /** @internal The native handle. */
-  readonly _h: Handle;
+  _h: Handle;
   #disposed = false;
   #grad: Tensor | null = null;
 
@@ -155,7 +160,8 @@ export class Tensor implements Disposable {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    native.dispose(this._h);
+    native.dispose(this._h, true);
+    this._h = DISPOSED_HANDLE;
   }
   get isDisposed(): boolean {
     return this.#disposed;
@@ -165,7 +171,7 @@ export class Tensor implements Disposable {
   }
   /** @internal torch.utils.swapTensors: exchanges the native tensors and the cached `.grad` wrappers. */
   static _swapNative(a: Tensor, b: Tensor): void {
-    [(a as { _h: Handle })._h, (b as { _h: Handle })._h] = [b._h, a._h];
+    [a._h, b._h] = [b._h, a._h];
     [a.#grad, b.#grad] = [b.#grad, a.#grad];
   }
 

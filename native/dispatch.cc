@@ -106,6 +106,9 @@ static Napi::Value CallOp(const Napi::CallbackInfo& info) {
       else
         what += ", not " + PyTypeName(env, v, true);
       throw Napi::TypeError::New(env, what);
+    } catch (...) {  // a disposed tensor, a bad device string: the arguments so far are let go too
+      stack.clear();
+      throw;
     }
   }
   // Also when the op throws: an out= argument may have been resized before the error.

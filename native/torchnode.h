@@ -63,6 +63,7 @@ struct EnvState {
   torch::jit::Stack stack;                    // reused by the outermost boxed call
   int callDepth = 0;                          // callOp calls in progress (a JS hook nests them)
   std::vector<napi_ref> deadRefs;             // references to delete outside GC (see autograd.cc)
+  std::vector<Napi::Reference<Napi::Value>> spareHandles;  // disposed handles JS let go of (tensor.cc Wrap)
   WarningCollector warnings;
   int64_t pendingExternal = 0;
   // Keyed by address, used only as an identity: a handle uncounts the key it was counted under.
@@ -95,7 +96,7 @@ struct TensorHandle {
 
 EnvState& State(napi_env env);
 
-// Wraps a tensor in a new handle; undefined tensors become `null`.
+// Wraps a tensor in a handle (a new one or a spare one JS let go of); undefined tensors become `null`.
 Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 // The tensor behind a handle; throws a TypeError for anything else and an Error once disposed.
 at::Tensor& Unwrap(Napi::Env env, Napi::Value value, const char* what = "tensor");

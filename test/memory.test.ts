@@ -49,6 +49,40 @@ describe('a small-CNN training loop that never disposes (test/memory/train.js)',
   }, 600000);
 });
 
+describe('the caching CPU allocator', () => {
+  test('keeps small blocks in size classes, at most 512 a class, and emptyCache() returns them', () => {
+    torch.emptyCache();
+    const x = torch.ones(3); // 12 bytes: a 128-byte block with its header
+    x.dispose();
+    expect(torch.cpuCache().cachedBytes).toBe(128);
+    const hits = torch.cpuCache().hits;
+    const y = torch.ones(3);
+    expect(torch.cpuCache().hits).toBe(hits + 1); // the freed block served the next tensor
+    expect(torch.cpuCache().cachedBytes).toBe(0);
+    y.dispose();
+    const many = Array.from({ length: 600 }, () => torch.ones(3));
+    torch.dispose(many);
+    expect(torch.cpuCache().cachedBytes).toBe(512 * 128); // the rest went back to the system
+    torch.emptyCache();
+    expect(torch.cpuCache().cachedBytes).toBe(0);
+  });
+
+  test('setCpuCacheLimit(0) turns caching off, small blocks included', () => {
+    const limit = torch.cpuCache().limitBytes;
+    try {
+      torch.setCpuCacheLimit(0);
+      torch.ones(3).dispose();
+      torch.ones(1024, 1024).dispose();
+      expect(torch.cpuCache().cachedBytes).toBe(0);
+    } finally {
+      torch.setCpuCacheLimit(limit);
+    }
+    torch.ones(1024, 1024).dispose();
+    expect(torch.cpuCache().cachedBytes).toBeGreaterThanOrEqual(4 * MB);
+    torch.emptyCache();
+  });
+});
+
 describe('memory() figures', () => {
   test('peakBytes follows the high-water mark and resetPeakMemoryStats() restarts it', () => {
     torch.resetPeakMemoryStats();
@@ -111,10 +145,11 @@ describe('memory() figures', () => {
 });
 
 describe('paced collection', () => {
-  // An unreachable tensor that nothing disposed: only a collection frees it (and its bytes).
-  const GARBAGE_BYTES = 12345 * 4;
+  // An unreachable tensor that nothing disposed: only a collection frees it (and its bytes). At
+  // 64 KB and more it gets a new handle, which a minor collection can free.
+  const GARBAGE_BYTES = 20000 * 4;
   function garbageCollectedDuring(fn: () => void): boolean {
-    (() => void torch.ones(12345))();
+    (() => void torch.ones(20000))();
     const before = torch.memory().liveBytes;
     fn();
     const change = torch.memory().liveBytes - before;
@@ -152,6 +187,51 @@ describe('dispose()', () => {
     expectError(() => t.add(1), 'Tensor has been disposed');
     expectError(() => torch.ones(3).add(t), 'Tensor has been disposed');
     expectError(() => t.tolist(), 'Tensor has been disposed');
+  });
+
+  test('a disposed tensor gives up its handle: the next result reuses it, and the old tensor stays disposed', () => {
+    const a = torch.tensor([1, 2, 3]);
+    const old = a.mul(10);
+    const handle = old._h;
+    const before = torch.memory();
+    old.dispose();
+    const fresh = a.add(a);
+    expect(fresh._h).toBe(handle); // the handle was reused: no new External
+    expect(old._h).not.toBe(handle);
+    expect(fresh.tolist()).toEqual([2, 4, 6]);
+    expect(torch.memory().liveTensors).toBe(before.liveTensors);
+    expect(torch.memory().liveBytes).toBe(before.liveBytes);
+    // The old tensor refuses use and a second dispose does not touch the new one.
+    expectError(() => old.add(1), 'Tensor has been disposed');
+    expectError(() => old.tolist(), 'Tensor has been disposed');
+    old.dispose();
+    expect(old.isDisposed).toBe(true);
+    expect(fresh.isDisposed).toBe(false);
+    expect(fresh.add(1).tolist()).toEqual([3, 5, 7]);
+    // Storage of 64 KB and more gets a new handle (a young one, which a minor GC can free).
+    const spare = a.mul(3);
+    const spareHandle = spare._h;
+    spare.dispose();
+    const large = torch.ones(16 * 1024);
+    expect(large._h).not.toBe(spareHandle);
+    const small = a.mul(4);
+    expect(small._h).toBe(spareHandle);
+    torch.dispose([large, small]);
+    // Disposed twice over a reused handle: the counts come back exactly.
+    const baseline = torch.memory().liveTensors;
+    fresh.dispose();
+    a.dispose();
+    expect(torch.memory().liveTensors).toBe(baseline - 2);
+  });
+
+  test('an op that refuses a disposed argument holds none of the others: their storage is freed on dispose', () => {
+    const big = torch.ones(1024, 1024); // 4 MB: a cached block once freed
+    const gone = torch.ones(1);
+    gone.dispose();
+    expectError(() => big.add(gone), 'Tensor has been disposed');
+    const cached = torch.cpuCache().cachedBytes;
+    big.dispose();
+    expect(torch.cpuCache().cachedBytes - cached).toBeGreaterThanOrEqual(4 * MB);
   });
 
   test('`using` disposes at the end of the block', () => {

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as torch from '../lib';
 import { native } from '../lib/native';
-import { expectError, fixture } from './helpers';
+import { expectError, fixture, liveTensorsAfterGc } from './helpers';
 
 type Err = { type: string; message: string };
 type SetCase = { returns_self: boolean; shape: number[]; stride: number[]; offset: number; values: unknown; shares: boolean; is_set_to: boolean };
@@ -204,9 +204,11 @@ describe('torch.memory() counts each storage once and follows its size', () => {
     grow.dispose();
   });
 
-  test('a GC run by the report of a new charge (finalizers changing the map) leaves every count right', () => {
+  test('a GC run by the report of a new charge (finalizers changing the map) leaves every count right', async () => {
     // V8 may collect inside napi_adjust_external_memory, while a charge is being recorded: the
-    // finalizers of dead handles then remove their storages from the same map.
+    // finalizers of dead handles then remove their storages from the same map. Earlier tests'
+    // garbage (of other sizes) is collected first, so only this test's can be left at the end.
+    await liveTensorsAfterGc();
     const base = torch.memory();
     const keep = Array.from({ length: 1000 }, () => torch.zeros(1));
     const big: torch.Tensor[] = [];
